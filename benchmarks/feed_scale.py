@@ -1,0 +1,222 @@
+"""For You at scale: latency and throughput as a ratio to the framework floor.
+
+Seeds a temporary data folder (SQLite unless ``DATABASE_URL`` is set) with
+``--videos`` videos, ``--users`` viewers and about ``--events`` events each
+(the seeding of ``feed_latency.py``: two favourite hashtags per viewer, five
+follows, likes on a fifth of the liked views), trains once, then measures:
+
+1. in-process, through Django's test client: ``GET /api/v1/feed/for-you`` and
+   ``GET /healthz`` (the floor: a static JSON answer through the same
+   middleware), interleaved request by request so that the machine's load
+   weighs on both alike;
+2. with ``--server``: a real ``clipdeck serve`` (one uvicorn process, no task
+   workers) driven closed-loop by ``--concurrency`` keep-alive connections for
+   ``--duration`` seconds per endpoint: p50/p99 and requests per second;
+3. with ``--growth``: the brute-force collaborative top-k (the only per-request
+   cost that grows with the catalogue once the database has its statistics)
+   over random item factors of 20k to 1M videos.
+
+    .venv/bin/python benchmarks/feed_scale.py --videos 100000 --users 10000 --server --growth
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import feed_latency  # the seeding is shared
+import load_test  # the server start-up and the keep-alive client are shared
+
+FEED = "/api/v1/feed/for-you?limit=10"
+FLOOR = "/healthz"
+
+
+def summary(samples: list[float], wall: float | None = None) -> dict:
+    """p50, p99 (ms) and requests per second (sequential unless ``wall`` is given)."""
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+    rate = len(samples) / wall if wall else 1 / statistics.fmean(ordered)
+    return {
+        "p50_ms": statistics.median(ordered) * 1000,
+        "p99_ms": p99 * 1000,
+        "rps": rate,
+        "n": len(ordered),
+    }
+
+
+def line(name: str, row: dict) -> str:
+    return (
+        f"{name:34s} p50 {row['p50_ms']:7.1f} ms  p99 {row['p99_ms']:7.1f} ms  "
+        f"{row['rps']:7.1f} req/s  (n={row['n']})"
+    )
+
+
+def ratios(feed: dict, floor: dict) -> str:
+    return (
+        f"feed / floor: p50 {feed['p50_ms'] / floor['p50_ms']:.1f}x, "
+        f"p99 {feed['p99_ms'] / floor['p99_ms']:.1f}x, "
+        f"throughput {feed['rps'] / floor['rps']:.0%} of the floor"
+    )
+
+
+def in_process(viewers, rounds: int) -> tuple[dict, dict]:
+    """Feed and floor through the test client, alternating request by request."""
+    from django.test import Client
+
+    from clipdeck.accounts.services import token_issue
+
+    clients = [Client(headers={"Authorization": f"Bearer {token_issue(user=v)}"}) for v in viewers]
+    floor_client = Client()
+    for client in clients[:3]:  # warm: the model load and the shared lists
+        client.get(FEED)
+    feed, floor = [], []
+    for n in range(rounds):
+        started = time.perf_counter()
+        response = clients[n % len(clients)].get(FEED)
+        feed.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.content[:200]
+        started = time.perf_counter()
+        assert floor_client.get(FLOOR).status_code == 200
+        floor.append(time.perf_counter() - started)
+    return summary(feed), summary(floor)
+
+
+def shared_lists() -> None:
+    """What recomputing each shared list costs (once per expiry, in the request that finds it)."""
+    from django.core.cache import cache
+
+    from clipdeck.feed.sources import exploration, fresh, trending
+
+    for name, key, compute in (
+        ("trending", "feed:trending", trending.trending_ids),
+        ("fresh", "feed:fresh", fresh.fresh_ids),
+        ("exploration pool", exploration.CACHE_KEY, exploration.open_pool),
+    ):
+        cache.delete(key)
+        started = time.perf_counter()
+        compute()
+        cost = (time.perf_counter() - started) * 1000
+        print(f"recomputing the shared {name} list: {cost:.1f} ms")
+
+
+def closed_loop(base: str, tokens: list[str], path: str, *, duration: float, concurrency: int):
+    """``concurrency`` keep-alive connections sending ``path`` back to back for ``duration``."""
+    samples: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + duration
+
+    def user(n: int) -> None:
+        client = load_test.Client(base, tokens[n % len(tokens)])
+        mine = []
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            status = client.request("GET", path)
+            mine.append(time.perf_counter() - started)
+            assert status == 200, status
+        with lock:
+            samples.extend(mine)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return summary(samples, time.monotonic() - started)
+
+
+def through_server(data_dir: str, viewers, args) -> tuple[dict, dict]:
+    """Feed and floor against a real ``clipdeck serve`` on loopback."""
+    from clipdeck.accounts.services import token_issue
+
+    tokens = [token_issue(user=viewer) for viewer in viewers]
+    env = load_test.environment(Path(data_dir), os.environ.get("DATABASE_URL"))
+    base, process = load_test.serve(
+        env, workers=1, task_workers=0, log=Path(data_dir) / "serve.log"
+    )
+    try:
+        closed_loop(base, tokens, FEED, duration=3, concurrency=1)  # warm the process
+        floor = closed_loop(
+            base, tokens, FLOOR, duration=args.duration, concurrency=args.concurrency
+        )
+        feed = closed_loop(base, tokens, FEED, duration=args.duration, concurrency=args.concurrency)
+    finally:
+        load_test._stop(process)
+    return feed, floor
+
+
+def growth(sizes: list[int], queries: int = 50) -> None:
+    """The collaborative source's brute-force top-50 (32 factors) as the catalogue grows."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    for size in sizes:
+        factors = rng.standard_normal((size, 32), dtype=np.float32)
+        vectors = rng.standard_normal((queries, 32), dtype=np.float32)
+        started = time.perf_counter()
+        for vector in vectors:
+            scores = factors @ vector
+            best = np.argpartition(-scores, 549)[:550]
+            best[np.argsort(-scores[best])]
+        each = (time.perf_counter() - started) / queries * 1000
+        print(f"brute-force top-50 over {size:>9,} videos: {each:6.2f} ms a page")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--videos", type=int, default=100_000)
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--creators", type=int, default=5_000)
+    parser.add_argument("--events", type=int, default=40, help="events per viewer")
+    parser.add_argument("--rounds", type=int, default=300, help="in-process request pairs")
+    parser.add_argument("--server", action="store_true", help="also through clipdeck serve")
+    parser.add_argument("--duration", type=float, default=20, help="seconds per endpoint")
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--growth", action="store_true", help="brute-force top-k, 20k to 1M")
+    parser.add_argument("--data-dir", help="keep the seeded data here and reuse it")
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if args.growth:
+        growth([20_000, 100_000, 300_000, 1_000_000])
+    rng = random.Random(0)
+    with tempfile.TemporaryDirectory() as scratch:
+        data_dir = args.data_dir or scratch
+        reuse = Path(data_dir, "seeded").exists()
+        feed_latency.setup(data_dir)
+        from django.db import connection
+
+        from clipdeck.accounts.models import User
+
+        print(f"database: {connection.vendor}")
+        if reuse:
+            print(f"reusing the seeded and trained data folder {data_dir}")
+            viewers = list(User.objects.order_by("pk")[: args.users])
+        else:
+            viewers = feed_latency.seed_and_train(args, rng)
+            Path(data_dir, "seeded").touch()
+        sample = rng.sample(viewers, min(200, len(viewers)))
+        feed, floor = in_process(sample, args.rounds)
+        print(line("in-process GET for-you:", feed))
+        print(line("in-process GET /healthz (floor):", floor))
+        print("in-process " + ratios(feed, floor))
+        shared_lists()
+        if args.server:
+            feed, floor = through_server(data_dir, sample, args)
+            print(line(f"served GET for-you (c={args.concurrency}):", feed))
+            print(line(f"served GET /healthz (c={args.concurrency}):", floor))
+            print("served " + ratios(feed, floor))
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

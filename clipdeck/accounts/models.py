@@ -1,0 +1,146 @@
+"""Users, the social graph (follows, follow requests, blocks) and API tokens.
+
+Personal fields (email) are read and written only through
+``clipdeck.accounts.services`` so that their storage can change in one place.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, viewer: User | None) -> UserQuerySet:
+        """Profiles ``viewer`` may open; see ``clipdeck.videos.visibility``."""
+        from clipdeck.videos.visibility import profiles_visible_to
+
+        return profiles_visible_to(self, viewer)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, handle: str) -> User:
+        return self.get(handle__iexact=handle)
+
+    def create_user(self, handle: str, email: str, password: str | None = None, **extra) -> User:
+        from clipdeck.accounts.services import user_create
+
+        return user_create(handle=handle, email=email, password=password, **extra)
+
+    def create_superuser(
+        self, handle: str, email: str, password: str | None = None, **extra
+    ) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(handle, email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    handle = models.CharField(max_length=24, unique=True)
+    display_name = models.CharField(max_length=50, blank=True)
+    bio = models.CharField(max_length=160, blank=True)
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    # Protected: only accounts.services reads or writes these two. ``email`` holds
+    # the address encrypted with the user's data key (clipdeck.privacy.keys).
+    email = models.CharField(max_length=512)
+    email_index = models.CharField(max_length=64, unique=True, editable=False)
+    is_private = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "handle"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("handle"), name="accounts_user_handle_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.handle}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.handle
+
+
+class FollowState(models.TextChoices):
+    FOLLOWING = "following", "Following"
+    REQUESTED = "requested", "Requested"
+
+
+class Follow(models.Model):
+    """``follower`` follows ``followee``; ``requested`` awaits a private account's approval."""
+
+    follower = models.ForeignKey(User, on_delete=models.CASCADE, related_name="following_set")
+    followee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="follower_set")
+    state = models.CharField(max_length=10, choices=FollowState.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_once"),
+            models.CheckConstraint(
+                condition=~models.Q(follower=models.F("followee")), name="follow_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["followee", "state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} → {self.followee_id} ({self.state})"
+
+
+class Block(models.Model):
+    """``blocker`` blocked ``blocked``: the blocked user sees nothing of the blocker."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="block_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocked {self.blocked_id}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"token of {self.user_id}"
+
+
+class TwoFactor(models.Model):
+    """TOTP second factor of an account: the secret is sealed with the user's data key.
+
+    ``confirmed_at`` is empty until the user proved their app works; only then
+    is the second factor required. Recovery codes are kept as keyed hashes and
+    removed when used.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=512)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    recovery_hashes = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"second factor of {self.user_id}"

@@ -1,0 +1,33 @@
+"""Turning accounts into API dictionaries."""
+
+from __future__ import annotations
+
+from clipdeck.accounts.models import User
+from clipdeck.accounts.selectors import profile_counts, relationship
+from clipdeck.accounts.services import user_email
+
+
+def avatar_url(user: User) -> str | None:
+    return user.avatar.url if user.avatar else None
+
+
+def user_brief(user: User) -> dict:
+    return {
+        "handle": user.handle,
+        "display_name": user.name,
+        "avatar": avatar_url(user),
+        "is_private": user.is_private,
+    }
+
+
+def user_profile(user: User, viewer: User | None) -> dict:
+    return {
+        **user_brief(user),
+        "bio": user.bio,
+        "counts": profile_counts(user),
+        "relationship": relationship(viewer, user),
+    }
+
+
+def me(user: User) -> dict:
+    return {**user_profile(user, user), "email": user_email(user), "created_at": user.created_at}

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+
+class SignupIn(Schema):
+    handle: str = Field(max_length=64)
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=256)
+    display_name: str = Field("", max_length=50)
+
+
+class LoginIn(Schema):
+    login: str = Field(max_length=254, description="Handle (with or without @) or email")
+    password: str = Field(max_length=256)
+    otp: str | None = Field(
+        None, max_length=32, description="Authenticator code or recovery code, when 2FA is on"
+    )
+
+
+class ProfilePatch(Schema):
+    display_name: str | None = Field(None, max_length=50)
+    bio: str | None = Field(None, max_length=500)
+    is_private: bool | None = None
+
+
+class PasswordChangeIn(Schema):
+    old_password: str = Field(max_length=256)
+    new_password: str = Field(max_length=256)
+    otp: str | None = Field(None, max_length=32, description="Required when 2FA is on")
+
+
+class UserBrief(Schema):
+    handle: str
+    display_name: str
+    avatar: str | None
+    is_private: bool
+
+
+class Counts(Schema):
+    followers: int
+    following: int
+    videos: int
+    likes: int
+
+
+class Relationship(Schema):
+    follow: str = Field(description="none, following or requested")
+    follows_you: bool
+    blocked: bool = Field(description="whether you blocked this account")
+    can_see_videos: bool
+
+
+class UserOut(UserBrief):
+    bio: str
+    counts: Counts
+    relationship: Relationship | None = None
+    created_at: datetime | None = None
+
+
+class MeOut(UserOut):
+    email: str
+
+
+class AuthOut(Schema):
+    user: MeOut
+    token: str
+
+
+class FollowOut(Schema):
+    state: str = Field(description="following, requested or none")
+
+
+class FollowRequestOut(Schema):
+    user: UserBrief
+    created_at: datetime
+
+
+class FollowRequestPage(Schema):
+    items: list[FollowRequestOut]
+    next_cursor: str | None
+
+
+class UserPage(Schema):
+    items: list[UserBrief]
+    next_cursor: str | None
+
+
+class OkOut(Schema):
+    ok: bool = True

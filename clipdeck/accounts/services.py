@@ -1,0 +1,359 @@
+"""Writes for accounts: sign-up, sign-in, tokens, profile and the social graph.
+
+This module is also the only place that reads or writes personal fields such
+as the email address (see ``user_email``). The address is stored encrypted
+with the user's data key (``clipdeck.privacy.keys``), so erasing the key
+erases every copy; look-ups use the keyed blind index ``email_index``.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import secrets
+import warnings
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from clipdeck.accounts import two_factor
+from clipdeck.accounts.models import ApiToken, Block, Follow, FollowState, User
+from clipdeck.accounts.validators import check_password, clean_email, clean_handle
+from clipdeck.core import ratelimit
+from clipdeck.core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
+from clipdeck.core.hashing import email_index, keyed_hash, network_hash
+from clipdeck.privacy import keys
+
+TOKEN_PREFIX = "cd_"  # noqa: S105 - a prefix, not a secret
+AVATAR_SIZE = 320
+EMAIL_FIELD = "accounts.User.email"
+
+
+# --- accounts -----------------------------------------------------------------
+
+
+@transaction.atomic
+def user_create(
+    *, handle: str, email: str, password: str | None, display_name: str = "", **extra
+) -> User:
+    """Create an account; InvalidInput or Conflict say what to fix."""
+    handle = clean_handle(handle)
+    email = clean_email(email)
+    if User.objects.filter(handle__iexact=handle).exists():
+        raise Conflict(f"The handle @{handle} is taken.", code="handle_taken", field="handle")
+    if User.objects.filter(email_index=email_index(email)).exists():
+        raise Conflict(
+            "An account with this email already exists; try signing in.",
+            code="email_taken",
+            field="email",
+        )
+    user = User(handle=handle, display_name=display_name[:50], **extra)
+    keys.user_key_assign(user)
+    _store_email(user, email)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        _check_new_password(password, user, email)
+        user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent sign-up won the race
+        raise Conflict("That handle or email was just taken.", code="account_exists") from exc
+    keys.user_key_save(user)
+    return user
+
+
+def _store_email(user: User, email: str) -> None:
+    user.email = keys.seal_for(user, EMAIL_FIELD, email)
+    user.email_index = email_index(email)
+
+
+def _check_new_password(password: str, user: User, email: str) -> None:
+    """Password rules, comparing with the plaintext email (the row holds ciphertext)."""
+    shadow = copy.copy(user)
+    shadow.email = email
+    check_password(password, shadow)
+
+
+def user_email(user: User) -> str:
+    """The account's email address (protected data), decrypted with the user's data key."""
+    return keys.unseal_for(user, EMAIL_FIELD, user.email)
+
+
+def user_find_by_login(login: str) -> User | None:
+    """The active account named by a handle (``@`` optional) or an email."""
+    login = (login or "").strip()
+    if "@" in login.lstrip("@"):
+        return User.objects.filter(email_index=email_index(login), is_active=True).first()
+    return User.objects.filter(handle__iexact=login.lstrip("@"), is_active=True).first()
+
+
+def user_authenticate(*, login: str, password: str, ip: str | None, otp: str | None = None) -> User:
+    """Check credentials with per-account and per-network failure limits.
+
+    With two-factor sign-in on, a right password without ``otp`` answers 401
+    ``otp_required``; a wrong code (TOTP or recovery) ``invalid_otp`` and counts
+    as a failed attempt.
+    """
+    window = settings.CLIPDECK_LOGIN_WINDOW_SECONDS
+    user = user_find_by_login(login)
+    account_key, network_key = _login_counters(user, login, ip)
+    if user is None:
+        make_password(password)  # same work as a real check, so timing reveals nothing
+    elif user.check_password(password):
+        _second_factor_check(user, otp, [account_key, network_key], window=window)
+        ratelimit.reset(account_key, window=window)
+        user.last_login = timezone.now()
+        user.save(update_fields=["last_login", "password"])
+        return user
+    ratelimit.record_failure(account_key, window=window)
+    ratelimit.record_failure(network_key, window=window)
+    raise InvalidInput(
+        "That handle or email and password do not match.",
+        code="invalid_credentials",
+        field="password",
+        status=401,
+    )
+
+
+def user_authenticate_second_step(*, user: User, otp: str | None, ip: str | None) -> User:
+    """Finish a sign-in whose password was right with the 2FA code, same limits as sign-in."""
+    window = settings.CLIPDECK_LOGIN_WINDOW_SECONDS
+    account_key, network_key = _login_counters(user, user.handle, ip)
+    _second_factor_check(user, otp or "", [account_key, network_key], window=window)
+    ratelimit.reset(account_key, window=window)
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    return user
+
+
+def _login_counters(user: User | None, login: str, ip: str | None) -> tuple[str, str]:
+    """The account and network failure counters, after checking neither is used up."""
+    window = settings.CLIPDECK_LOGIN_WINDOW_SECONDS
+    # One counter per account, however it is named (handle, @handle, email);
+    # unknown names get their own counter so probing them is limited too.
+    account_id = f"user:{user.pk}" if user else (login or "").strip().lower().lstrip("@")
+    account_key = "login:acct:" + keyed_hash("login", account_id)
+    network_key = "login:net:" + network_hash(ip)
+    if (
+        ratelimit.failures(account_key, window=window) >= settings.CLIPDECK_LOGIN_MAX_FAILURES
+        or ratelimit.failures(network_key, window=window)
+        >= settings.CLIPDECK_LOGIN_MAX_FAILURES_PER_NETWORK
+    ):
+        wait = ratelimit.seconds_left(window)
+        raise TooManyRequests(
+            f"Too many failed sign-in attempts. Try again in {wait // 60 + 1} minutes.",
+            code="too_many_attempts",
+            retry_after=wait,
+        )
+    return account_key, network_key
+
+
+def _second_factor_check(user: User, otp: str | None, failure_keys, *, window: int) -> None:
+    if not two_factor.is_enabled(user):
+        return
+    if not otp:
+        raise InvalidInput(
+            "Enter the code from your authenticator app, or a recovery code.",
+            code="otp_required",
+            field="otp",
+            status=401,
+        )
+    if not two_factor.verify(user, otp):
+        for key in failure_keys:
+            ratelimit.record_failure(key, window=window)
+        raise InvalidInput(
+            "That code is not right; use the current code from your app or a recovery code.",
+            code="invalid_otp",
+            field="otp",
+            status=401,
+        )
+
+
+def user_update_profile(
+    *,
+    user: User,
+    display_name: str | None = None,
+    bio: str | None = None,
+    is_private: bool | None = None,
+) -> User:
+    """Change profile fields; going public approves every pending follow request."""
+    fields = []
+    if display_name is not None:
+        user.display_name = display_name.strip()[:50]
+        fields.append("display_name")
+    if bio is not None:
+        if len(bio) > 160:
+            raise InvalidInput("A bio is at most 160 characters.", code="bio_too_long", field="bio")
+        user.bio = bio.strip()
+        fields.append("bio")
+    with transaction.atomic():
+        if is_private is not None and is_private != user.is_private:
+            user.is_private = is_private
+            fields.append("is_private")
+            if not is_private:
+                Follow.objects.filter(followee=user, state=FollowState.REQUESTED).update(
+                    state=FollowState.FOLLOWING
+                )
+        if fields:
+            user.save(update_fields=fields)
+    return user
+
+
+def user_set_avatar(*, user: User, upload) -> User:
+    """Store a square JPEG avatar, re-encoded so no metadata (EXIF, GPS) survives."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between 1× and 2× its pixel limit; refuse those too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                image.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                square = _square(image.convert("RGB"))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InvalidInput(
+            "The avatar image is too large; use one under 40 megapixels.",
+            code="invalid_image",
+            field="file",
+        ) from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise InvalidInput(
+            "The avatar must be a JPEG, PNG or WebP image.", code="invalid_image", field="file"
+        ) from exc
+    buffer = io.BytesIO()
+    square.save(buffer, format="JPEG", quality=88)
+    old = user.avatar.name if user.avatar else None
+    user.avatar.save(
+        f"{user.pk}-{secrets.token_hex(6)}.jpg", ContentFile(buffer.getvalue()), save=False
+    )
+    user.save(update_fields=["avatar"])
+    if old:
+        user.avatar.storage.delete(old)
+    return user
+
+
+def _square(image: Image.Image) -> Image.Image:
+    side = min(image.size)
+    left = (image.width - side) // 2
+    top = (image.height - side) // 2
+    cropped = image.crop((left, top, left + side, top + side))
+    return cropped.resize((AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS)
+
+
+def user_change_password(
+    *,
+    user: User,
+    old_password: str,
+    new_password: str,
+    keep_token: str | None = None,
+    otp: str | None = None,
+) -> None:
+    """Change the password and sign out every other client.
+
+    Re-authentication: the current password, and the 2FA code when it is on.
+
+    Every API token but ``keep_token`` (the caller's) is revoked; other browser
+    sessions end because Django checks each session against the password hash
+    (the caller's session is kept by ``update_session_auth_hash`` in the view).
+    """
+    if not user.check_password(old_password):
+        raise InvalidInput(
+            "The current password is not right.", code="invalid_credentials", field="old_password"
+        )
+    two_factor.require(user, otp)
+    _check_new_password(new_password, user, user_email(user))
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    others = ApiToken.objects.filter(user=user)
+    if keep_token:
+        others = others.exclude(key_hash=_token_hash(keep_token))
+    others.delete()
+
+
+# --- tokens -------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_issue(*, user: User) -> str:
+    """A new bearer token for ``user``; only its hash is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=_token_hash(token))
+    return token
+
+
+def token_user(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None."""
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_token_hash(token), user__is_active=True)
+        .first()
+    )
+    if row is None:
+        return None
+    today = timezone.now().date()
+    if row.last_used_on != today:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_on=today)
+    return row.user
+
+
+def token_revoke(token: str) -> None:
+    ApiToken.objects.filter(key_hash=_token_hash(token)).delete()
+
+
+# --- social graph -------------------------------------------------------------
+
+
+def follow_create(*, follower: User, followee: User) -> Follow:
+    """Follow, or ask to follow a private account. Idempotent."""
+    if follower.pk == followee.pk:
+        raise InvalidInput("You cannot follow yourself.", code="follow_self", field="handle")
+    if Block.objects.filter(blocker=followee, blocked=follower).exists():
+        raise NotFound()
+    if Block.objects.filter(blocker=follower, blocked=followee).exists():
+        raise Forbidden(f"You blocked @{followee.handle}; unblock them to follow.", code="blocked")
+    state = FollowState.REQUESTED if followee.is_private else FollowState.FOLLOWING
+    follow, _ = Follow.objects.get_or_create(
+        follower=follower, followee=followee, defaults={"state": state}
+    )
+    return follow
+
+
+def follow_delete(*, follower: User, followee: User) -> None:
+    """Unfollow, or withdraw a pending request."""
+    Follow.objects.filter(follower=follower, followee=followee).delete()
+
+
+def follow_request_decide(*, owner: User, requester: User, approve: bool) -> None:
+    """Approve or deny a pending request to follow ``owner``."""
+    pending = Follow.objects.filter(follower=requester, followee=owner, state=FollowState.REQUESTED)
+    if approve:
+        changed = pending.update(state=FollowState.FOLLOWING)
+    else:
+        changed, _ = pending.delete()
+    if not changed:
+        raise NotFound(f"There is no pending request from @{requester.handle}.")
+
+
+@transaction.atomic
+def block_create(*, blocker: User, blocked: User) -> Block:
+    """Block: also removes follows and requests in both directions. Idempotent."""
+    if blocker.pk == blocked.pk:
+        raise InvalidInput("You cannot block yourself.", code="block_self", field="handle")
+    Follow.objects.filter(follower=blocker, followee=blocked).delete()
+    Follow.objects.filter(follower=blocked, followee=blocker).delete()
+    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    return block
+
+
+def block_delete(*, blocker: User, blocked: User) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()

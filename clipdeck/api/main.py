@@ -1,0 +1,35 @@
+"""The one NinjaAPI: routers of every app under /api/v1, docs at /api/docs."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from clipdeck.accounts.api import router as accounts_router
+from clipdeck.accounts.two_factor_api import router as two_factor_router
+from clipdeck.api.errors import register as register_errors
+from clipdeck.feed.api import router as feed_router
+from clipdeck.privacy.api import router as privacy_router
+from clipdeck.shop.api import router as shop_router
+from clipdeck.studio.api import router as studio_router
+from clipdeck.videos.api import router as videos_router
+
+api = NinjaAPI(
+    title="Clipdeck API",
+    version="1",
+    description="The public API of Clipdeck. Reads of things you may not see answer 404.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+register_errors(api)
+
+for router in (
+    accounts_router,
+    two_factor_router,
+    videos_router,
+    studio_router,
+    privacy_router,
+    feed_router,
+    shop_router,
+):
+    api.add_router("/v1", router)

@@ -1,0 +1,181 @@
+"""Process management for ``clipdeck serve`` and ``clipdeck worker``: a supervisor for
+task worker processes, the shared metrics folder, and one task worker's main loop.
+
+Graceful shutdown: SIGTERM (or Ctrl-C) makes every task worker stop taking tasks,
+finish the one it runs (a render included) and exit; a second signal stops the
+current task too. Task workers run in their own session so that a Ctrl-C in a
+terminal reaches only the supervisor, which passes one SIGTERM on.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+METRICS_DIR_PREFIX = "clipdeck-metrics-"
+SUPERVISOR_ENV = "CLIPDECK_SUPERVISOR_PID"
+RESTART_DELAY_SECONDS = 2.0
+PR_SET_PDEATHSIG = 1
+
+
+def prepare_metrics_dir() -> Path | None:
+    """Give this process tree one fresh Prometheus multiprocess folder; returns it if created.
+
+    Must run before ``prometheus_client`` is imported (it reads the variable then).
+    An operator-chosen folder is emptied of the last run's files instead.
+    """
+    existing = os.environ.get(METRICS_DIR_ENV)
+    if existing:
+        folder = Path(existing)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):
+            stale.unlink(missing_ok=True)
+        return None
+    _remove_orphaned_metrics_dirs()
+    folder = Path(tempfile.mkdtemp(prefix=f"{METRICS_DIR_PREFIX}{os.getpid()}-"))
+    os.environ[METRICS_DIR_ENV] = str(folder)
+    return folder
+
+
+def _remove_orphaned_metrics_dirs() -> None:
+    """Folders left by a ``serve``/``worker`` that was killed (their pid is in the name)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{METRICS_DIR_PREFIX}*-*"):
+        owner = folder.name.removeprefix(METRICS_DIR_PREFIX).split("-")[0]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists() and sys.platform == "linux":
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_metrics_dir(folder: Path | None) -> None:
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def stop_with_supervisor() -> None:
+    """In a supervised worker: receive SIGTERM when the supervisor dies (Linux).
+
+    Workers run in their own session, so without this a SIGKILLed supervisor
+    would leave them running. SIGTERM lets the current task finish.
+    """
+    expected = os.environ.get(SUPERVISOR_ENV)
+    if not expected or not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != int(expected):  # the supervisor died before prctl
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+class Supervisor:
+    """Keeps ``count`` task worker processes running until asked to stop."""
+
+    def __init__(self, count: int, *, grace_seconds: float) -> None:
+        self.count = count
+        self.grace_seconds = grace_seconds
+        self.processes: list[subprocess.Popen] = []
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+
+    def _spawn(self) -> subprocess.Popen:
+        command = [sys.executable, "-m", "clipdeck.cli", "worker", "--concurrency", "1"]
+        env = {**os.environ, SUPERVISOR_ENV: str(os.getpid())}
+        return subprocess.Popen(command, env=env, start_new_session=True)
+
+    def start(self) -> Supervisor:
+        with self._lock:
+            self.processes = [self._spawn() for _ in range(self.count)]
+        return self
+
+    def _restart_exited(self) -> None:
+        with self._lock:
+            for index, process in enumerate(self.processes):
+                if process.poll() is not None and not self.stopping.is_set():
+                    logger.warning(
+                        "task worker %d exited with %d; starting another",
+                        process.pid,
+                        process.returncode,
+                    )
+                    self.processes[index] = self._spawn()
+
+    def watch(self) -> None:
+        """Restart workers that exit unexpectedly, until :meth:`stop` (blocks)."""
+        while not self.stopping.wait(RESTART_DELAY_SECONDS):
+            self._restart_exited()
+
+    def watch_in_background(self) -> None:
+        threading.Thread(target=self.watch, name="worker-supervisor", daemon=True).start()
+
+    def signal_all(self, signum: int = signal.SIGTERM) -> None:
+        with self._lock:
+            for process in self.processes:
+                if process.poll() is None:
+                    process.send_signal(signum)
+
+    def stop(self) -> None:
+        """SIGTERM every worker, wait for their current tasks, kill after the grace period."""
+        self.stopping.set()
+        self.signal_all(signal.SIGTERM)
+        deadline = time.monotonic() + self.grace_seconds
+        for process in self.processes:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                logger.error("task worker %d did not stop in time; killing it", process.pid)
+                process.kill()
+                process.wait()
+
+    def run_until_signalled(self) -> int:
+        """Supervise in the foreground: the first SIGTERM/SIGINT stops gracefully, a second
+        one is passed on (the workers then abandon their current task)."""
+
+        def on_signal(signum, frame) -> None:
+            if self.stopping.is_set():
+                self.signal_all(signal.SIGTERM)
+                return
+            logger.warning("%s: stopping task workers gracefully", signal.strsignal(signum))
+            self.stopping.set()
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        self.watch()
+        self.stop()
+        return 0
+
+
+def run_task_worker() -> int:
+    """One task worker process: heartbeat and reaper threads, the render sweeper, and
+    ``db_worker`` on every queue. Returns after a graceful stop."""
+    from django.core.management import call_command
+
+    from clipdeck.core.workers import forget, new_worker_id, start_background
+    from clipdeck.studio.sweeper import start_sweeper
+
+    stop_with_supervisor()
+    worker_id = new_worker_id()
+    background = start_background(worker_id)
+    sweeper = start_sweeper()
+    logger.info("task worker %s started", worker_id)
+    try:
+        call_command("db_worker", queue_name="*", reload=False, interval=0.5, worker_id=worker_id)
+    except SystemExit as exit_:  # db_worker exits this way on a signal while idle
+        if exit_.code not in (None, 0):
+            raise
+    finally:
+        background.set()
+        sweeper.set()
+        forget(worker_id)
+        logger.info("task worker %s stopped", worker_id)
+    return 0

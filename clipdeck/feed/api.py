@@ -1,0 +1,84 @@
+"""Feed API: For You, Following, events and the reset control."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+from clipdeck.api.auth import user_auth, viewer_auth, viewer_of
+from clipdeck.core.metrics import feed_timed
+from clipdeck.core.pagination import check_limit, paginate
+from clipdeck.feed import pipeline, selectors, services
+from clipdeck.feed.schemas import EventsIn, EventsOut, FeedPage, ResetOut
+from clipdeck.videos.presenters import videos_out
+
+router = Router(tags=["feed"])
+
+
+def _items(videos, reasons, viewer) -> list[dict]:
+    return [
+        {"video": out, "reason": reason}
+        for out, reason in zip(videos_out(videos, viewer), reasons, strict=True)
+    ]
+
+
+@router.get(
+    "/feed/for-you",
+    response=FeedPage,
+    auth=viewer_auth,
+    operation_id="feed_for_you",
+    summary="The For You feed; personalized=false builds it without profiling you",
+)
+@feed_timed("for_you")
+def feed_for_you(
+    request, cursor: str | None = None, limit: int | None = None, personalized: bool = True
+):
+    viewer = viewer_of(request)
+    page = pipeline.for_you(
+        viewer, cursor=cursor, limit=check_limit(limit), personalized=personalized
+    )
+    videos = [video for video, _ in page.items]
+    reasons = [reason for _, reason in page.items]
+    return {"items": _items(videos, reasons, viewer), "next_cursor": page.next_cursor}
+
+
+@router.get(
+    "/feed/following",
+    response=FeedPage,
+    auth=user_auth,
+    operation_id="feed_following",
+    summary="Newest videos from the accounts you follow",
+)
+def feed_following(request, cursor: str | None = None, limit: int | None = None):
+    page = paginate(
+        selectors.following_feed(request.auth),
+        cursor=cursor,
+        limit=limit,
+        time_field="published_at",
+    )
+    reasons = [selectors.following_reason(video) for video in page.items]
+    return {"items": _items(page.items, reasons, request.auth), "next_cursor": page.next_cursor}
+
+
+@router.post(
+    "/events",
+    response=EventsOut,
+    auth=user_auth,
+    operation_id="events_record",
+    summary="Record what you did in the feed (batched)",
+)
+def events_record(request, payload: EventsIn):
+    events = [services.EventIn(**event.dict()) for event in payload.events]
+    recorded = services.events_record(user=request.auth, events=events)
+    return {"accepted": recorded.accepted, "ignored": recorded.ignored}
+
+
+@router.post(
+    "/feed/reset",
+    response=ResetOut,
+    auth=user_auth,
+    operation_id="feed_reset",
+    summary="Forget your For You personalisation",
+)
+def feed_reset(request):
+    control = services.feed_reset(user=request.auth)
+    return {"reset_at": control.reset_at}

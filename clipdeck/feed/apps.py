@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class FeedConfig(AppConfig):
+    name = "clipdeck.feed"
+    label = "feed"
+    verbose_name = "Feed"
+
+    def ready(self) -> None:
+        from clipdeck.feed import invalidation  # noqa: F401 - connects the signal

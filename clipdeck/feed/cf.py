@@ -1,0 +1,73 @@
+"""Collaborative filtering building blocks shared by training and offline evaluation.
+
+``implicit``'s ALS over confidence-weighted implicit feedback, and cosine
+item-to-item neighbours over who engaged with what.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+@dataclass(frozen=True)
+class AlsParams:
+    factors: int = 32
+    regularization: float = 0.05
+    alpha: float = 2.0
+    iterations: int = 15
+    seed: int = 0
+
+
+def fit_als(user_items: sp.csr_matrix, params: AlsParams) -> tuple[np.ndarray, np.ndarray]:
+    """User and item factors of ALS on ``user_items`` (users x items confidences)."""
+    from implicit.cpu.als import AlternatingLeastSquares
+    from threadpoolctl import threadpool_limits
+
+    model = AlternatingLeastSquares(
+        factors=params.factors,
+        regularization=params.regularization,
+        alpha=params.alpha,
+        iterations=params.iterations,
+        random_state=params.seed,
+        num_threads=1,
+    )
+    with threadpool_limits(1, "blas"), warnings.catch_warnings():
+        # the BLAS pool is limited just above; implicit checks before that applies
+        warnings.filterwarnings("ignore", message="OpenBLAS is configured")
+        model.fit(user_items.tocsr().astype(np.float32), show_progress=False)
+    return np.asarray(model.user_factors), np.asarray(model.item_factors)
+
+
+def cosine_similarity(user_items: sp.csr_matrix) -> sp.csr_matrix:
+    """Item x item cosine similarity of binarised engagement, self-similarity removed."""
+    binary = (user_items > 0).astype(np.float32).tocsc()
+    norms = np.sqrt(np.asarray(binary.multiply(binary).sum(axis=0)).ravel())
+    norms[norms == 0] = 1.0
+    scaled = binary @ sp.diags(1.0 / norms)
+    similarity = (scaled.T @ scaled).tocsr()
+    similarity.setdiag(0)
+    similarity.eliminate_zeros()
+    return similarity
+
+
+def top_k_rows(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """Keep the ``k`` largest entries of each row."""
+    matrix = matrix.tocsr()
+    rows, cols, vals = [], [], []
+    for row in range(matrix.shape[0]):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        if end == start:
+            continue
+        data, idx = matrix.data[start:end], matrix.indices[start:end]
+        keep = np.argsort(-data)[:k]
+        rows.extend([row] * len(keep))
+        cols.extend(idx[keep])
+        vals.extend(data[keep])
+    return sp.csr_matrix((vals, (rows, cols)), shape=matrix.shape, dtype=np.float32)

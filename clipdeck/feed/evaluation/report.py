@@ -1,0 +1,53 @@
+"""Running every model on one split and reporting the figures as a table or JSON."""
+
+from __future__ import annotations
+
+import time
+
+from clipdeck.feed.evaluation.clipdeck_ranker import ClipdeckRanker
+from clipdeck.feed.evaluation.data import Split
+from clipdeck.feed.evaluation.metrics import KS, evaluate
+from clipdeck.feed.evaluation.models import ALS, ItemKNN, Popularity, recommend
+
+
+def default_models(seed: int = 0) -> list:
+    from clipdeck.feed.cf import AlsParams
+
+    als = ALS(AlsParams(factors=16, regularization=10.0, alpha=1.0, seed=seed))
+    return [Popularity(), ItemKNN(k=100), als, ClipdeckRanker(seed=seed)]
+
+
+def run(split: Split, models: list | None = None, seed: int = 0) -> dict:
+    """Recall@K and NDCG@K of each model on ``split``, with fit and scoring times."""
+    results = {}
+    for model in models or default_models(seed):
+        started = time.perf_counter()
+        model.fit(split.train, split)
+        fitted = time.perf_counter()
+        top = recommend(model, split.train, max(KS))
+        results[model.name] = {
+            **evaluate(top, split.test),
+            "fit_s": round(fitted - started, 2),
+            "recommend_s": round(time.perf_counter() - fitted, 2),
+        }
+    return {
+        "users": len(split.users),
+        "items": len(split.items),
+        "train_pairs": int(split.train.nnz),
+        "test_pairs": int(split.test.nnz),
+        "seed": seed,
+        "models": results,
+    }
+
+
+def table(report: dict) -> str:
+    """The report as a Markdown table."""
+    columns = [f"{m}@{k}" for m in ("recall", "ndcg") for k in KS]
+    lines = [
+        "| model | " + " | ".join(columns) + " | fit s |",
+        "| --- | " + " | ".join("---:" for _ in columns) + " | ---: |",
+    ]
+    for name, figures in report["models"].items():
+        cells = " | ".join(f"{figures[c]:.4f}" for c in columns)
+        lines.append(f"| {name} | {cells} | {figures['fit_s']} |")
+    return "\n".join(lines)

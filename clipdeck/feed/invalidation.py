@@ -1,0 +1,26 @@
+"""New videos reach the shared candidate lists at once.
+
+The fresh and exploration lists are cached for every viewer (``shared.py``);
+without this a video published a moment ago would wait for the next refresh,
+and on a quiet deployment the feed would look empty to its first viewers.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from clipdeck.videos.models import Video, VideoStatus
+
+NEW_VIDEO_LISTS = ("feed:fresh", "feed:exploration")
+
+
+@receiver(post_save, sender=Video, dispatch_uid="feed-new-video")
+def _video_published(sender, instance: Video, update_fields=None, **kwargs) -> None:
+    if instance.status != VideoStatus.PUBLISHED:
+        return
+    if update_fields is not None and "status" not in update_fields:
+        return
+    transaction.on_commit(lambda: cache.delete_many(NEW_VIDEO_LISTS))

@@ -1,0 +1,150 @@
+"""Building a For You page: sources → visibility filter → ranking → re-ranking → reasons.
+
+The personalised feed uses every source and the viewer's interests; the
+non-personalised one (``personalized=False``, DSA art. 38) uses only what is
+trending in the region and what is fresh, ranked without anything about the
+viewer; anonymous viewers get the personalised pipeline with an empty profile
+(trending, fresh and the exploration pool).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.utils import timezone
+
+from clipdeck.accounts.models import User
+from clipdeck.feed import artefacts as trained
+from clipdeck.feed import ranking, session
+from clipdeck.feed.context import ViewerContext, viewer_context
+from clipdeck.feed.features import FEATURES, feature_row, visible_facts
+from clipdeck.feed.reasons import reason
+from clipdeck.feed.rerank import Scored, rerank
+from clipdeck.feed.sources import (
+    Candidate,
+    coengagement,
+    collaborative,
+    exploration,
+    following,
+    fresh,
+    hashtags,
+    sounds,
+    trending,
+)
+from clipdeck.videos.models import Video
+from clipdeck.videos.selectors import with_relations
+
+PER_SOURCE = 50
+EXPLORATION = 20
+# When several sources propose a video, the reason names the first of these.
+PRIORITY = (
+    "following",
+    "coengagement",
+    "collaborative",
+    "sounds",
+    "hashtags",
+    "exploration",
+    "trending",
+    "fresh",
+)
+
+
+@dataclass
+class Page:
+    items: list[tuple[Video, dict]]
+    next_cursor: str | None
+
+
+def _candidates(
+    context: ViewerContext, artefacts, exclude: set[str], *, explore: bool
+) -> list[Candidate]:
+    found = [
+        *trending.candidates(context, limit=PER_SOURCE, exclude=exclude),
+        *fresh.candidates(context, limit=PER_SOURCE // 2, exclude=exclude),
+    ]
+    if explore:
+        found += exploration.candidates(context, limit=EXPLORATION, exclude=exclude)
+    if context.personalized:
+        found += [
+            *collaborative.candidates(context, artefacts, limit=PER_SOURCE, exclude=exclude),
+            *coengagement.candidates(context, artefacts, limit=PER_SOURCE, exclude=exclude),
+            *following.candidates(context, limit=PER_SOURCE // 2, exclude=exclude),
+            *hashtags.candidates(context, limit=PER_SOURCE // 2, exclude=exclude),
+            *sounds.candidates(context, limit=PER_SOURCE // 2, exclude=exclude),
+        ]
+    return found
+
+
+def _merge(candidates: list[Candidate]) -> dict[str, dict]:
+    """Per video: the reason's source and evidence, and each source's score."""
+    merged: dict[str, dict] = {}
+    for candidate in candidates:
+        entry = merged.setdefault(candidate.video_id, {"scores": {}})
+        entry["scores"][candidate.source] = candidate.score
+        current = entry.get("source")
+        if current is None or PRIORITY.index(candidate.source) < PRIORITY.index(current):
+            entry["source"], entry["because"] = candidate.source, candidate.because
+    return merged
+
+
+def _scored(context, merged, facts, artefacts) -> list[Scored]:
+    ids = list(facts)
+    rows = np.array(
+        [
+            feature_row(
+                context,
+                facts[pk],
+                merged[pk]["scores"].get("collaborative", 0.0),
+                merged[pk]["scores"].get("coengagement", 0.0),
+            )
+            for pk in ids
+        ]
+    ).reshape(len(ids), len(FEATURES))
+    muted = np.array([facts[pk].author in context.muted_creators for pk in ids], dtype=bool)
+    scores = ranking.score(rows, muted, artefacts)
+    return [
+        Scored(facts[pk], float(s), merged[pk]["source"]) for pk, s in zip(ids, scores, strict=True)
+    ]
+
+
+def build_page(
+    context: ViewerContext, feed: session.FeedSession, limit: int, *, explore: bool = True
+) -> list[Scored]:
+    """The ranked, re-ranked videos of the next page, all visible to the viewer.
+
+    ``explore=False`` (the non-personalised feed) leaves out the exploration
+    pool and the trained model, so the page is the same for everyone.
+    """
+    artefacts = trained.load_current() if explore else None
+    exclude = context.seen | context.hidden | set(feed.served)
+    merged = _merge(_candidates(context, artefacts, exclude, explore=explore))
+    facts = visible_facts(context, merged, timezone.now())
+    if context.viewer is not None:
+        facts = {pk: f for pk, f in facts.items() if f.author != str(context.viewer.pk)}
+    scored = _scored(context, merged, facts, artefacts)
+    picked = rerank(scored, limit=limit, previous=feed.previous)
+    trending_now = {pk for pk, _ in trending.trending_ids()[:200]}
+    for item in picked:
+        entry = merged[item.facts.id]
+        item.reason = reason(
+            entry["source"],
+            entry.get("because", ""),
+            item.facts,
+            context,
+            trending=item.facts.id in trending_now,
+        )
+    return picked
+
+
+def for_you(viewer: User | None, *, cursor: str | None, limit: int, personalized: bool) -> Page:
+    """One page of For You for ``viewer`` (None when anonymous)."""
+    feed = session.open_session(viewer, cursor, personalized=personalized)
+    context = viewer_context(viewer) if personalized else ViewerContext.without_profile(viewer)
+    picked = build_page(context, feed, limit, explore=personalized)
+    ids = [item.facts.id for item in picked]
+    videos = with_relations(Video.objects.visible_to(viewer).filter(pk__in=ids)).in_bulk()
+    by_id = {str(pk): video for pk, video in videos.items()}
+    next_cursor = session.save_session(feed, ids) if picked else None
+    items = [(by_id[item.facts.id], item.reason) for item in picked if item.facts.id in by_id]
+    return Page(items=items, next_cursor=next_cursor)

@@ -1,0 +1,207 @@
+"""``clipdeck recsys train``: fit ALS, co-engagement neighbours and the LightGBM rankers.
+
+The result is a version folder named by its content hash with a model card
+(data window, features, metrics) beside the models; see ``artefacts``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from importlib.metadata import version as package_version
+from pathlib import Path
+
+import numpy as np
+from django.db import connection
+from django.utils import timezone
+
+from clipdeck.accounts.models import Follow
+from clipdeck.feed import artefacts, training_data
+from clipdeck.feed.cf import AlsParams, cosine_similarity, fit_als, top_k_rows
+from clipdeck.feed.context import ViewerContext
+from clipdeck.feed.features import FEATURES, feature_row
+from clipdeck.feed.models import Event, VideoStats
+from clipdeck.feed.ranking import WEIGHTS
+from clipdeck.feed.sources.collaborative import viewer_vector
+from clipdeck.videos.models import Like, Video
+
+NEIGHBOURS = 30
+HOLDOUT_SHARE = 0.8  # features before this point of the window, labels after it
+LGBM = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 20,
+    "feature_fraction": 0.9,
+    "verbose": -1,
+    "seed": 0,
+    "deterministic": True,
+    "num_threads": 1,
+}
+ROUNDS = 150
+
+
+def fit_collaborative(rows, items: list[str], params: AlsParams) -> artefacts.Artefacts:
+    """ALS item factors and cosine neighbours for ``items`` from ``rows``."""
+    matrix, _ = training_data.interactions(rows, items)
+    if matrix.shape[0] >= 2 and matrix.nnz:
+        _, item_factors = fit_als(matrix, params)
+    else:
+        item_factors = np.zeros((len(items), params.factors), dtype=np.float32)
+    neighbours = top_k_rows(cosine_similarity(matrix), NEIGHBOURS)
+    return artefacts.Artefacts(
+        version="",
+        item_ids=items,
+        item_factors=item_factors.astype(np.float32),
+        neighbour_ptr=neighbours.indptr,
+        neighbour_idx=neighbours.indices,
+        neighbour_score=neighbours.data.astype(np.float32),
+    )
+
+
+def _coengagement_map(context: ViewerContext, cf: artefacts.Artefacts) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for seed, weight in context.engaged.items():
+        for neighbour, similarity in cf.neighbours(seed):
+            scores[neighbour] = scores.get(neighbour, 0.0) + weight * similarity
+    return scores
+
+
+def _collaborative(video: str, cf: artefacts.Artefacts, vector) -> float:
+    row = cf.index.get(video)
+    return float(cf.item_factors[row] @ vector) if vector is not None and row is not None else 0.0
+
+
+def examples(log: training_data.Log, params: AlsParams):
+    """Feature matrix, label columns and user ids of the ranker's examples."""
+    cutoff = log.start + (log.end - log.start) * HOLDOUT_SHARE
+    before = [row for row in log.rows if row.at < cutoff]
+    after = [row for row in log.rows if row.at >= cutoff]
+    cf = fit_collaborative(before, sorted(log.videos), params)
+    contexts = training_data.contexts_at(before, log.videos)
+    facts = training_data.facts_at(before, log.videos, cutoff)
+    features, labels, users = [], {head: [] for head in WEIGHTS}, []
+    per_user: dict[int, tuple] = {}
+    for user, video, label in training_data.labelled_pairs(after):
+        if video not in facts:
+            continue
+        context = contexts.get(user) or ViewerContext(personalized=True)
+        if user not in per_user:
+            per_user[user] = (viewer_vector(context, cf), _coengagement_map(context, cf))
+        vector, coengaged = per_user[user]
+        scores = (_collaborative(video, cf, vector), coengaged.get(video, 0.0))
+        features.append(feature_row(context, facts[video], *scores))
+        for head in WEIGHTS:
+            labels[head].append(label[head])
+        users.append(user)
+    return np.array(features).reshape(-1, len(FEATURES)), labels, np.array(users), cutoff
+
+
+def _in_validation(users: np.ndarray) -> np.ndarray:
+    return np.array([int(hashlib.sha256(str(u).encode()).hexdigest(), 16) % 5 == 0 for u in users])
+
+
+def fit_rankers(x: np.ndarray, labels: dict, users: np.ndarray, folder: Path) -> dict:
+    """One LightGBM head per label, validated on a fifth of the users; their metrics."""
+    import lightgbm
+    from sklearn.metrics import roc_auc_score
+
+    held = _in_validation(users) if len(users) else np.zeros(0, dtype=bool)
+    metrics = {}
+    for head, column in labels.items():
+        y = np.array(column)
+        # with very few users the held-out fifth may take a whole class: then train on all
+        valid = held if len(set(y[~held].tolist())) == 2 else np.zeros_like(held)
+        train_y, valid_y = y[~valid], y[valid]
+        if len(set(train_y.tolist())) < 2:
+            metrics[head] = {"trained": False, "why": "one class only", "examples": len(y)}
+            continue
+        booster = lightgbm.train(
+            LGBM,
+            lightgbm.Dataset(x[~valid], train_y, feature_name=list(FEATURES)),
+            num_boost_round=ROUNDS,
+        )
+        booster.save_model(str(folder / f"ranker_{head}.txt"))
+        auc = (
+            round(float(roc_auc_score(valid_y, booster.predict(x[valid]))), 4)
+            if len(set(valid_y.tolist())) == 2
+            else None
+        )
+        metrics[head] = {
+            "trained": True,
+            "examples": len(y),
+            "positive_rate": round(float(y.mean()), 4),
+            "validation_auc": auc,
+            "validation_users": len(set(users[valid].tolist())),
+        }
+    return metrics
+
+
+def _save_items(folder: Path, cf: artefacts.Artefacts) -> None:
+    import json
+
+    (folder / "item_ids.json").write_text(json.dumps(cf.item_ids))
+    np.savez(
+        folder / "items.npz",
+        factors=cf.item_factors,
+        nptr=cf.neighbour_ptr,
+        nidx=cf.neighbour_idx,
+        nscore=cf.neighbour_score,
+    )
+
+
+def train(*, days: int = 90, now: datetime | None = None, params: AlsParams | None = None) -> dict:
+    """Train on the last ``days`` of the event log; the model card of the new version."""
+    params = params or AlsParams()
+    now = now or timezone.now()
+    log = training_data.load_log(now - timedelta(days=days))
+    if not log.rows:
+        raise ValueError("The event log is empty; there is nothing to train on.")
+    artefacts.recsys_dir().mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=artefacts.recsys_dir()))
+    x, labels, users, cutoff = examples(log, params)
+    metrics = fit_rankers(x, labels, users, folder)
+    _save_items(folder, fit_collaborative(log.rows, sorted(log.videos), params))
+    card = {
+        "data_window": {
+            "from": log.start.isoformat(),
+            "to": log.end.isoformat(),
+            "label_cutoff": cutoff.isoformat(),
+            "days": days,
+        },
+        "counts": {
+            "signals": len(log.rows),
+            "users": len({row.user for row in log.rows}),
+            "videos": len(log.videos),
+            "ranker_examples": int(x.shape[0]),
+        },
+        "features": list(FEATURES),
+        "metrics": metrics,
+        "score_weights": WEIGHTS,
+        "als": asdict(params),
+        "neighbours_per_video": NEIGHBOURS,
+        "lightgbm": {**LGBM, "rounds": ROUNDS},
+        "libraries": {name: package_version(name) for name in ("implicit", "lightgbm", "numpy")},
+        "contains_user_ids": False,
+    }
+    version = artefacts.save(folder, card)
+    refresh_planner_statistics()
+    return {**card, "version": version}
+
+
+def refresh_planner_statistics() -> None:
+    """Let SQLite's planner know the tables' sizes (``ANALYZE`` of the feed's tables).
+
+    Without statistics SQLite answers the feed's "these candidates, if visible"
+    query by scanning every published video instead of looking the candidates
+    up by id, so a page costs more the larger the catalogue. PostgreSQL keeps
+    its statistics itself (autovacuum), so this does nothing there.
+    """
+    if connection.vendor != "sqlite":
+        return
+    models = (Video, Video.hashtags.through, Event, VideoStats, Follow, Like)
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')

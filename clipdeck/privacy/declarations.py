@@ -1,0 +1,68 @@
+"""The privacy app's own rows in the data inventory."""
+
+from clipdeck.privacy.inventory import DataClass, Retention, declare
+from clipdeck.privacy.models import AuditEntry, DataExport, TransparencyCount, UserKey
+
+PROT, INT = DataClass.PROTECTED, DataClass.INTERNAL
+EXPORTS = "Deleted when the download expires (CLIPDECK_EXPORT_RETENTION_DAYS, 7 days by default)."
+TRANSPARENCY = "365 days, then deleted by the retention job."
+AUDIT = "Kept for the life of the cell: the audit chain is append-only."
+
+declare(
+    UserKey,
+    {
+        "id": (INT, "Internal key.", Retention.ERASURE),
+        "user": (PROT, "Whose data key it is.", Retention.ERASURE),
+        "key_id": (INT, "Names the key in the shredded-key ledger; random.", Retention.ERASURE),
+        "wrapped": (
+            PROT,
+            "The data key that encrypts the user's protected fields, wrapped by the cell key; "
+            "deleting it erases every copy of those fields (crypto-shredding).",
+            Retention.ERASURE,
+        ),
+        "created_at": (INT, "Key rotation bookkeeping.", Retention.ERASURE),
+    },
+)
+declare(
+    DataExport,
+    {
+        "id": (INT, "Unguessable key of the download.", EXPORTS),
+        "user": (PROT, "Whose export it is; only they can download it.", EXPORTS),
+        "status": (INT, "Whether the export is ready.", EXPORTS),
+        "file": (PROT, "The ZIP of everything about the user (art. 15 and 20 GDPR).", EXPORTS),
+        "size": (INT, "Shown beside the download link.", EXPORTS),
+        "error": (INT, "Why building the export failed.", EXPORTS),
+        "created_at": (PROT, "When the user asked for it.", EXPORTS),
+        "finished_at": (INT, "When it was ready.", EXPORTS),
+        "expires_at": (INT, "When the file and this row are deleted.", EXPORTS),
+    },
+)
+declare(
+    AuditEntry,
+    {
+        "id": (INT, "Internal key.", AUDIT),
+        "seq": (INT, "Position in the audit chain.", AUDIT),
+        "at": (INT, "When the access happened.", AUDIT),
+        "actor_id": (INT, "Which staff member or partner looked (an account id).", AUDIT),
+        "actor_role": (INT, "The role they acted in.", AUDIT),
+        "action": (INT, "What they did (read, erase).", AUDIT),
+        "subject": (
+            PROT,
+            "Which record was accessed, by id only; the user may see accesses to their data.",
+            AUDIT,
+        ),
+        "fields": (INT, "Which fields were read, by name (never their values).", AUDIT),
+        "justification": (INT, "The written reason given for the access.", AUDIT),
+        "prev_hash": (INT, "Links the entry to the one before (hash chain).", AUDIT),
+        "entry_hash": (INT, "SHA-256 of this entry and the previous hash.", AUDIT),
+    },
+)
+declare(
+    TransparencyCount,
+    {
+        "id": (INT, "Internal key.", TRANSPARENCY),
+        "day": (INT, "Day counted in the transparency report.", TRANSPARENCY),
+        "kind": (INT, "What was counted (for example exports).", TRANSPARENCY),
+        "count": (INT, "How many happened that day; names nobody.", TRANSPARENCY),
+    },
+)

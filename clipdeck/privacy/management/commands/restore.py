@@ -1,0 +1,27 @@
+"""``clipdeck restore FILE`` restores a backup, then re-applies erasures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from clipdeck.privacy.archive import BackupInvalid
+from clipdeck.privacy.restore import backup_restore
+
+
+class Command(BaseCommand):
+    help = "Restore a backup (stop the server and workers first)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", help="a .cdbk file written by clipdeck backup")
+
+    def handle(self, *args, file: str, **options) -> None:
+        try:
+            summary = backup_restore(Path(file))
+        except (BackupInvalid, OSError) as exc:
+            raise CommandError(f"Backup refused, nothing was changed: {exc}") from exc
+        self.stdout.write(
+            f"Restored {file}: database {summary.backup.database}, {summary.media_files} media "
+            f"files; {summary.reerased} account(s) erased again from the shredded-key ledger."
+        )

@@ -1,0 +1,95 @@
+"""Restore a backup: verify it completely, load it, then re-apply erasures.
+
+The order matters:
+
+1. decrypt and check every member into a staging folder (a tampered or
+   foreign backup is refused here, before anything changes);
+2. load the database (SQLite's backup API into the live file, or flush and
+   ``loaddata`` of the JSON dump) and replace the media store's files;
+3. erase again every account whose data key id is in the shredded-key ledger,
+   which is kept outside backups: a backup taken before an erasure never
+   brings that person's data back.
+
+Stop ``clipdeck serve`` and the workers while restoring.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import connection
+
+from clipdeck.privacy.archive import BackupInvalid
+from clipdeck.privacy.backup import BackupSummary, backup_read, media_names
+from clipdeck.privacy.erasure import reapply_ledger
+from clipdeck.privacy.models import DataExport
+
+
+@dataclass(frozen=True)
+class RestoreSummary:
+    backup: BackupSummary
+    media_files: int
+    reerased: int
+
+
+def backup_restore(path: Path) -> RestoreSummary:
+    """Replace the database and media with the backup at ``path``."""
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=settings.DATA_DIR, prefix=".restore-") as work:
+        staging = Path(work)
+        summary = backup_read(path, extract_to=staging)
+        region = summary.header.get("region")
+        if region != settings.CLIPDECK_REGION:
+            raise BackupInvalid(
+                f"This backup belongs to a cell in region '{region}', not "
+                f"'{settings.CLIPDECK_REGION}' (CLIPDECK_REGION)."
+            )
+        load_database(staging / summary.database)
+        count = replace_media(staging / "media")
+    _forget_exports()
+    return RestoreSummary(summary, count, reapply_ledger())
+
+
+def load_database(dump: Path) -> None:
+    if dump.suffix == ".sqlite3":
+        if connection.vendor != "sqlite":
+            raise BackupInvalid("This backup holds a SQLite database; restore it into SQLite.")
+        connection.ensure_connection()
+        with sqlite3.connect(dump) as source:
+            source.backup(connection.connection)
+        source.close()
+        return
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("loaddata", str(dump), verbosity=0)
+
+
+def replace_media(folder: Path) -> int:
+    """Make the media store hold exactly the backup's files; how many were restored."""
+    restored = sorted(
+        str(path.relative_to(folder)).replace("\\", "/")
+        for path in (folder.rglob("*") if folder.exists() else [])
+        if path.is_file()
+    )
+    for name in set(media_names()) - set(restored):
+        default_storage.delete(name)
+    for name in restored:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        with open(folder / name, "rb") as source:
+            default_storage.save(name, File(source))
+    return len(restored)
+
+
+def _forget_exports() -> None:
+    """Export files are never in backups, so restored export rows point at nothing."""
+    for export in DataExport.objects.all():
+        if export.file:
+            default_storage.delete(export.file.name)
+        export.delete()

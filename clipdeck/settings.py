@@ -1,0 +1,244 @@
+"""Django settings for Clipdeck.
+
+All deployment-specific values come from environment variables through
+``clipdeck.env``; ``docs/configuration.md`` lists them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clipdeck.core.caches import database_cache, redis_cache
+from clipdeck.core.databases import sqlite_database, url_database
+from clipdeck.core.logs import logging_config
+from clipdeck.core.media_storage import parse_media_url, storage_config
+from clipdeck.env import data_dir, env_bool, env_int, env_list, env_str, secret_from_file
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = data_dir(BASE_DIR)
+
+SECRET_KEY = env_str("CLIPDECK_SECRET_KEY") or secret_from_file(DATA_DIR / "secret_key")
+DEBUG = env_bool("CLIPDECK_DEBUG", False)
+ALLOWED_HOSTS = env_list(
+    "CLIPDECK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("CLIPDECK_CSRF_TRUSTED_ORIGINS", [])
+PUBLIC_URL = env_str("CLIPDECK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The data region this deployment ("cell") serves; see docs/architecture.md.
+CLIPDECK_REGION = env_str("CLIPDECK_REGION", "us").lower()
+
+# Residency policy: where each location is, and where the cell allows it to be
+# (docs/configuration.md, "Residency"; checked by ``clipdeck serve``/``worker``).
+DEFAULT_BACKUP_REGIONS = {"us": ["sg"]}
+CLIPDECK_DATABASE_REGION = env_str("CLIPDECK_DATABASE_REGION", CLIPDECK_REGION).lower()
+CLIPDECK_MEDIA_REGION = env_str("CLIPDECK_MEDIA_REGION", CLIPDECK_REGION).lower()
+CLIPDECK_BACKUP_URL = env_str("CLIPDECK_BACKUP_URL")
+CLIPDECK_BACKUP_REGION = env_str("CLIPDECK_BACKUP_REGION").lower()
+CLIPDECK_ALLOWED_DATABASE_REGIONS = env_list("CLIPDECK_ALLOWED_DATABASE_REGIONS", [CLIPDECK_REGION])
+CLIPDECK_ALLOWED_MEDIA_REGIONS = env_list("CLIPDECK_ALLOWED_MEDIA_REGIONS", [CLIPDECK_REGION])
+CLIPDECK_ALLOWED_BACKUP_REGIONS = env_list(
+    "CLIPDECK_ALLOWED_BACKUP_REGIONS",
+    DEFAULT_BACKUP_REGIONS.get(CLIPDECK_REGION, [CLIPDECK_REGION]),
+)
+# Crypto-shredding: the cell key wraps every user's data key; erased key ids go
+# to a ledger kept outside backups (docs/privacy.md, "Erasure").
+CLIPDECK_CELL_KEY = env_str("CLIPDECK_CELL_KEY") or secret_from_file(DATA_DIR / "cell_key")
+CLIPDECK_SHREDDED_KEYS_FILE = Path(
+    env_str("CLIPDECK_SHREDDED_KEYS_FILE", str(DATA_DIR / "shredded-keys"))
+)
+CLIPDECK_EXPORT_RETENTION_DAYS = env_int("CLIPDECK_EXPORT_RETENTION_DAYS", 7)
+CLIPDECK_EXPORT_LINK_SECONDS = env_int("CLIPDECK_EXPORT_LINK_SECONDS", 3600)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "clipdeck.core",
+    "clipdeck.accounts",
+    "clipdeck.videos",
+    "clipdeck.studio",
+    "clipdeck.privacy",
+    "clipdeck.feed",
+    "clipdeck.web",
+    "clipdeck.demo",
+    "clipdeck.shop",
+]
+
+MIDDLEWARE = [
+    "clipdeck.core.metrics.RequestMetricsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "clipdeck.privacy.headers.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "clipdeck.urls"
+ASGI_APPLICATION = "clipdeck.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+# SQLite in the data folder, or DATABASE_URL (PostgreSQL with a connection pool).
+DATABASES = {
+    "default": (
+        url_database(
+            env_str("DATABASE_URL"),
+            pool=env_bool("CLIPDECK_DB_POOL", True),
+            pool_min=env_int("CLIPDECK_DB_POOL_MIN", 1),
+            pool_max=env_int("CLIPDECK_DB_POOL_MAX", 10),
+            pool_timeout=env_int("CLIPDECK_DB_POOL_TIMEOUT", 10),
+            conn_max_age=env_int("CLIPDECK_DB_CONN_MAX_AGE", 60),
+        )
+        if env_str("DATABASE_URL")
+        else sqlite_database(DATA_DIR)
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rate limits, feed sessions and short-term feed state: Redis, else the database.
+CACHES = {
+    "default": redis_cache(env_str("REDIS_URL")) if env_str("REDIS_URL") else database_cache()
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "media"],
+    }
+}
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+LOGIN_URL = "/login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Where media is stored (a local folder, or s3://…); see clipdeck/core/media_storage.py.
+CLIPDECK_MEDIA_LOCATION = parse_media_url(
+    env_str("CLIPDECK_MEDIA_URL"),
+    default_root=Path(env_str("CLIPDECK_MEDIA_ROOT", str(DATA_DIR / "media"))),
+)
+MEDIA_ROOT = CLIPDECK_MEDIA_LOCATION.root or DATA_DIR / "media"
+MEDIA_URL = "/media/"
+# Behind nginx: hand local media files to nginx with X-Accel-Redirect under this prefix.
+CLIPDECK_MEDIA_ACCEL_PREFIX = env_str("CLIPDECK_MEDIA_ACCEL_PREFIX")
+STORAGES = {
+    "default": storage_config(CLIPDECK_MEDIA_LOCATION),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("CLIPDECK_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Sent only on HTTPS requests (Django's SecurityMiddleware); 0 turns it off.
+SECURE_HSTS_SECONDS = env_int("CLIPDECK_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Login throttling: failures per account and per (truncated, keyed-hashed) network.
+CLIPDECK_LOGIN_MAX_FAILURES = env_int("CLIPDECK_LOGIN_MAX_FAILURES", 5)
+CLIPDECK_LOGIN_MAX_FAILURES_PER_NETWORK = env_int("CLIPDECK_LOGIN_MAX_FAILURES_PER_NETWORK", 30)
+CLIPDECK_LOGIN_WINDOW_SECONDS = env_int("CLIPDECK_LOGIN_WINDOW_SECONDS", 15 * 60)
+# Retention jobs (privacy/retention.py): how often workers run them, idle API tokens.
+CLIPDECK_RETENTION_INTERVAL_SECONDS = env_int("CLIPDECK_RETENTION_INTERVAL_SECONDS", 3600)
+CLIPDECK_API_TOKEN_IDLE_DAYS = env_int("CLIPDECK_API_TOKEN_IDLE_DAYS", 180)
+# Rate limits on writes: (per user, per network, window in seconds); see core/ratelimit.py.
+CLIPDECK_RATE_LIMITS = {
+    "signup": (0, env_int("CLIPDECK_SIGNUPS_PER_NETWORK_PER_HOUR", 20), 3600),
+    "upload": (
+        env_int("CLIPDECK_UPLOADS_PER_USER_PER_HOUR", 30),
+        env_int("CLIPDECK_UPLOADS_PER_NETWORK_PER_HOUR", 120),
+        3600,
+    ),
+    "comment": (
+        env_int("CLIPDECK_COMMENTS_PER_USER_PER_10_MINUTES", 30),
+        env_int("CLIPDECK_COMMENTS_PER_NETWORK_PER_10_MINUTES", 300),
+        600,
+    ),
+}
+CLIPDECK_PAGE_MAX = 50
+
+# Studio: upload limits, length options and rendering.
+CLIPDECK_MAX_UPLOAD_BYTES = env_int("CLIPDECK_MAX_UPLOAD_MB", 500) * 1_000_000
+CLIPDECK_MAX_SOURCE_MS = env_int("CLIPDECK_MAX_SOURCE_SECONDS", 600) * 1000
+CLIPDECK_MAX_SIDE = env_int("CLIPDECK_MAX_SIDE", 4096)
+CLIPDECK_LENGTH_OPTIONS_MS = [
+    int(s) * 1000 for s in env_list("CLIPDECK_LENGTH_OPTIONS_SECONDS", ["15", "60", "180"])
+]
+CLIPDECK_RENDER_LEASE_SECONDS = env_int("CLIPDECK_RENDER_LEASE_SECONDS", 60)
+CLIPDECK_RENDER_MAX_ATTEMPTS = env_int("CLIPDECK_RENDER_MAX_ATTEMPTS", 3)
+CLIPDECK_RENDER_WALL_SECONDS = env_int("CLIPDECK_RENDER_WALL_SECONDS", 900)
+CLIPDECK_RENDER_MEMORY_MB = env_int("CLIPDECK_RENDER_MEMORY_MB", 4096)
+
+# Shop: catalog import limits, the built-in test payment provider, crash recovery.
+CLIPDECK_SHOP_IMPORT_MAX_BYTES = env_int("CLIPDECK_SHOP_IMPORT_MAX_BYTES", 5_000_000)
+CLIPDECK_SHOP_IMPORT_TIMEOUT_SECONDS = env_int("CLIPDECK_SHOP_IMPORT_TIMEOUT_SECONDS", 10)
+CLIPDECK_SHOP_IMPORT_ALLOW_PRIVATE_URLS = env_bool("CLIPDECK_SHOP_IMPORT_ALLOW_PRIVATE_URLS", False)
+CLIPDECK_SHOP_TEST_PAYMENTS = env_bool("CLIPDECK_SHOP_TEST_PAYMENTS", True)
+CLIPDECK_SHOP_PENDING_TIMEOUT_SECONDS = env_int("CLIPDECK_SHOP_PENDING_TIMEOUT_SECONDS", 900)
+
+# Task workers: a worker silent for this long is dead and its task is queued again.
+CLIPDECK_WORKER_STALE_SECONDS = env_int("CLIPDECK_WORKER_STALE_SECONDS", 60)
+CLIPDECK_TASK_MAX_ATTEMPTS = env_int("CLIPDECK_TASK_MAX_ATTEMPTS", 3)
+# How long stopping waits for in-flight tasks (renders) before killing them.
+CLIPDECK_SHUTDOWN_GRACE_SECONDS = env_int(
+    "CLIPDECK_SHUTDOWN_GRACE_SECONDS", CLIPDECK_RENDER_WALL_SECONDS + 30
+)
+# /metrics: with a token, scrapers send "Authorization: Bearer <token>"; else loopback only.
+CLIPDECK_METRICS_TOKEN = env_str("CLIPDECK_METRICS_TOKEN")
+
+LOGGING = logging_config(
+    env_str("CLIPDECK_LOG_FORMAT", "plain").strip().lower() or "plain",
+    env_str("CLIPDECK_LOG_LEVEL", "INFO"),
+)

@@ -1,0 +1,181 @@
+"""Opening a shop, importing and listing its catalog, product pages and video tags."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from ninja import File, Form, Router, Status, UploadedFile
+
+from clipdeck.api.auth import user_auth, viewer_auth, viewer_of
+from clipdeck.core.errors import ApiError
+from clipdeck.core.pagination import paginate
+from clipdeck.shop import catalog, merchants, presenters, products, selectors, tags
+from clipdeck.shop.importers.fetch import DEFAULT_MAX_BYTES
+from clipdeck.shop.schemas import (
+    CountedOut,
+    ImportOut,
+    MerchantIn,
+    MerchantOut,
+    MerchantPatch,
+    ProductIn,
+    ProductOut,
+    ProductPage,
+    TagsIn,
+    VideoProductsOut,
+)
+
+router = Router()
+
+
+@router.post(
+    "/shop",
+    response={201: MerchantOut},
+    auth=user_auth,
+    operation_id="shop_create",
+    summary="Open a shop: your account becomes a merchant",
+)
+def shop_create(request, payload: MerchantIn):
+    merchant = merchants.merchant_create(user=request.auth, **payload.dict())
+    return Status(201, presenters.merchant_out(merchant))
+
+
+@router.get(
+    "/shop", response=MerchantOut, auth=user_auth, operation_id="shop_get", summary="Your shop"
+)
+def shop_get(request):
+    return presenters.merchant_out(merchants.merchant_of(request.auth))
+
+
+@router.patch(
+    "/shop",
+    response=MerchantOut,
+    auth=user_auth,
+    operation_id="shop_update",
+    summary="Change your shop's name, shipping countries or payout account",
+)
+def shop_update(request, payload: MerchantPatch):
+    merchant = merchants.merchant_update(
+        merchant=merchants.merchant_of(request.auth), **payload.dict(exclude_unset=True)
+    )
+    return presenters.merchant_out(merchant)
+
+
+def _upload_bytes(file: UploadedFile | None) -> bytes | None:
+    if file is None:
+        return None
+    limit = getattr(settings, "CLIPDECK_SHOP_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    if file.size > limit:
+        raise ApiError(
+            f"The catalog file is larger than {limit:,} bytes.",
+            code="too_large",
+            field="file",
+            status=413,
+        )
+    return file.read()
+
+
+@router.post(
+    "/shop/catalog/import",
+    response=ImportOut,
+    auth=user_auth,
+    operation_id="shop_catalog_import",
+    summary="Import a Shopify product CSV or products.json (file or URL)",
+)
+def shop_catalog_import(request, file: File[UploadedFile] = None, url: Form[str] = ""):
+    merchant = merchants.merchant_of(request.auth)
+    result = catalog.catalog_import(merchant=merchant, data=_upload_bytes(file), url=url)
+    return result.as_dict()
+
+
+@router.get(
+    "/shop/products",
+    response=ProductPage,
+    auth=user_auth,
+    operation_id="shop_products",
+    summary="Your shop's catalog, drafts included, newest first",
+)
+def shop_products(request, cursor: str | None = None, limit: int | None = None):
+    merchant = merchants.merchant_of(request.auth)
+    page = paginate(selectors.merchant_products(merchant), cursor=cursor, limit=limit)
+    return {
+        "items": [presenters.product_out(product) for product in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@router.post(
+    "/shop/products",
+    response={201: ProductOut},
+    auth=user_auth,
+    operation_id="shop_product_create",
+    summary="Add a product by hand (prices in minor units)",
+)
+def shop_product_create(request, payload: ProductIn):
+    data = payload.dict()
+    product = products.product_create(merchant=merchants.merchant_of(request.auth), **data)
+    return Status(201, presenters.product_out(selectors.product_access(request.auth, product.pk)))
+
+
+@router.get(
+    "/products/{product_id}",
+    response=ProductOut,
+    auth=viewer_auth,
+    operation_id="product_get",
+    summary="A product page: variants, images, price, stock and shop",
+)
+def product_get(request, product_id: int):
+    return presenters.product_out(selectors.product_access(viewer_of(request), product_id))
+
+
+def _tags_out(video, products_) -> dict:
+    return {
+        "video_id": str(video.pk),
+        "commercial": bool(products_),
+        "items": [presenters.product_brief(product) for product in products_],
+    }
+
+
+@router.get(
+    "/videos/{video_id}/products",
+    response=VideoProductsOut,
+    auth=viewer_auth,
+    operation_id="video_products",
+    summary="The products tagged in a video you may see",
+)
+def video_products(request, video_id: str):
+    return _tags_out(*selectors.video_products(viewer_of(request), video_id))
+
+
+@router.put(
+    "/videos/{video_id}/products",
+    response=VideoProductsOut,
+    auth=user_auth,
+    operation_id="video_products_set",
+    summary="Tag up to 6 products in your video",
+)
+def video_products_set(request, video_id: str, payload: TagsIn):
+    tags.video_products_set(user=request.auth, video_id=video_id, product_ids=payload.product_ids)
+    return _tags_out(*selectors.video_products(request.auth, video_id))
+
+
+@router.post(
+    "/videos/{video_id}/products/impression",
+    response=CountedOut,
+    auth=viewer_auth,
+    operation_id="video_products_impression",
+    summary="Count that the video's product chips were shown",
+)
+def video_products_impression(request, video_id: str):
+    counted = tags.video_products_impression(viewer=viewer_of(request), video_id=video_id)
+    return {"counted": counted}
+
+
+@router.post(
+    "/videos/{video_id}/products/{product_id}/tap",
+    response=CountedOut,
+    auth=viewer_auth,
+    operation_id="video_product_tap",
+    summary="Count a tap on a product chip",
+)
+def video_product_tap(request, video_id: str, product_id: int):
+    tags.video_product_tap(viewer=viewer_of(request), video_id=video_id, product_id=product_id)
+    return {"counted": 1}

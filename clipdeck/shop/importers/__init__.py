@@ -1,0 +1,1 @@
+"""Catalog importers: each turns a file into ``ProductRecord``s and per-row errors."""

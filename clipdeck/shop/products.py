@@ -1,0 +1,63 @@
+"""Adding a product by hand (the API's ``POST /shop/products``), as the importer would."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from clipdeck.core.errors import Conflict, InvalidInput
+from clipdeck.shop.catalog import save_product
+from clipdeck.shop.importers.records import ImageRecord, ProductRecord, VariantRecord
+from clipdeck.shop.models import Merchant, Product, ProductStatus
+
+
+def _variant(index: int, data: dict) -> VariantRecord:
+    if data["price"] < 0:
+        raise InvalidInput("A price cannot be negative.", field=f"variants.{index}.price")
+    return VariantRecord(
+        row=index,
+        option_values=[value.strip() for value in data.get("option_values") or [] if value],
+        price=data["price"],
+        compare_at_price=data.get("compare_at_price"),
+        sku=(data.get("sku") or "").strip(),
+        inventory_tracked=data.get("inventory_tracked", True),
+        stock=data.get("stock", 0),
+        continue_selling=data.get("inventory_policy") == "continue",
+        requires_shipping=data.get("requires_shipping", True),
+    )
+
+
+@transaction.atomic
+def product_create(
+    *,
+    merchant: Merchant,
+    title: str,
+    variants: list[dict],
+    handle: str = "",
+    description_html: str = "",
+    status: str = ProductStatus.ACTIVE,
+    published: bool = True,
+    option_names: list[str] | None = None,
+    images: list[str] | None = None,
+) -> Product:
+    """A new product in ``merchant``'s catalog; prices are minor units of the shop's currency."""
+    handle = slugify(handle or title, allow_unicode=True)[:255]
+    if not handle:
+        raise InvalidInput("Give the product a title.", field="title")
+    if merchant.products.filter(handle=handle).exists():
+        raise Conflict(f"Your shop already has a product with the handle {handle!r}.")
+    if not variants:
+        raise InvalidInput("A product needs at least one variant with a price.", field="variants")
+    record = ProductRecord(
+        row=0,
+        handle=handle,
+        title=title.strip()[:255],
+        description_html=description_html,
+        status=status,
+        published=published,
+        option_names=option_names or [],
+        variants=[_variant(i, data) for i, data in enumerate(variants)],
+        images=[ImageRecord(src=src, position=i) for i, src in enumerate(images or [], start=1)],
+    )
+    save_product(merchant, record)
+    return merchant.products.get(handle=handle)

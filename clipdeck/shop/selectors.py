@@ -1,0 +1,124 @@
+"""Reads of the shop: catalogs, product pages, tags, carts and orders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from clipdeck.core.errors import NotFound
+from clipdeck.shop.models import (
+    CartItem,
+    Merchant,
+    Order,
+    Product,
+    VideoProduct,
+)
+from clipdeck.videos.models import Video
+from clipdeck.videos.visibility import video_access
+
+
+def with_catalog(products: QuerySet[Product]) -> QuerySet[Product]:
+    """Products with their shop, variants and images loaded in three queries."""
+    return products.select_related("merchant__user").prefetch_related("variants", "images")
+
+
+def merchant_products(merchant: Merchant) -> QuerySet[Product]:
+    """The merchant's whole catalog, drafts and archived included."""
+    return with_catalog(merchant.products.all())
+
+
+def storefront_products(merchant: Merchant, viewer) -> QuerySet[Product]:
+    """What ``viewer`` may see of a shop's catalog, by title."""
+    return with_catalog(
+        Product.objects.visible_to(viewer).filter(merchant=merchant).order_by("title", "pk")
+    )
+
+
+def product_access(viewer, product_id) -> Product:
+    """The product if ``viewer`` may see it, else NotFound (the same for missing)."""
+    try:
+        return with_catalog(Product.objects.visible_to(viewer)).get(pk=product_id)
+    except (Product.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound("This product does not exist or is not for sale.") from None
+
+
+def video_products(viewer, video_id) -> tuple[Video, list[Product]]:
+    """The on-sale products tagged in a video ``viewer`` may see, in chip order."""
+    video = video_access(viewer, video_id)
+    return video, products_for_videos([video.pk]).get(video.pk, [])
+
+
+def products_for_videos(video_ids) -> dict:
+    """Video id → on-sale tagged products, for feeds that already applied visibility."""
+    tags = (
+        VideoProduct.objects.filter(
+            video_id__in=video_ids, product__in=Product.objects.visible_to(None)
+        )
+        .select_related("product__merchant__user")
+        .prefetch_related("product__variants", "product__images")
+        .order_by("video_id", "position", "pk")
+    )
+    found = defaultdict(list)
+    for tag in tags:
+        found[tag.video_id].append(tag.product)
+    return dict(found)
+
+
+def shoppable_videos(merchant: Merchant, viewer) -> QuerySet[Video]:
+    """Videos ``viewer`` may see that tag this shop's products on sale, newest first."""
+    tagged = VideoProduct.objects.filter(
+        product__merchant=merchant, product__in=Product.objects.visible_to(None)
+    ).values("video")
+    return (
+        Video.objects.visible_to(viewer)
+        .published()
+        .filter(pk__in=tagged)
+        .select_related("author")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def cart_items(user) -> list[CartItem]:
+    """The lines of ``user``'s cart with their products and shops."""
+    return list(
+        CartItem.objects.filter(cart__user=user)
+        .select_related("variant__product__merchant__user")
+        .prefetch_related("variant__product__images")
+        .order_by("added_at", "pk")
+    )
+
+
+def with_order_details(orders: QuerySet[Order]) -> QuerySet[Order]:
+    return orders.select_related("merchant__user", "buyer").prefetch_related(
+        "lines", "payments", "events"
+    )
+
+
+def buyer_order(user, order_id) -> Order:
+    """The buyer's own order; anyone else's is NotFound."""
+    order = _find(with_order_details(Order.objects.filter(buyer=user)), order_id)
+    if order is None:
+        raise NotFound("This order does not exist.")
+    return order
+
+
+def merchant_order(merchant: Merchant, order_id) -> Order:
+    """An order of this shop; another shop's order is NotFound."""
+    order = _find(with_order_details(merchant.orders.all()), order_id)
+    if order is None:
+        raise NotFound("This order does not exist.")
+    return order
+
+
+def merchant_orders(merchant: Merchant, status: str | None = None) -> QuerySet[Order]:
+    orders = with_order_details(merchant.orders.all())
+    return orders.filter(status=status) if status else orders
+
+
+def _find(orders: QuerySet[Order], order_id) -> Order | None:
+    try:
+        return orders.filter(pk=order_id).first()
+    except (ValidationError, ValueError, TypeError):
+        return None

@@ -1,0 +1,174 @@
+"""Shop pages: storefront, product sheet fragment, cart, checkout, order, merchant dashboard.
+
+Reads go through the same selectors (and so the same visibility rules) as the
+API; buying happens in the browser through the API (``static/shop/shop.js``).
+The dashboard's import and order actions are plain form posts to services.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from clipdeck.core.errors import ApiError, NotFound
+from clipdeck.shop import (
+    catalog,
+    charts,
+    funnel,
+    merchants,
+    orders,
+    presenters,
+    selectors,
+)
+from clipdeck.shop.models import Merchant
+from clipdeck.videos.media import media_urls
+from clipdeck.videos.visibility import profile_access
+
+ACTIONS = {
+    "fulfil": orders.order_fulfil,
+    "cancel": orders.order_cancel,
+    "refund": orders.order_refund,
+}
+
+
+def _viewer(request: HttpRequest):
+    return request.user if request.user.is_authenticated else None
+
+
+def storefront(request: HttpRequest, handle: str) -> HttpResponse:
+    """A shop's catalog and the videos that show its products."""
+    viewer = _viewer(request)
+    try:
+        owner = profile_access(viewer, handle)
+    except NotFound:
+        raise Http404 from None
+    merchant = Merchant.objects.filter(user=owner).select_related("user").first()
+    if merchant is None:
+        raise Http404
+    products = selectors.storefront_products(merchant, viewer)
+    videos = selectors.shoppable_videos(merchant, viewer)[:24]
+    cards = [{"video": v, "media": media_urls(v, viewer.pk if viewer else None)} for v in videos]
+    return render(
+        request,
+        "shop/storefront.html",
+        {
+            "merchant": merchant,
+            "products": [presenters.product_brief(product) for product in products],
+            "cards": cards,
+        },
+    )
+
+
+def product_sheet(request: HttpRequest, product_id: int) -> HttpResponse:
+    """The HTML fragment a product chip opens: images, variants, price, stock, buy buttons."""
+    try:
+        product = selectors.product_access(_viewer(request), product_id)
+    except NotFound:
+        raise Http404 from None
+    return render(
+        request,
+        "shop/product_sheet.html",
+        {"product": presenters.product_out(product), "video_id": request.GET.get("video", "")},
+    )
+
+
+@login_required
+def cart_page(request: HttpRequest) -> HttpResponse:
+    cart = presenters.cart_out(selectors.cart_items(request.user))
+    return render(request, "shop/cart.html", {"cart": cart})
+
+
+@login_required
+def checkout_page(request: HttpRequest) -> HttpResponse:
+    cart = presenters.cart_out(selectors.cart_items(request.user))
+    shop = request.GET.get("shop", "")
+    shops = [s for s in cart["shops"] if not shop or s["handle"] == shop]
+    return render(request, "shop/checkout.html", {"cart": cart, "shops": shops, "shop": shop})
+
+
+@login_required
+def order_page(request: HttpRequest, order_id) -> HttpResponse:
+    try:
+        order = selectors.buyer_order(request.user, order_id)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "shop/order.html", {"order": presenters.order_out(order)})
+
+
+def _video_funnel_svg(index: int, row: funnel.VideoFunnel):
+    title = f"Funnel of the video “{row.caption[:60]}”"
+    return charts.funnel_svg(row.steps(), chart_id=f"funnel-{index}", title=title)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The merchant's products, orders, funnels and import form (or a form to open a shop)."""
+    merchant = Merchant.objects.filter(user=request.user).select_related("user").first()
+    if merchant is None:
+        return render(request, "shop/open_shop.html", {})
+    funnels = funnel.video_funnels(merchant)
+    total = funnel.total_funnel(funnels)
+    context = {
+        "merchant": presenters.merchant_out(merchant),
+        "products": [presenters.product_brief(p) for p in selectors.merchant_products(merchant)],
+        "orders": [
+            presenters.order_out(order)
+            for order in selectors.merchant_orders(merchant).order_by("-created_at")[:50]
+        ],
+        "funnels": [
+            {"row": row, "svg": _video_funnel_svg(i, row)} for i, row in enumerate(funnels)
+        ],
+        "total_svg": charts.funnel_svg(total.steps(), title="Funnel of all your videos"),
+        "orders_svg": charts.orders_per_day_svg(funnel.orders_per_day(merchant)),
+        "import_result": request.session.pop("shop_import_result", None),
+        "message": request.session.pop("shop_message", None),
+    }
+    return render(request, "shop/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def open_shop(request: HttpRequest) -> HttpResponse:
+    try:
+        merchants.merchant_create(
+            user=request.user,
+            name=request.POST.get("name", ""),
+            currency=request.POST.get("currency", ""),
+            shipping_countries=request.POST.get("shipping_countries", "").replace(",", " ").split(),
+        )
+    except ApiError as error:
+        return render(request, "shop/open_shop.html", {"error": error.message}, status=400)
+    return redirect("shop-dashboard")
+
+
+@login_required
+@require_POST
+def dashboard_import(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    try:
+        result = catalog.catalog_import(
+            merchant=merchants.merchant_of(request.user),
+            data=upload.read() if upload else None,
+            url=request.POST.get("url", ""),
+        ).as_dict()
+    except ApiError as error:
+        result = {"created": 0, "updated": 0, "errors": [{"row": 0, "message": error.message}]}
+    request.session["shop_import_result"] = result
+    return redirect("shop-dashboard")
+
+
+@login_required
+@require_POST
+def dashboard_order_action(request: HttpRequest, order_id, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        merchant = merchants.merchant_of(request.user)
+        ACTIONS[action](order=selectors.merchant_order(merchant, order_id), actor=request.user)
+    except NotFound:
+        raise Http404 from None
+    except ApiError as error:
+        request.session["shop_message"] = error.message
+    return redirect("shop-dashboard")

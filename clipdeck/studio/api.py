@@ -1,0 +1,110 @@
+"""Studio API: upload, duet, react, and the options the editor offers."""
+
+from __future__ import annotations
+
+import json
+
+from ninja import File, Form, Router, Status, UploadedFile
+
+from clipdeck.api.auth import user_auth
+from clipdeck.core import ratelimit
+from clipdeck.core.errors import InvalidInput
+from clipdeck.studio import options
+from clipdeck.studio.schemas import ReactForm, StudioOptions, UploadForm, UploadOut
+from clipdeck.studio.uploads import Remix, VideoFields, upload_video
+from clipdeck.videos.models import RemixKind
+from clipdeck.videos.visibility import remix_source_access
+
+router = Router(tags=["studio"])
+
+
+def _json_field(raw: str, name: str) -> dict:
+    if not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"{name} must be a JSON object.", code=f"invalid_{name}", field=name
+        ) from exc
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{name} must be a JSON object.", code=f"invalid_{name}", field=name)
+    return value
+
+
+def _fields(form: UploadForm) -> VideoFields:
+    return VideoFields(
+        caption=form.caption,
+        visibility=form.visibility,
+        draft=form.draft,
+        allow_duet=form.allow_duet,
+        allow_react=form.allow_react,
+        allow_comments=form.allow_comments,
+        edit=_json_field(form.edit, "edit"),
+        length_ms=form.length_limit * 1000 if form.length_limit is not None else None,
+    )
+
+
+def _throttle_upload(request) -> None:
+    ratelimit.throttle("upload", user_id=request.auth.pk, ip=request.META.get("REMOTE_ADDR"))
+
+
+def _accepted(video) -> Status:
+    return Status(202, {"id": str(video.pk), "status": video.status})
+
+
+@router.post(
+    "/videos",
+    response={202: UploadOut},
+    auth=user_auth,
+    operation_id="video_upload",
+    summary="Upload a video with its edit; rendering happens in the background",
+)
+def video_upload(request, form: Form[UploadForm], file: File[UploadedFile]):
+    _throttle_upload(request)
+    return _accepted(upload_video(author=request.auth, upload=file, fields=_fields(form)))
+
+
+@router.post(
+    "/videos/{video_id}/duet",
+    response={202: UploadOut},
+    auth=user_auth,
+    operation_id="video_duet",
+    summary="Record side by side with a video",
+)
+def video_duet(request, video_id: str, form: Form[UploadForm], file: File[UploadedFile]):
+    _throttle_upload(request)
+    source = remix_source_access(request.auth, video_id, RemixKind.DUET)
+    video = upload_video(
+        author=request.auth,
+        upload=file,
+        fields=_fields(form),
+        remix=Remix(source=source, kind=RemixKind.DUET),
+    )
+    return _accepted(video)
+
+
+@router.post(
+    "/videos/{video_id}/react",
+    response={202: UploadOut},
+    auth=user_auth,
+    operation_id="video_react",
+    summary="React in a movable picture-in-picture window over a video",
+)
+def video_react(request, video_id: str, form: Form[ReactForm], file: File[UploadedFile]):
+    _throttle_upload(request)
+    source = remix_source_access(request.auth, video_id, RemixKind.REACT)
+    remix = Remix(source=source, kind=RemixKind.REACT, pip=_json_field(form.pip, "pip"))
+    video = upload_video(author=request.auth, upload=file, fields=_fields(form), remix=remix)
+    return _accepted(video)
+
+
+@router.get(
+    "/studio/options",
+    response=StudioOptions,
+    auth=None,
+    operation_id="studio_options",
+    summary="Filter presets, speeds, length limits and upload limits",
+)
+def studio_options(request):
+    return options.studio_options()

@@ -1,0 +1,247 @@
+"""Build the FFmpeg filter graph of a render (PyAV's Graph has no string parser).
+
+Picture, per input: ``setpts`` (speed) -> ``fps=30`` -> rotation (``transpose`` /
+``hflip,vflip``) -> layout (fit with blurred background, duet halves or reaction
+box) -> colour preset -> ``format=yuv420p`` -> ``tpad`` (hold the last frame) ->
+``trim`` to exactly the planned frame count.
+
+Sound, per input: ``atrim`` (drop what precedes the cut) -> ``atempo`` chain
+(speed, pitch kept) -> 48 kHz stereo -> ``volume`` -> ``apad``; the inputs are
+``amix``-ed, limited with ``alimiter`` and cut to exactly the picture's length.
+An edit without any sound gets silence (``anullsrc``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from av.filter import Graph
+
+from . import geometry
+from .presets import get_preset
+
+FPS = 30
+SAMPLE_RATE = 48000
+AUDIO_FORMAT = "sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo"
+ROTATIONS = {
+    90: [("transpose", "clock")],
+    180: [("hflip", ""), ("vflip", "")],
+    270: [("transpose", "cclock")],
+}
+BACKGROUND_SCALE = 4  # the blurred background is built at 1/4 size, then scaled up
+DARKEN = "y=(val-16)*0.55+16:u=(val-128)*0.55+128:v=(val-128)*0.55+128"  # RGB x 0.55
+LIMIT = 0.89  # alimiter ceiling, about -1 dBFS
+
+
+@dataclass(frozen=True)
+class PictureInput:
+    """A video stream entering the graph: the stream (as template) and how to show it."""
+
+    key: str
+    stream: object
+    rotation: int
+    display: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SoundInput:
+    """An audio stream entering the graph, its volume, and whether speed applies to it."""
+
+    key: str
+    stream: object
+    volume: float
+    follows_speed: bool = True
+
+
+@dataclass(frozen=True)
+class GraphPlan:
+    """Everything the graph needs: inputs, layout, timing and look."""
+
+    layout: str
+    pictures: tuple[PictureInput, ...]  # recording first, then the original (duet/react)
+    sounds: tuple[SoundInput, ...]
+    frame: tuple[int, int]
+    speed: float
+    window_seconds: float  # length of the kept source part, before speed
+    frames: int  # exact number of output frames
+    preset: str
+    pip: tuple[float, float, float] = (0.05, 0.05, 0.35)
+
+
+@dataclass
+class BuiltGraph:
+    """The configured graph, its buffer sources by key, and its two sinks."""
+
+    graph: Graph
+    sources: dict[str, object] = field(default_factory=dict)
+    video_sink: object = None
+    audio_sink: object = None
+
+
+class _Builder:
+    """Small helper to add filters and link them in chains."""
+
+    def __init__(self) -> None:
+        self.graph = Graph()
+
+    def chain(self, ctx, filters, output: int = 0):
+        """Append ``filters`` after ``ctx`` (from its pad ``output``); return the last."""
+        for name, args in filters:
+            node = self.graph.add(name, args or None)
+            ctx.link_to(node, output, 0)
+            ctx, output = node, 0
+        return ctx
+
+    def join(self, name: str, args: str, inputs: list):
+        node = self.graph.add(name, args)
+        for index, ctx in enumerate(inputs):
+            ctx.link_to(node, 0, index)
+        return node
+
+
+def build(plan: GraphPlan) -> BuiltGraph:
+    """Build and configure the graph for ``plan``."""
+    b = _Builder()
+    built = BuiltGraph(graph=b.graph)
+    built.video_sink = _picture(b, built, plan)
+    built.audio_sink = _sound(b, built, plan)
+    b.graph.configure()
+    return built
+
+
+def _picture(b: _Builder, built: BuiltGraph, plan: GraphPlan):
+    branches = []
+    for picture in plan.pictures:
+        source = b.graph.add_buffer(template=picture.stream, name=f"in_{picture.key}_v")
+        built.sources[f"{picture.key}:video"] = source
+        branches.append(b.chain(source, _timing(plan.speed) + ROTATIONS.get(picture.rotation, [])))
+    composed = LAYOUTS[plan.layout](b, branches, plan)
+    finish = [
+        *get_preset(plan.preset).filters,
+        ("format", "yuv420p"),
+        ("tpad", "stop=-1:stop_mode=clone"),
+        ("trim", f"end_frame={plan.frames}"),
+    ]
+    return b.chain(b.chain(composed, finish), [("buffersink", "")])
+
+
+def _timing(speed: float) -> list[tuple[str, str]]:
+    speed_filter = [("setpts", f"PTS/{speed!r}")] if speed != 1 else []
+    return [*speed_filter, ("fps", f"fps={FPS}:start_time=0")]
+
+
+def _single(b: _Builder, branches: list, plan: GraphPlan):
+    return fit_to_frame(b, branches[0], plan.pictures[0].display, plan.frame)
+
+
+def _duet(b: _Builder, branches: list, plan: GraphPlan):
+    halves = geometry.duet_halves(plan.frame)
+    sides = [
+        b.chain(branch, _cover(picture.display, size))
+        for branch, picture, size in zip(branches, plan.pictures, halves, strict=True)
+    ]
+    return b.join("hstack", "inputs=2", sides)
+
+
+def _react(b: _Builder, branches: list, plan: GraphPlan):
+    reaction, original = branches
+    base = fit_to_frame(b, original, plan.pictures[1].display, plan.frame)
+    x, y, width = plan.pip
+    box = geometry.pip_box(x, y, width, plan.pictures[0].display, plan.frame)
+    pip = b.chain(reaction, [("scale", f"{box.width}:{box.height}"), ("setsar", "1")])
+    return b.join("overlay", f"x={box.x}:y={box.y}:eof_action=repeat", [base, pip])
+
+
+LAYOUTS = {"single": _single, "duet": _duet, "react": _react}
+
+
+def _cover(display: tuple[int, int], size: tuple[int, int], flags: str = "bicubic"):
+    """Crop the centre of a ``display``-sized picture to ``size``'s shape, then scale to
+    ``size`` (cropping first keeps the scaler's work small: no bars, no upscaled waste)."""
+    (w, h), (tw, th) = display, size
+    crop_w, crop_h = min(w, round(h * tw / th)), min(h, round(w * th / tw))
+    return [("crop", f"{crop_w}:{crop_h}"), ("scale", f"{tw}:{th}:flags={flags}"), ("setsar", "1")]
+
+
+def fit_to_frame(b: _Builder, ctx, display: tuple[int, int], frame: tuple[int, int]):
+    """Fit a picture into the vertical frame.
+
+    A (nearly) 9:16 picture is scaled to cover the frame. Anything else is scaled
+    to fit inside it, centred over a background made from the same picture: shrunk
+    to a quarter of the frame, cropped to cover it, blurred (``gblur``), darkened
+    (``lutyuv``: RGB x 0.55) and scaled back up. Building the background small keeps the blur
+    cheap (1/16 of the pixels).
+    """
+    if geometry.fills_frame(*display, frame):
+        return b.chain(ctx, _cover(display, frame))
+    split = b.chain(ctx, [("split", "2")])
+    small = (geometry.even(frame[0] / BACKGROUND_SCALE), geometry.even(frame[1] / BACKGROUND_SCALE))
+    background = b.chain(
+        split,
+        [
+            *_cover(display, small, "bilinear"),
+            ("gblur", "sigma=6"),
+            ("lutyuv", DARKEN),
+            ("scale", f"{frame[0]}:{frame[1]}:flags=bilinear"),
+            ("setsar", "1"),
+        ],
+        output=0,
+    )
+    inner = geometry.fit_inside(*display, frame)
+    foreground = b.chain(split, [("scale", f"{inner[0]}:{inner[1]}"), ("setsar", "1")], output=1)
+    x, y = (frame[0] - inner[0]) // 2 & ~1, (frame[1] - inner[1]) // 2 & ~1
+    return b.join("overlay", f"x={x}:y={y}", [background, foreground])
+
+
+def _sound(b: _Builder, built: BuiltGraph, plan: GraphPlan):
+    total = plan.frames * SAMPLE_RATE // FPS
+    branches = [_sound_branch(b, built, sound, plan) for sound in plan.sounds]
+    if not branches:
+        mixed = b.graph.add("anullsrc", f"r={SAMPLE_RATE}:cl=stereo")
+    elif len(branches) == 1:
+        mixed = branches[0]
+    else:
+        mixed = b.join(
+            "amix",
+            f"inputs={len(branches)}:duration=longest:normalize=0:dropout_transition=0",
+            branches,
+        )
+    limit = [("alimiter", f"limit={LIMIT}:level=0:latency=1")] if branches else []
+    return b.chain(
+        mixed,
+        [*limit, ("atrim", f"end_sample={total}"), ("aformat", AUDIO_FORMAT), ("abuffersink", "")],
+    )
+
+
+def _sound_branch(b: _Builder, built: BuiltGraph, sound: SoundInput, plan: GraphPlan):
+    source = b.graph.add_abuffer(template=sound.stream, name=f"in_{sound.key}_a")
+    built.sources[f"{sound.key}:audio"] = source
+    window = plan.window_seconds if sound.follows_speed else None
+    tempo = atempo_chain(plan.speed) if sound.follows_speed else []
+    cut = f"start=0:end={window!r}" if window else "start=0"
+    return b.chain(
+        source,
+        [
+            ("atrim", cut),
+            ("asetpts", "PTS-STARTPTS"),
+            *tempo,
+            ("aresample", str(SAMPLE_RATE)),
+            ("aformat", AUDIO_FORMAT),
+            ("volume", f"{sound.volume!r}"),
+            ("apad", ""),
+        ],
+    )
+
+
+def atempo_chain(speed: float) -> list[tuple[str, str]]:
+    """``atempo`` filters whose product is ``speed``, each within 0.5..2 (keeps pitch)."""
+    filters, rest = [], speed
+    while rest > 2.0:
+        filters.append(("atempo", "2.0"))
+        rest /= 2.0
+    while rest < 0.5:
+        filters.append(("atempo", "0.5"))
+        rest /= 0.5
+    if abs(rest - 1.0) > 1e-9:
+        filters.append(("atempo", f"{rest!r}"))
+    return filters

@@ -1,0 +1,154 @@
+"""``render``: one edit of one recording (or a duet/react remix) into publishable files.
+
+Stages, each timed: probe the inputs; decode, filter and encode the main MP4 (see
+``pipeline``); derive the 720-wide rendition, the poster and the sound file from
+it; then rename every temporary file into place (``atomic``), main MP4 last.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+
+from . import geometry, pipeline
+from .atomic import AtomicOutputs
+from .feeds import Feed
+from .graph import FPS, GraphPlan, PictureInput, SoundInput, build
+from .job import OutputFile, RenderJob, RenderResult
+from .limits import Limits
+from .plan import Timeline, feed_specs, output_frame, timeline
+from .probe import ProbeResult, probe, probe_sound
+from .renditions import extract_audio, make_poster, make_rendition
+
+
+def render(job: RenderJob, limits: Limits | None = None) -> RenderResult:
+    """Render ``job``; return a :class:`RenderResult` or raise :class:`MediaError`.
+
+    Runs in the calling process: use ``sandbox.safe_render`` for untrusted files.
+    """
+    limits = limits or Limits()
+    timings: dict[str, float] = {}
+    with _stage(timings, "probe"):
+        source, partner = _probe_inputs(job, limits)
+    line = timeline(job, source)
+    frame = output_frame(job, source, partner)
+    with AtomicOutputs(_finals(job)) as out:
+        with _stage(timings, "render"):
+            _render_main(job, line, frame, source, partner, out.temp("mp4"))
+        sizes = _derived(job, line, frame, out, timings)
+        out.commit()
+    outputs = {name: _describe(path, sizes.get(name)) for name, path in _finals(job).items()}
+    return RenderResult(
+        duration_ms=line.duration_ms,
+        width=frame[0],
+        height=frame[1],
+        outputs=outputs,
+        timings=timings,
+        source=source,
+    )
+
+
+@contextmanager
+def _stage(timings: dict[str, float], name: str):
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = round(time.perf_counter() - started, 3)
+
+
+def _probe_inputs(job: RenderJob, limits: Limits):
+    source = probe(job.source, limits)
+    partner = probe(job.partner, limits) if job.partner else None
+    if job.spec.sound is not None:
+        probe_sound(job.spec.sound.path, limits)
+    return source, partner
+
+
+def _finals(job: RenderJob) -> dict[str, str]:
+    """Outputs to write, the main MP4 last (it is committed last)."""
+    o = job.outputs
+    extras = {"mp4_720": o.mp4_720, "poster": o.poster, "audio": o.audio}
+    return {**{k: v for k, v in extras.items() if v}, "mp4": o.mp4}
+
+
+def _render_main(
+    job: RenderJob,
+    line: Timeline,
+    frame: tuple[int, int],
+    source: ProbeResult,
+    partner: ProbeResult | None,
+    path: str,
+) -> None:
+    feeds: list[Feed] = []
+    try:
+        for spec in feed_specs(job, line, source, partner):
+            feeds.append(Feed(spec))
+        built = build(_graph_plan(job, line, frame, feeds, source, partner))
+    except BaseException:
+        for feed in feeds:
+            feed.container.close()
+        raise
+    pipeline.run(built, feeds, path, frame, line.frames)
+
+
+def _graph_plan(job, line, frame, feeds, source, partner) -> GraphPlan:
+    by_key = {feed.spec.key: feed for feed in feeds}
+    probes = {"source": source, "partner": partner}
+    pictures = tuple(
+        PictureInput(
+            key,
+            by_key[key].video,
+            probes[key].video.rotation,
+            (probes[key].video.display_width, probes[key].video.display_height),
+        )
+        for key in ("source", "partner")
+        if key in by_key
+    )
+    volumes = {
+        "source": job.spec.original_volume,
+        "partner": 1.0,
+        "sound": job.spec.sound.volume if job.spec.sound else 0.0,
+    }
+    sounds = tuple(
+        SoundInput(f.spec.key, f.audio, volumes[f.spec.key], f.spec.key != "sound")
+        for f in feeds
+        if f.audio is not None
+    )
+    pip = job.layout.pip
+    return GraphPlan(
+        layout=job.layout.kind,
+        pictures=pictures,
+        sounds=sounds,
+        frame=frame,
+        speed=line.speed,
+        window_seconds=line.length,
+        frames=line.frames,
+        preset=job.spec.filter,
+        pip=(pip.x, pip.y, pip.width) if pip else (0.05, 0.05, 0.35),
+    )
+
+
+def _derived(
+    job: RenderJob, line: Timeline, frame, out: AtomicOutputs, timings: dict[str, float]
+) -> dict[str, tuple[int, int]]:
+    """Write the rendition, poster and sound from the main file; return picture sizes."""
+    main, sizes = out.temp("mp4"), {"mp4": frame}
+    if job.outputs.mp4_720:
+        with _stage(timings, "rendition"):
+            small = geometry.rendition_frame(frame)
+            make_rendition(main, out.temp("mp4_720"), small)
+            sizes["mp4_720"] = small or frame
+    if job.outputs.poster:
+        with _stage(timings, "poster"):
+            sizes["poster"] = make_poster(main, out.temp("poster"), line.frames / FPS)
+    if job.outputs.audio:
+        with _stage(timings, "audio"):
+            extract_audio(main, out.temp("audio"))
+    return sizes
+
+
+def _describe(path: str, size: tuple[int, int] | None) -> OutputFile:
+    width, height = size if size else (None, None)
+    return OutputFile(path=path, size_bytes=os.path.getsize(path), width=width, height=height)

@@ -1,0 +1,21 @@
+from clipdeck.privacy.inventory import DataClass, declare
+from clipdeck.studio.models import RenderJob
+
+INT, PROT = DataClass.INTERNAL, DataClass.PROTECTED
+VIDEO = "Until the video is deleted or the account erased."
+
+declare(
+    RenderJob,
+    {
+        "video": (INT, "The video being rendered.", VIDEO),
+        "layout": (PROT, "Single, duet or react: part of the owner's edit.", VIDEO),
+        "pip": (PROT, "Where the owner placed the reaction window.", VIDEO),
+        "max_output_ms": (INT, "The length limit the owner chose.", VIDEO),
+        "attempts": (INT, "Retry accounting.", VIDEO),
+        "lease_until": (INT, "Which worker holds the job.", VIDEO),
+        "enqueued_at": (INT, "Queue latency figures.", VIDEO),
+        "started_at": (INT, "Render duration figures.", VIDEO),
+        "finished_at": (INT, "Render duration figures.", VIDEO),
+        "timings": (INT, "Per-stage timings for operators.", VIDEO),
+    },
+)

@@ -1,0 +1,38 @@
+"""Rendering bookkeeping: one job per video, leased by the worker rendering it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Layout(models.TextChoices):
+    SINGLE = "single", "Single"
+    DUET = "duet", "Duet"
+    REACT = "react", "React"
+
+
+class RenderJob(models.Model):
+    """How to render a video, and who is rendering it now.
+
+    A worker claims the job by moving ``lease_until`` into the future with a
+    conditional update, and keeps extending it while it works. A job whose lease
+    ran out while the video is still processing belongs to a worker that died;
+    ``requeue_stalled`` hands it to the next worker.
+    """
+
+    video = models.OneToOneField(
+        "videos.Video", on_delete=models.CASCADE, primary_key=True, related_name="render_job"
+    )
+    layout = models.CharField(max_length=8, choices=Layout.choices, default=Layout.SINGLE)
+    pip = models.JSONField(default=dict, blank=True)
+    max_output_ms = models.PositiveIntegerField(default=15_000)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"render {self.video_id} ({self.layout}, attempt {self.attempts})"

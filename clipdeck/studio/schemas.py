@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from ninja import Schema
+from pydantic import Field
+
+
+class UploadForm(Schema):
+    caption: str = Field("", max_length=2200)
+    visibility: str = "public"
+    draft: bool = False
+    allow_duet: bool = True
+    allow_react: bool = True
+    allow_comments: bool = True
+    edit: str = Field(
+        "",
+        description="JSON edit object (trim, speed, filter, sound, "
+        "original_volume); see GET /api/v1/studio/options",
+    )
+    length_limit: int | None = Field(None, description="seconds: one of the length options")
+
+
+class ReactForm(UploadForm):
+    pip: str = Field("", description='JSON {"x", "y", "width"}: fractions of the frame')
+
+
+class UploadOut(Schema):
+    id: str
+    status: str
+
+
+class FilterOption(Schema):
+    name: str
+    label: str
+    css: str
+
+
+class StudioOptions(Schema):
+    filters: list[FilterOption]
+    speeds: list[float]
+    speed_min: float
+    speed_max: float
+    length_limits_seconds: list[int]
+    default_length_seconds: int
+    max_upload_mb: int
+    max_source_seconds: int
+    max_side: int
+    containers: list[str]
+    video_codecs: list[str]
+    audio_codecs: list[str]
+    genres: list[str]

@@ -1,0 +1,18 @@
+"""Background tasks of the studio: thin, idempotent, safe to run twice."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task(queue_name="media")
+def render_video(video_id: str) -> None:
+    """Render one video; does nothing when another worker holds it or it is done."""
+    from clipdeck.studio.rendering import render
+
+    render(video_id)
+
+
+def enqueue_render(video_id) -> None:
+    """Queue a render (call from ``transaction.on_commit``)."""
+    render_video.enqueue(str(video_id))

@@ -1,0 +1,213 @@
+"""Taking an upload: check it, store the original, create the video, queue the render.
+
+Everything that can be known at upload time is answered at once with a 4xx
+naming the problem (too large, not a video, too long, bad edit); the rest is
+decided by the render, which marks the video ``failed`` with a message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from clipdeck.accounts.models import User
+from clipdeck.core.errors import ApiError, InvalidInput
+from clipdeck.studio import edits
+from clipdeck.studio.engine.errors import MediaError
+from clipdeck.studio.engine.plan import LENGTH_TOLERANCE_MS
+from clipdeck.studio.engine.sandbox import safe_probe
+from clipdeck.studio.limits import default_length_ms, length_options_ms, probe_limits
+from clipdeck.studio.models import Layout, RenderJob
+from clipdeck.studio.tasks import enqueue_render
+from clipdeck.videos.models import RemixKind, Video
+from clipdeck.videos.services import video_create
+
+logger = logging.getLogger(__name__)
+
+MEDIA_ERROR_STATUS = {
+    "file_too_large": 413,
+    "not_a_video": 415,
+    "no_video_stream": 415,
+    "unsupported_codec": 415,
+}
+# FFmpeg demuxer name (``ProbeResult.container``) -> the stored original's suffix.
+# The suffix comes from the content, never from the name the client sent.
+CONTAINER_SUFFIXES = {
+    "mov,mp4,m4a,3gp,3g2,mj2": (".mp4", ".mov", ".m4v"),
+    "matroska,webm": (".webm", ".mkv"),
+    "avi": (".avi",),
+    "mpegts": (".ts",),
+    "flv": (".flv",),
+    "ogg": (".ogv",),
+}
+
+
+@dataclass(frozen=True)
+class VideoFields:
+    """What the creator chose besides the file."""
+
+    caption: str = ""
+    visibility: str = "public"
+    draft: bool = False
+    allow_duet: bool = True
+    allow_react: bool = True
+    allow_comments: bool = True
+    edit: dict = field(default_factory=dict)
+    length_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class Remix:
+    source: Video
+    kind: RemixKind
+    pip: dict = field(default_factory=dict)
+
+
+def media_error_to_api(error: MediaError, *, field_name: str = "file") -> ApiError:
+    """The 4xx a client sees for a media problem found at upload time."""
+    return ApiError(
+        error.message,
+        code=error.code,
+        field=field_name,
+        status=MEDIA_ERROR_STATUS.get(error.code, 400),
+    )
+
+
+@contextlib.contextmanager
+def _upload_on_disk(upload: UploadedFile) -> Iterator[str]:
+    """A path to the uploaded bytes: the temporary file, or a copy of an in-memory one."""
+    if hasattr(upload, "temporary_file_path"):
+        yield upload.temporary_file_path()
+        return
+    with tempfile.NamedTemporaryFile(suffix=".upload") as copy:
+        for chunk in upload.chunks():
+            copy.write(chunk)
+        copy.flush()
+        yield copy.name
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1000:.1f} KB"
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    """Refuse empty and oversized uploads before spending a probe on them."""
+    if size == 0:
+        raise media_error_to_api(MediaError("empty_file", "The uploaded file is empty (0 bytes)."))
+    if size > max_bytes:
+        raise media_error_to_api(
+            MediaError(
+                "file_too_large",
+                f"This file is {_size_text(size)}; "
+                f"the largest video we accept is {_size_text(max_bytes)}.",
+            )
+        )
+
+
+def _check_length_choice(length_ms: int | None) -> int:
+    if length_ms is None:
+        return default_length_ms()
+    if length_ms not in length_options_ms():
+        choices = ", ".join(f"{ms // 1000} s" for ms in length_options_ms())
+        raise InvalidInput(
+            f"The length limit must be one of {choices}.",
+            code="invalid_length_limit",
+            field="length_limit",
+        )
+    return length_ms
+
+
+def _original_suffix(container: str, upload_name: str | None) -> str:
+    """The client's suffix when it names the probed container, else the container's own."""
+    suffixes = CONTAINER_SUFFIXES.get(container, (".bin",))
+    claimed = Path(upload_name or "").suffix.lower()
+    return claimed if claimed in suffixes else suffixes[0]
+
+
+def _check_edited_length(edited_ms: int, limit_ms: int) -> None:
+    if edited_ms > limit_ms + LENGTH_TOLERANCE_MS:
+        raise InvalidInput(
+            f"This video is {edited_ms / 1000:.1f} s after editing; the limit is "
+            f"{limit_ms // 1000} s. Trim it, speed it up or choose a longer limit.",
+            code="video_too_long",
+            field="edit.trim",
+        )
+    if edited_ms < 500:
+        raise InvalidInput(
+            "The edited video must be at least half a second long.",
+            code="video_too_short",
+            field="edit.trim",
+        )
+
+
+def upload_video(
+    *, author: User, upload: UploadedFile, fields: VideoFields, remix: Remix | None = None
+) -> Video:
+    """Check and store an upload, create its video and queue the render."""
+    limits = probe_limits()
+    _check_size(upload.size, limits.max_bytes)
+    length_ms = _check_length_choice(fields.length_ms)
+    edit = edits.parse(fields.edit, viewer=author)
+    pip = edits.parse_pip(remix.pip) if remix and remix.kind == RemixKind.REACT else {}
+    with _upload_on_disk(upload) as path:
+        try:
+            probe = safe_probe(path, limits)
+        except MediaError as error:
+            raise media_error_to_api(error) from None
+    _check_edited_length(edits.edited_duration_ms(edit, probe.duration_ms), length_ms)
+    suffix = _original_suffix(probe.container, upload.name)
+    return _create(
+        author=author,
+        upload=upload,
+        fields=fields,
+        edit=edit,
+        pip=pip,
+        remix=remix,
+        length_ms=length_ms,
+        suffix=suffix,
+    )
+
+
+@transaction.atomic
+def _create(
+    *,
+    author,
+    upload,
+    fields: VideoFields,
+    edit: edits.Edit,
+    pip: dict,
+    remix: Remix | None,
+    length_ms: int,
+    suffix: str,
+) -> Video:
+    video = video_create(
+        author=author,
+        caption=fields.caption,
+        visibility=fields.visibility,
+        draft=fields.draft,
+        allow_duet=fields.allow_duet,
+        allow_react=fields.allow_react,
+        allow_comments=fields.allow_comments,
+        edit=edit.as_api_dict(),
+        sound=edit.sound,
+        remix_of=remix.source if remix else None,
+        remix_kind=remix.kind if remix else RemixKind.NONE,
+    )
+    video.original.save(f"{video.pk}/source{suffix}", upload, save=False)
+    video.save(update_fields=["original"])
+    RenderJob.objects.create(
+        video=video,
+        layout=Layout(remix.kind.value) if remix else Layout.SINGLE,
+        pip=pip,
+        max_output_ms=length_ms,
+    )
+    transaction.on_commit(lambda: enqueue_render(video.pk))
+    logger.info("upload accepted video=%s bytes=%s", video.pk, upload.size)
+    return video

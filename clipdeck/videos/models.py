@@ -1,0 +1,185 @@
+"""Videos, their captions and hashtags, sounds, likes, comments and shares."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class VideoStatus(models.TextChoices):
+    PROCESSING = "processing", "Processing"
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    FAILED = "failed", "Failed"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Everyone"
+    FOLLOWERS = "followers", "Followers"
+    PRIVATE = "private", "Only me"
+
+
+class RemixKind(models.TextChoices):
+    NONE = "", "None"
+    DUET = "duet", "Duet"
+    REACT = "react", "React"
+
+
+class Hashtag(models.Model):
+    name = models.CharField(max_length=100, unique=True)  # stored lower-case
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+
+class Sound(models.Model):
+    """A track in the music library, or the original audio of a published video."""
+
+    title = models.CharField(max_length=120)
+    artist = models.CharField(max_length=120, blank=True)
+    genre = models.CharField(max_length=40, blank=True, db_index=True)
+    licence = models.CharField(max_length=120, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    audio = models.FileField(upload_to="sounds/", blank=True)
+    is_original = models.BooleanField(default=False)
+    source_video = models.OneToOneField(
+        "Video", null=True, blank=True, on_delete=models.CASCADE, related_name="original_sound"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sounds",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.title} – {self.artist}" if self.artist else self.title
+
+
+class VideoQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> VideoQuerySet:
+        """Videos ``viewer`` may see; the rules are in ``clipdeck.videos.visibility``."""
+        from clipdeck.videos.visibility import videos_visible_to
+
+        return videos_visible_to(self, viewer)
+
+    def published(self) -> VideoQuerySet:
+        return self.filter(status=VideoStatus.PUBLISHED)
+
+
+class Video(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="videos"
+    )
+    caption = models.CharField(max_length=2200, blank=True)
+    hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="videos")
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in"
+    )
+    status = models.CharField(
+        max_length=12, choices=VideoStatus.choices, default=VideoStatus.PROCESSING
+    )
+    keep_as_draft = models.BooleanField(default=False)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    allow_duet = models.BooleanField(default=True)
+    allow_react = models.BooleanField(default=True)
+    allow_comments = models.BooleanField(default=True)
+    edit = models.JSONField(default=dict, blank=True)
+    sound = models.ForeignKey(
+        Sound, null=True, blank=True, on_delete=models.SET_NULL, related_name="videos"
+    )
+    remix_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
+    )
+    remix_kind = models.CharField(max_length=8, choices=RemixKind.choices, blank=True)
+    original = models.FileField(upload_to="originals/", blank=True, max_length=255)
+    mp4 = models.FileField(upload_to="videos/", blank=True, max_length=255)
+    mp4_720 = models.FileField(upload_to="videos/", blank=True, max_length=255)
+    poster = models.FileField(upload_to="posters/", blank=True, max_length=255)
+    duration_ms = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    like_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    share_count = models.PositiveIntegerField(default=0)
+    view_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = VideoQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["author", "status", "created_at"]),
+            models.Index(fields=["status", "visibility", "created_at"]),
+            models.Index(fields=["status", "published_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id}:{self.caption[:40]}"
+
+
+class Like(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes"
+    )
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "video"], name="like_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} likes {self.video_id}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> CommentQuerySet:
+        from clipdeck.videos.visibility import comments_visible_to
+
+        return comments_visible_to(self, viewer)
+
+
+class Comment(models.Model):
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["video", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Share(models.Model):
+    """One share of a video; counted, and kept as the sharer's activity."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="shares",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"share of {self.video_id}"

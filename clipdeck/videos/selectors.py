@@ -1,0 +1,68 @@
+"""Reads for videos, all starting from the visibility policy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from clipdeck.accounts.models import Follow, User
+from clipdeck.videos.models import Comment, Like, Sound, Video, VideoStatus
+
+
+def with_relations(queryset: QuerySet[Video]) -> QuerySet[Video]:
+    """Everything the video presenter reads, in a fixed number of queries."""
+    return queryset.select_related(
+        "author",
+        "sound",
+        "sound__created_by",
+        "sound__source_video__author",
+        "remix_of",
+        "remix_of__author",
+    ).prefetch_related("hashtags", "mentions")
+
+
+def profile_videos(viewer: User | None, owner: User) -> QuerySet[Video]:
+    """``owner``'s published videos that ``viewer`` may see."""
+    return with_relations(
+        Video.objects.visible_to(viewer).filter(author=owner, status=VideoStatus.PUBLISHED)
+    )
+
+
+def drafts_of(owner: User) -> QuerySet[Video]:
+    """The owner's drafts (and videos still rendering or failed), never anyone else's."""
+    return with_relations(Video.objects.filter(author=owner).exclude(status=VideoStatus.PUBLISHED))
+
+
+def comments_on(viewer: User | None, video: Video) -> QuerySet[Comment]:
+    return Comment.objects.visible_to(viewer).filter(video=video).select_related("author")
+
+
+def liked_ids(viewer: User | None, videos: Iterable[Video]) -> set:
+    """Which of ``videos`` the viewer liked, in one query."""
+    if viewer is None:
+        return set()
+    ids = [video.pk for video in videos]
+    return set(
+        Like.objects.filter(user=viewer, video_id__in=ids).values_list("video_id", flat=True)
+    )
+
+
+def author_follow_states(viewer: User | None, videos: Iterable[Video]) -> dict:
+    """How the viewer follows each video's author (``following``/``requested``), one query."""
+    if viewer is None:
+        return {}
+    authors = {video.author_id for video in videos}
+    rows = Follow.objects.filter(follower=viewer, followee_id__in=authors)
+    return dict(rows.values_list("followee_id", "state"))
+
+
+def sounds(genre: str | None = None) -> QuerySet[Sound]:
+    library = Sound.objects.filter(is_original=False).select_related("created_by")
+    return library.filter(genre__iexact=genre) if genre else library
+
+
+def sound_videos(viewer: User | None, sound: Sound) -> QuerySet[Video]:
+    return with_relations(
+        Video.objects.visible_to(viewer).filter(sound=sound, status=VideoStatus.PUBLISHED)
+    )

@@ -1,0 +1,222 @@
+"""Writes for videos: metadata, publishing, likes, comments, shares."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from clipdeck.accounts.models import Block, User
+from clipdeck.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from clipdeck.videos.captions import hashtags_in, mentions_in
+from clipdeck.videos.models import (
+    Comment,
+    Hashtag,
+    Like,
+    Share,
+    Sound,
+    Video,
+    VideoStatus,
+    Visibility,
+)
+
+MAX_CAPTION = 2200
+MAX_COMMENT = 500
+
+
+def _clean_caption(caption: str) -> str:
+    caption = (caption or "").strip()
+    if len(caption) > MAX_CAPTION:
+        raise InvalidInput(
+            f"A caption is at most {MAX_CAPTION} characters.",
+            code="caption_too_long",
+            field="caption",
+        )
+    return caption
+
+
+def _clean_visibility(visibility: str) -> str:
+    if visibility not in Visibility.values:
+        raise InvalidInput(
+            "visibility must be one of public, followers or private.",
+            code="invalid_visibility",
+            field="visibility",
+        )
+    return visibility
+
+
+def _sync_caption_links(video: Video) -> None:
+    """Point the video's hashtags and mentions at what its caption names."""
+    names = hashtags_in(video.caption)
+    existing = {h.name: h for h in Hashtag.objects.filter(name__in=names)}
+    missing = [Hashtag(name=n) for n in names if n not in existing]
+    Hashtag.objects.bulk_create(missing, ignore_conflicts=True)
+    video.hashtags.set(Hashtag.objects.filter(name__in=names))
+    handles = mentions_in(video.caption)
+    blocked_author = Block.objects.filter(blocked=video.author).values("blocker")
+    if not handles:
+        video.mentions.clear()
+        return
+    named = Q()
+    for handle in handles:
+        named |= Q(handle__iexact=handle)
+    video.mentions.set(User.objects.filter(named, is_active=True).exclude(pk__in=blocked_author))
+
+
+@transaction.atomic
+def video_create(
+    *,
+    author: User,
+    caption: str = "",
+    visibility: str = Visibility.PUBLIC,
+    draft: bool = False,
+    allow_duet: bool = True,
+    allow_react: bool = True,
+    allow_comments: bool = True,
+    edit: dict | None = None,
+    **extra,
+) -> Video:
+    """A new video in ``processing``; the studio renders it and moves it on."""
+    video = Video.objects.create(
+        author=author,
+        caption=_clean_caption(caption),
+        visibility=_clean_visibility(visibility),
+        keep_as_draft=draft,
+        allow_duet=allow_duet,
+        allow_react=allow_react,
+        allow_comments=allow_comments,
+        edit=edit or {},
+        **extra,
+    )
+    _sync_caption_links(video)
+    return video
+
+
+def video_mark_ready(*, video: Video) -> Video:
+    """Rendering finished: a draft waits for its owner, anything else goes live."""
+    video.error_code = video.error_message = ""
+    if video.keep_as_draft:
+        video.status = VideoStatus.DRAFT
+    else:
+        video.status = VideoStatus.PUBLISHED
+        video.published_at = video.published_at or timezone.now()
+    video.save(update_fields=["status", "published_at", "error_code", "error_message"])
+    return video
+
+
+def video_update(
+    *,
+    video: Video,
+    caption: str | None = None,
+    visibility: str | None = None,
+    allow_duet: bool | None = None,
+    allow_react: bool | None = None,
+    allow_comments: bool | None = None,
+) -> Video:
+    """The owner changes the caption, visibility or what others may do."""
+    fields = []
+    if caption is not None:
+        video.caption = _clean_caption(caption)
+        fields.append("caption")
+    if visibility is not None:
+        video.visibility = _clean_visibility(visibility)
+        fields.append("visibility")
+    for name, value in (
+        ("allow_duet", allow_duet),
+        ("allow_react", allow_react),
+        ("allow_comments", allow_comments),
+    ):
+        if value is not None:
+            setattr(video, name, value)
+            fields.append(name)
+    with transaction.atomic():
+        if fields:
+            video.save(update_fields=fields)
+        if caption is not None:
+            _sync_caption_links(video)
+    return video
+
+
+def video_publish(*, video: Video) -> Video:
+    """A draft goes live. Publishing something still rendering is an error."""
+    if video.status == VideoStatus.PUBLISHED:
+        return video
+    if video.status != VideoStatus.DRAFT:
+        raise Conflict(
+            f"Only drafts can be published; this video is {video.status}.", code="not_a_draft"
+        )
+    video.status = VideoStatus.PUBLISHED
+    video.keep_as_draft = False
+    video.published_at = timezone.now()
+    video.save(update_fields=["status", "keep_as_draft", "published_at"])
+    return video
+
+
+def video_delete(*, video: Video) -> None:
+    """Delete the video, its media files and its likes, comments and shares."""
+    files = [f for f in _media_files(video) if f]
+    video.delete()
+    for field in files:
+        transaction.on_commit(lambda f=field: f.storage.delete(f.name))
+
+
+def _media_files(video: Video) -> list:
+    files = [getattr(video, name, None) for name in ("original", "mp4", "mp4_720", "poster")]
+    # The video's own audio, kept as its "original sound", goes with it (the row cascades).
+    sound = Sound.objects.filter(source_video=video).first()
+    if sound is not None:
+        files.append(sound.audio)
+    return files
+
+
+# --- engagement ---------------------------------------------------------------
+
+
+def like_create(*, user: User, video: Video) -> Video:
+    """Like once; liking again changes nothing."""
+    try:
+        with transaction.atomic():
+            Like.objects.create(user=user, video=video)
+            Video.objects.filter(pk=video.pk).update(like_count=F("like_count") + 1)
+    except IntegrityError:
+        pass
+    video.refresh_from_db(fields=["like_count"])
+    return video
+
+
+def like_delete(*, user: User, video: Video) -> Video:
+    with transaction.atomic():
+        deleted, _ = Like.objects.filter(user=user, video=video).delete()
+        if deleted:
+            Video.objects.filter(pk=video.pk, like_count__gt=0).update(
+                like_count=F("like_count") - 1
+            )
+    video.refresh_from_db(fields=["like_count"])
+    return video
+
+
+@transaction.atomic
+def comment_create(*, author: User, video: Video, text: str) -> Comment:
+    """Comment on a video the author can see, when its owner allows comments."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("A comment cannot be empty.", code="empty_comment", field="text")
+    if len(text) > MAX_COMMENT:
+        raise InvalidInput(
+            f"A comment is at most {MAX_COMMENT} characters.", code="comment_too_long", field="text"
+        )
+    if not video.allow_comments and video.author_id != author.pk:
+        raise Forbidden("Comments are turned off for this video.", code="comments_off")
+    if video.status != VideoStatus.PUBLISHED:
+        raise NotFound("This video does not exist or is not available.")
+    comment = Comment.objects.create(video=video, author=author, text=text)
+    Video.objects.filter(pk=video.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+@transaction.atomic
+def share_create(*, video: Video, user: User | None) -> Share:
+    """Count one share."""
+    share = Share.objects.create(video=video, user=user)
+    Video.objects.filter(pk=video.pk).update(share_count=F("share_count") + 1)
+    return share

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from clipdeck.web import account_pages, pages
+
+urlpatterns = [
+    path("", pages.for_you, name="for-you"),
+    path("following", pages.following, name="following"),
+    path("v/<uuid:video_id>", pages.video_page, name="video-page"),
+    path("@<str:handle>", pages.profile_page, name="profile-page"),
+    path("sounds/<int:sound_id>", pages.sound_page, name="sound-page"),
+    path("tag/<str:name>", pages.tag_page, name="tag-page"),
+    path("about/for-you", pages.about_for_you, name="about-for-you"),
+    path("signup", account_pages.signup_page, name="signup"),
+    path("login", account_pages.login_page, name="login"),
+    path("logout", account_pages.logout_page, name="logout"),
+    path("settings", account_pages.settings_page, name="settings"),
+    path("settings/privacy", account_pages.privacy_page, name="privacy"),
+    path("me/requests", account_pages.requests_page, name="follow-requests"),
+    path("me/drafts", account_pages.drafts_page, name="drafts"),
+    path("studio", account_pages.studio_page, name="studio"),
+]

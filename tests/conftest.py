@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+
+from clipdeck.accounts.services import token_issue
+from tests.factories import UserFactory
+from tests.worker_processes import SharedDatabase
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 costs about half a second a hash here; only tests named for it use it."""
+    if "argon2" not in request.node.name:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_and_cache(settings, tmp_path):
+    """Each test writes media to its own folder and starts with an empty cache."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class ApiClient:
+    """A JSON client for /api/v1 that can act as a user through a bearer token."""
+
+    def __init__(self, user=None):
+        self.client = Client()
+        self.user = user
+        self.headers = {}
+        if user is not None:
+            self.headers["Authorization"] = f"Bearer {token_issue(user=user)}"
+
+    def _call(self, method: str, path: str, data=None, **kwargs):
+        url = path if path.startswith("/") else f"/api/v1/{path}"
+        call = getattr(self.client, method)
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        if method == "get":
+            return call(url, data or {}, headers=headers, **kwargs)
+        if kwargs.pop("multipart", False):
+            return call(url, data, headers=headers, **kwargs)
+        return call(
+            url,
+            data if data is not None else {},
+            content_type="application/json",
+            headers=headers,
+            **kwargs,
+        )
+
+    def get(self, path, data=None, **kw):
+        return self._call("get", path, data, **kw)
+
+    def post(self, path, data=None, **kw):
+        return self._call("post", path, data, **kw)
+
+    def patch(self, path, data=None, **kw):
+        return self._call("patch", path, data, **kw)
+
+    def put(self, path, data=None, **kw):
+        return self._call("put", path, data, **kw)
+
+    def delete(self, path, data=None, **kw):
+        return self._call("delete", path, data, **kw)
+
+
+@pytest.fixture
+def api():
+    """``api()`` is anonymous; ``api(user)`` acts as ``user``."""
+    return ApiClient
+
+
+@pytest.fixture
+def run_worker():
+    """``run_worker()`` runs every queued task in this process, as a worker would."""
+
+    def drain() -> None:
+        call_command(
+            "db_worker",
+            batch=True,
+            no_startup_delay=True,
+            queue_name="*",
+            reload=False,
+            verbosity=0,
+        )
+
+    return drain
+
+
+@pytest.fixture
+def shared_db(transactional_db, tmp_path):
+    """A database that ``clipdeck worker`` subprocesses open too."""
+    data = tmp_path / "data"
+    data.mkdir()
+    with SharedDatabase(data) as database:
+        yield database
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()

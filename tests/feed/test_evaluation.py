@@ -1,0 +1,97 @@
+"""`clipdeck recsys evaluate`: metrics, the models' contract, and the command."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from django.core.management import CommandError, call_command
+
+from clipdeck.feed.evaluation.clipdeck_ranker import ClipdeckRanker
+from clipdeck.feed.evaluation.data import load_split
+from clipdeck.feed.evaluation.metrics import evaluate
+from clipdeck.feed.evaluation.models import ALS, ItemKNN, Popularity, recommend
+
+pytestmark = pytest.mark.django_db  # the autouse fixture clears the database cache
+
+
+def test_recall_and_ndcg_of_a_known_ranking():
+    test = sp.csr_matrix(np.array([[1, 0, 1, 0], [0, 0, 0, 0]]))
+    top = np.array([[2, 1, 0, 3], [0, 1, 2, 3]])
+
+    figures = evaluate(top, test, ks=(1, 2))
+
+    assert figures["recall@1"] == 0.5
+    assert figures["recall@2"] == 0.5
+    assert figures["ndcg@1"] == 1.0
+    assert figures["ndcg@2"] == round(1 / (1 + 1 / np.log2(3)), 4)
+    assert figures["users"] == 1
+
+
+def write_split(folder, users=40, items=30, seed=0):
+    """Two taste groups: even users like even items, odd users odd items."""
+    rng = np.random.default_rng(seed)
+    train, test = ["user_id,item_id"], ["user_id,item_id"]
+    for user in range(users):
+        liked = [i for i in range(items) if i % 2 == user % 2]
+        rng.shuffle(liked)
+        train += [f"u{user},i{i}" for i in liked[:10]]
+        test += [f"u{user},i{i}" for i in liked[10:13]]
+    (folder / "train.csv").write_text("\n".join(train))
+    (folder / "test.csv").write_text("\n".join(test))
+    tags = ["item_id,tags", *(f"i{i},{'even' if i % 2 == 0 else 'odd'}" for i in range(items))]
+    (folder / "items.csv").write_text("\n".join(tags))
+
+
+@pytest.mark.parametrize(
+    "model", [Popularity(), ItemKNN(k=10), ALS(), ClipdeckRanker(per_source=10)]
+)
+def test_every_model_recommends_unseen_items_only(model, tmp_path):
+    write_split(tmp_path)
+    split = load_split(tmp_path / "train.csv", tmp_path / "test.csv", tmp_path / "items.csv")
+
+    top = recommend(model.fit(split.train, split), split.train, 5)
+
+    assert top.shape == (40, 5)
+    for user in range(40):
+        assert not set(top[user]) & set(split.train[user].indices)
+
+
+def test_personalised_models_find_the_taste_groups(tmp_path):
+    write_split(tmp_path)
+    split = load_split(tmp_path / "train.csv", tmp_path / "test.csv", tmp_path / "items.csv")
+
+    knn = evaluate(recommend(ItemKNN(k=10).fit(split.train), split.train, 5), split.test, (5,))
+    pop = evaluate(recommend(Popularity().fit(split.train), split.train, 5), split.test, (5,))
+
+    assert knn["recall@5"] > pop["recall@5"]
+
+
+def test_the_command_prints_json_for_every_model(tmp_path):
+    write_split(tmp_path)
+    out = StringIO()
+
+    call_command(
+        "recsys",
+        "evaluate",
+        "--train",
+        str(tmp_path / "train.csv"),
+        "--test",
+        str(tmp_path / "test.csv"),
+        "--items",
+        str(tmp_path / "items.csv"),
+        "--json",
+        stdout=out,
+    )
+
+    report = json.loads(out.getvalue())
+    assert list(report["models"]) == ["popularity", "item_knn", "implicit_als", "clipdeck"]
+    assert {"recall@10", "ndcg@20", "recall@50"} <= set(report["models"]["clipdeck"])
+
+
+def test_the_command_names_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="--train"):
+        call_command("recsys", "evaluate", "--train", str(tmp_path / "no.csv"), "--test", "x.csv")

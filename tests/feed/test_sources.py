@@ -1,0 +1,181 @@
+"""Each candidate source on its own, given a small synthetic world."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clipdeck.feed.context import viewer_context
+from clipdeck.feed.models import VideoStats
+from clipdeck.feed.sources import (
+    coengagement,
+    collaborative,
+    exploration,
+    following,
+    fresh,
+    hashtags,
+    sounds,
+    trending,
+)
+from clipdeck.feed.training import train
+from clipdeck.videos.models import Visibility
+from tests.factories import FollowFactory, SoundFactory, UserFactory, VideoFactory
+from tests.feed.conftest import record
+
+pytestmark = pytest.mark.django_db
+
+
+def proposed(found) -> list[str]:
+    return [candidate.video_id for candidate in found]
+
+
+def tagged(name: str, **kwargs):
+    video = VideoFactory(**kwargs)
+    video.hashtags.add(video.hashtags.model.objects.get_or_create(name=name)[0])
+    return video
+
+
+def test_following_proposes_newest_videos_of_followed_accounts(user):
+    creator = UserFactory()
+    FollowFactory(follower=user, followee=creator)
+    older, newer = VideoFactory(author=creator), VideoFactory(author=creator)
+    VideoFactory()  # not followed
+
+    found = following.candidates(viewer_context(user), limit=10, exclude=set())
+
+    assert proposed(found) == [str(newer.pk), str(older.pk)]
+    assert found[0].because == f"@{creator.handle}"
+
+
+def test_hashtags_proposes_videos_with_the_tags_the_viewer_engages_with(user):
+    liked = tagged("cats")
+    other_cat, dog = tagged("cats"), tagged("dogs")
+    record(user, ("like", liked, 0))
+
+    found = hashtags.candidates(viewer_context(user), limit=10, exclude={str(liked.pk)})
+
+    assert proposed(found) == [str(other_cat.pk)]
+    assert str(dog.pk) not in proposed(found)
+    assert found[0].because == "#cats"
+
+
+def test_sounds_proposes_videos_using_the_sounds_the_viewer_engages_with(user):
+    sound = SoundFactory(title="Rain")
+    liked, same_sound = VideoFactory(sound=sound), VideoFactory(sound=sound)
+    VideoFactory(sound=SoundFactory())
+
+    record(user, ("share", liked, 0))
+    found = sounds.candidates(viewer_context(user), limit=10, exclude={str(liked.pk)})
+
+    assert proposed(found) == [str(same_sound.pk)]
+    assert found[0].because == "“Rain”"
+
+
+def test_trending_orders_by_recent_engagement(user):
+    quiet, busy = VideoFactory(), VideoFactory()
+    for fan in UserFactory.create_batch(3):
+        record(fan, ("view", busy, 15_000), ("like", busy, 0))
+    record(UserFactory(), ("view", quiet, 1_000))
+
+    found = trending.candidates(viewer_context(user), limit=2, exclude=set())
+
+    assert proposed(found) == [str(busy.pk), str(quiet.pk)]
+
+
+def test_fresh_proposes_the_newest_videos(user):
+    first, second = VideoFactory(), VideoFactory()
+
+    found = fresh.candidates(viewer_context(None), limit=5, exclude=set())
+
+    assert proposed(found) == [str(second.pk), str(first.pk)]
+
+
+def test_exploration_offers_new_videos_until_their_pool_is_full(user):
+    open_video, full = VideoFactory(), VideoFactory()
+    VideoStats.objects.create(video=full, exposures=exploration.POOLS[0].cap, completions=0)
+
+    found = exploration.candidates(
+        viewer_context(user), limit=5, exclude=set(), rng=np.random.default_rng(0)
+    )
+
+    assert proposed(found) == [str(open_video.pk)]
+
+
+def test_a_video_that_earns_it_is_promoted_to_the_next_pool():
+    cap = exploration.POOLS[0].cap
+    good = VideoStats(exposures=cap, completions=cap // 2, likes=0, pool=0)
+    poor = VideoStats(exposures=cap, completions=1, likes=0, pool=0)
+    early = VideoStats(exposures=cap - 1, completions=cap - 1, likes=0, pool=0)
+
+    assert (exploration.promote(good), exploration.promote(poor)) == (1, 0)
+    assert exploration.promote(early) == 0
+
+
+def test_promotion_happens_as_views_arrive(user):
+    video = VideoFactory(duration_ms=10_000)
+    viewers = UserFactory.create_batch(exploration.POOLS[0].cap)
+
+    for viewer in viewers:
+        record(viewer, ("view", video, 10_000))
+
+    assert VideoStats.objects.get(video=video).pool == 1
+
+
+def test_thompson_sampling_favours_the_better_video():
+    rows = [
+        {"exposures": 40, "completions": 30, "likes": 5},
+        {"exposures": 40, "completions": 2, "likes": 0},
+    ]
+
+    draws = np.array([exploration.sample(rows, np.random.default_rng(s)) for s in range(200)])
+
+    assert (draws[:, 0] > draws[:, 1]).mean() > 0.95
+
+
+def _co_watched_world(user):
+    """Three fans who each liked ``a`` and ``b``; the viewer liked ``a``."""
+    a, b, c = VideoFactory(), VideoFactory(), VideoFactory()
+    for fan in UserFactory.create_batch(3):
+        record(fan, ("like", a, 0), ("like", b, 0))
+    record(UserFactory(), ("like", c, 0))
+    record(user, ("like", a, 0))
+    return a, b, c
+
+
+def test_coengagement_proposes_videos_liked_together_from_the_live_log(user):
+    a, b, _ = _co_watched_world(user)
+
+    found = coengagement.candidates(viewer_context(user), None, limit=5, exclude=set())
+
+    assert proposed(found) == [str(b.pk)]
+    assert found[0].because == str(a.pk)
+
+
+def test_coengagement_and_collaborative_use_the_trained_model(user):
+    a, b, _ = _co_watched_world(user)
+    train(days=30)
+    from clipdeck.feed.artefacts import load_current
+
+    model = load_current()
+    context = viewer_context(user)
+
+    neighbours = coengagement.candidates(context, model, limit=5, exclude=set())
+    similar = collaborative.candidates(context, model, limit=1, exclude={str(a.pk)})
+
+    assert proposed(neighbours) == [str(b.pk)]
+    assert proposed(similar) == [str(b.pk)]
+
+
+def test_candidates_the_viewer_may_not_see_never_reach_the_page(api, user):
+    creator = UserFactory()
+    FollowFactory(follower=user, followee=creator, state="requested")
+    liked = tagged("cats")
+    hidden = tagged("cats", author=creator, visibility=Visibility.FOLLOWERS)
+    record(user, ("like", liked, 0))
+    context = viewer_context(user)
+
+    assert following.candidates(context, limit=5, exclude=set()) == []
+    assert str(hidden.pk) in proposed(hashtags.candidates(context, limit=5, exclude=set()))
+    assert str(hidden.pk) not in [
+        i["video"]["id"] for i in api(user).get("feed/for-you").json()["items"]
+    ]

@@ -1,0 +1,158 @@
+"""Retention jobs delete what has expired, on demand and from the worker's tick."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from clipdeck.accounts.models import ApiToken
+from clipdeck.accounts.services import token_issue
+from clipdeck.feed.models import Event, EventKind
+from clipdeck.privacy import retention
+from clipdeck.privacy.export import export_request
+from clipdeck.privacy.models import DataExport, TransparencyCount
+from tests.factories import UserFactory, VideoFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def old_and_new_events() -> tuple[Event, Event]:
+    user, video = UserFactory(), VideoFactory()
+    old = Event.objects.create(user=user, video=video, kind=EventKind.VIEW)
+    new = Event.objects.create(user=user, video=video, kind=EventKind.VIEW)
+    Event.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=91))
+    return old, new
+
+
+def expired_session() -> str:
+    session = SessionStore()
+    session["x"] = 1
+    session.create()
+    Session.objects.filter(pk=session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    return session.session_key
+
+
+def expire_cache_entry(name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE clipdeck_cache SET expires = %s WHERE cache_key = %s",
+            [timezone.now() - timedelta(minutes=1), cache.make_key(name)],
+        )
+
+
+def cache_rows() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM clipdeck_cache")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_run_deletes_what_is_past_its_retention_and_keeps_the_rest(settings):
+    settings.CLIPDECK_API_TOKEN_IDLE_DAYS = 30
+    _, new_event = old_and_new_events()
+    user = UserFactory()
+    expired = export_request(user=user)
+    DataExport.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
+    stale_session, live_session = expired_session(), Client()
+    live_session.force_login(user)
+    token_issue(user=user)
+    ApiToken.objects.update(created_at=timezone.now() - timedelta(days=31))
+    fresh_token = token_issue(user=user)
+    database_cache = isinstance(caches["default"], DatabaseCache)
+    if database_cache:
+        cache.set("rl:gone", 1, timeout=600)
+        cache.set("rl:kept", 1, timeout=600)
+        expire_cache_entry("rl:gone")
+
+    counts = retention.run()
+
+    assert counts["feed_events"] == 1
+    assert list(Event.objects.all()) == [new_event]
+    assert counts["exports"] == 1 and not DataExport.objects.exists()
+    assert counts["sessions"] == 1
+    assert not Session.objects.filter(pk=stale_session).exists()
+    assert live_session.get("/api/v1/me").status_code == 200
+    assert counts["api_tokens"] == 1
+    assert (
+        Client().get("/api/v1/me", headers={"Authorization": f"Bearer {fresh_token}"}).status_code
+        == 200
+    )
+    if database_cache:
+        assert counts["cache_entries"] == 1
+        assert cache_rows() == [cache.make_key("rl:kept")]
+    else:  # Redis expires keys by itself
+        assert counts["cache_entries"] == 0
+
+
+def test_a_token_used_recently_is_kept_however_old(settings):
+    settings.CLIPDECK_API_TOKEN_IDLE_DAYS = 30
+    token_issue(user=UserFactory())
+    ApiToken.objects.update(
+        created_at=timezone.now() - timedelta(days=400), last_used_on=timezone.localdate()
+    )
+
+    assert retention.run()["api_tokens"] == 0
+    assert ApiToken.objects.count() == 1
+
+
+def test_transparency_counts_are_kept_a_year():
+    TransparencyCount.objects.create(day=timezone.localdate() - timedelta(days=366), kind="export")
+    TransparencyCount.objects.create(day=timezone.localdate() - timedelta(days=300), kind="export")
+
+    assert retention.run()["transparency_counts"] == 1
+    assert TransparencyCount.objects.count() == 1
+
+
+def test_the_worker_tick_runs_once_per_interval(settings):
+    settings.CLIPDECK_RETENTION_INTERVAL_SECONDS = 3600
+    old_and_new_events()
+
+    first = retention.tick()
+    old_and_new_events()
+    second = retention.tick()
+
+    assert first["feed_events"] == 1
+    assert second is None
+    assert Event.objects.count() == 3
+
+
+def test_a_zero_interval_turns_the_tick_off(settings):
+    settings.CLIPDECK_RETENTION_INTERVAL_SECONDS = 0
+
+    assert retention.tick() is None
+
+
+def test_the_sweeper_thread_runs_the_tick(monkeypatch):
+    from clipdeck.studio import sweeper
+
+    calls = []
+    monkeypatch.setattr(sweeper, "requeue_stalled", lambda: None)
+    monkeypatch.setattr(sweeper.retention, "tick", lambda: calls.append(1))
+
+    class StopAfterOne:
+        def wait(self, seconds):
+            return True
+
+    sweeper._loop(StopAfterOne())
+
+    assert calls == [1]
+
+
+def test_the_command_prints_what_it_deleted():
+    old_and_new_events()
+    out = StringIO()
+
+    call_command("retention", "run", stdout=out)
+
+    assert "feed_events: 1 deleted" in out.getvalue()

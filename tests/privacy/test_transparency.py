@@ -1,0 +1,92 @@
+"""The transparency report counts staff accesses, erasures and exports of the last 30 days."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from clipdeck.privacy.audit import audit_append
+from clipdeck.privacy.erasure import account_erase
+from clipdeck.privacy.export import export_request
+from clipdeck.privacy.models import AuditEntry
+from clipdeck.privacy.transparency import transparency_report
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_access(role: str, action: str, *, days_ago: int = 0) -> None:
+    entry = audit_append(
+        actor_id=1,
+        actor_role=role,
+        action=action,
+        subject="accounts.User:7",
+        fields=["email"],
+        justification="Support ticket about a locked account",
+    )
+    if days_ago:
+        AuditEntry.objects.filter(pk=entry.pk).update(at=timezone.now() - timedelta(days=days_ago))
+
+
+def test_counts_staff_accesses_by_role_and_action_within_30_days():
+    staff_access("support", "read")
+    staff_access("support", "read")
+    staff_access("auditor", "read")
+    staff_access("support", "read", days_ago=31)
+
+    report = transparency_report()
+
+    assert report["staff_accesses"] == [
+        {"role": "auditor", "action": "read", "count": 1},
+        {"role": "support", "action": "read", "count": 2},
+    ]
+    assert report["staff_accesses_total"] == 3
+
+
+def test_counts_erasures_from_the_ledger_and_exports_even_after_they_expired():
+    account_erase(user=UserFactory())
+    account_erase(user=UserFactory())
+    export = export_request(user=UserFactory())
+    export.delete()  # exports are deleted after a week; the count stays
+
+    report = transparency_report()
+
+    assert report["erasures"] == 2
+    assert report["exports"] == 1
+
+
+def test_old_events_drop_out_of_the_window():
+    account_erase(user=UserFactory())
+    export_request(user=UserFactory())
+
+    report = transparency_report(now=timezone.now() + timedelta(days=31))
+
+    assert (report["erasures"], report["exports"]) == (0, 0)
+
+
+def test_an_empty_cell_reports_zeros_and_the_page_says_so(api):
+    body = api().get("privacy/transparency").json()
+    page = Client().get("/transparency")
+
+    assert (body["staff_accesses"], body["erasures"], body["exports"]) == ([], 0, 0)
+    assert page.status_code == 200
+    assert "No staff member accessed protected data." in page.content.decode()
+
+
+def test_the_page_and_the_api_show_the_same_counts_and_name_nobody(api):
+    user = UserFactory(handle="grace")
+    staff_access("moderator", "read")
+    export_request(user=user)
+
+    body = api().get("privacy/transparency").json()
+    html = Client().get("/transparency").content.decode()
+
+    assert body["staff_accesses"] == [{"role": "moderator", "action": "read", "count": 1}]
+    assert body["exports"] == 1
+    assert "<td>moderator</td><td>read</td><td>1</td>" in html
+    assert "data-exports>1<" in html
+    assert "grace" not in html
+    assert "locked account" not in html  # justifications are not published
