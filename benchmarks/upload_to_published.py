@@ -81,7 +81,7 @@ def _upload_to_published(source: str, edit: dict) -> tuple[str, float, float]:
         raise SystemExit(f"upload refused: {response.status_code} {response.content!r}")
     video_id = response.json()["id"]
     call_command(
-        "db_worker", batch=True, no_startup_delay=True, queue_name="*", reload=False, verbosity=0
+        "db_worker", batch=True, startup_delay=False, queue_name="*", reload=False, verbosity=0
     )
     published = time.perf_counter() - started
     video = Video.objects.get(pk=video_id)

@@ -82,7 +82,7 @@ def run_worker():
         call_command(
             "db_worker",
             batch=True,
-            no_startup_delay=True,
+            startup_delay=False,  # the option is --no-startup-delay; its dest is startup_delay
             queue_name="*",
             reload=False,
             verbosity=0,

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
+import time
+from pathlib import Path
+
 import av
 import numpy as np
 import pytest
@@ -9,6 +15,7 @@ import pytest
 from clipdeck.studio.engine import probe
 from clipdeck.studio.engine.synth import GENRES, make_clip, make_music
 from clipdeck.studio.engine.synth.music import compose
+from clipdeck.studio.engine.synth.priority import CAP_SYS_NICE, normal_scheduling
 
 from .conftest import audio_samples, rms
 
@@ -74,3 +81,55 @@ def test_make_clip_writes_what_was_asked(tmp_path):
 def test_make_clip_refuses_bad_arguments(tmp_path, kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_clip(tmp_path / "x.mp4", seconds=0.1, **kwargs)
+
+
+def _real_time_threads() -> set[str]:
+    """Threads of this process on a real-time policy (field 41 of /proc/…/stat)."""
+    found = set()
+    for task in Path("/proc/self/task").iterdir():
+        with contextlib.suppress(OSError):
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            if fields[41 - 3] != "0":  # fields after "(comm)" start at field 3
+                found.add(task.name)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads Linux's /proc")
+def test_an_av1_encode_never_makes_this_process_real_time(tmp_path):
+    """SVT-AV1 asks for SCHED_FIFO 99 whenever it may (as root); two such encoders
+    on two cores starve the whole machine, so make_clip must not let it."""
+    seen: set[str] = set()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.update(_real_time_threads())
+            time.sleep(0.002)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        make_clip(tmp_path / "a.mkv", vcodec="av1", acodec=None, seconds=1.0,
+                  width=180, height=320)  # fmt: skip
+    finally:
+        done.set()
+        watcher.join()
+
+    assert seen == set()
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER
+    assert probe(tmp_path / "a.mkv").video.codec == "av1"
+
+
+def _effective_capabilities() -> int:
+    return int(Path("/proc/thread-self/status").read_text().split("CapEff:")[1].split()[0], 16)
+
+
+@pytest.mark.skipif(not Path("/proc/thread-self").exists(), reason="reads Linux's /proc")
+def test_normal_scheduling_drops_the_right_to_real_time_only_inside_the_block():
+    before = _effective_capabilities()
+    with normal_scheduling():
+        inside = _effective_capabilities()
+
+    assert inside & (1 << CAP_SYS_NICE) == 0
+    assert inside | (1 << CAP_SYS_NICE) == before | (1 << CAP_SYS_NICE)  # nothing else
+    assert _effective_capabilities() == before

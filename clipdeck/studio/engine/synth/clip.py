@@ -13,6 +13,7 @@ import av
 import numpy as np
 
 from . import tones
+from .priority import normal_scheduling
 from .scenes import make_scene
 
 VIDEO_OPTIONS = {
@@ -64,7 +65,7 @@ def make_clip(
     path = str(path)
     vcodec = _encoder(vcodec)
     draw = make_scene(scene, width, height, seed, color)
-    with av.open(path, "w") as container:
+    with normal_scheduling(), av.open(path, "w") as container:
         video = _add_video(container, vcodec, width, height, fps, rotation, vfr, options)
         audio = _add_audio(container, _encoder(acodec)) if acodec else None
         samples = _soundtrack(sound, seconds, audio.rate, tone_hz, seed) if audio else None
