@@ -113,6 +113,11 @@ async function loadSource() {
 
 function useTake(newTake) {
   take = newTake;
+  // Until the preview is measured (a recorded WebM can take a moment), the take is
+  // posted whole: no trim is sent, rather than one from a length not yet known.
+  edit.start = 0;
+  edit.end = take.durationMs || 0;
+  for (const input of [$("[name=trim_start]"), $("[name=trim_end]")]) input.disabled = true;
   const preview = $("[data-preview]");
   preview.src = URL.createObjectURL(take.blob);
   preview.addEventListener("loadedmetadata", () => measure(preview), { once: true });
@@ -138,6 +143,7 @@ function ready(preview, durationMs) {
   for (const input of [startInput, endInput]) {
     input.max = take.durationMs;
     input.step = 100;
+    input.disabled = false;
   }
   startInput.value = 0;
   endInput.value = take.durationMs;
@@ -299,7 +305,8 @@ function setUpMusic(preview) {
 
 function editSpec() {
   const spec = { speed: edit.speed, filter: edit.filter, original_volume: edit.originalVolume };
-  if (edit.start > 0 || edit.end < take.durationMs) spec.trim = { start_ms: Math.round(edit.start), end_ms: Math.round(edit.end) };
+  const trimmed = edit.start > 0 || (edit.end > 0 && edit.end < take.durationMs);
+  if (trimmed) spec.trim = { start_ms: Math.round(edit.start), end_ms: Math.round(edit.end) };
   if (edit.sound) spec.sound = { id: edit.sound.id, offset_ms: 0, volume: edit.musicVolume };
   return spec;
 }
