@@ -22,6 +22,10 @@ class SetupOut(Schema):
     otpauth_uri: str = Field(description="otpauth:// URI (for a link or QR code)")
 
 
+class PasswordIn(Schema):
+    password: str = Field(max_length=256)
+
+
 class CodeIn(Schema):
     code: str = Field(max_length=32)
 
@@ -54,9 +58,11 @@ def two_factor_get(request):
     response=SetupOut,
     auth=user_auth,
     operation_id="two_factor_setup",
-    summary="Start two-factor set-up: a new secret for your authenticator app",
+    summary="Start two-factor set-up (password required): a new secret for your authenticator app",
 )
-def two_factor_setup(request):
+def two_factor_setup(request, payload: PasswordIn):
+    # Without the password, a borrowed session could turn 2FA on and lock the owner out.
+    _require_password(request.auth, payload.password)
     enrolment = two_factor.setup(request.auth)
     return {"secret": enrolment.secret, "otpauth_uri": enrolment.otpauth_uri}
 
@@ -80,9 +86,13 @@ def two_factor_confirm(request, payload: CodeIn):
     summary="Turn two-factor sign-in off (password and a code required)",
 )
 def two_factor_disable(request, payload: DisableIn):
-    if not request.auth.check_password(payload.password):
+    _require_password(request.auth, payload.password)
+    two_factor.disable(request.auth, payload.code)
+    return {"ok": True}
+
+
+def _require_password(user, password: str) -> None:
+    if not user.check_password(password):
         raise InvalidInput(
             "The password is not right.", code="invalid_credentials", field="password"
         )
-    two_factor.disable(request.auth, payload.code)
-    return {"ok": True}

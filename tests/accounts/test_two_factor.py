@@ -31,7 +31,7 @@ def person():
 def enable(api, user) -> tuple[str, list[str]]:
     """Turn 2FA on through the API; the secret and the recovery codes."""
     client = api(user)
-    secret = client.post("me/2fa/setup").json()["secret"]
+    secret = client.post("me/2fa/setup", {"password": PASSWORD}).json()["secret"]
     response = client.post("me/2fa/confirm", {"code": code_for(secret, drift=-1)})
     assert response.status_code == 200, response.content
     return secret, response.json()["recovery_codes"]
@@ -42,7 +42,7 @@ def login(api, **extra):
 
 
 def test_setup_gives_a_secret_and_an_otpauth_uri_for_the_app(api, person):
-    response = api(person).post("me/2fa/setup")
+    response = api(person).post("me/2fa/setup", {"password": PASSWORD})
 
     body = response.json()
     uri = urlsplit(body["otpauth_uri"])
@@ -52,8 +52,21 @@ def test_setup_gives_a_secret_and_an_otpauth_uri_for_the_app(api, person):
     assert api(person).get("me/2fa").json() == {"enabled": False, "recovery_codes_left": 0}
 
 
+def test_setup_needs_the_password_so_a_borrowed_session_cannot_lock_the_owner_out(api, person):
+    client = api(person)
+
+    wrong = client.post("me/2fa/setup", {"password": "not my password"})
+    missing = client.post("me/2fa/setup")
+
+    assert wrong.status_code == 400
+    assert wrong.json()["error"]["code"] == "invalid_credentials"
+    assert missing.status_code == 422  # no password at all: a validation error
+    assert not TwoFactor.objects.filter(user=person).exists()
+    assert client.post("me/2fa/confirm", {"code": "123456"}).status_code == 409
+
+
 def test_the_secret_is_stored_sealed_with_the_users_key(api, person):
-    secret = api(person).post("me/2fa/setup").json()["secret"]
+    secret = api(person).post("me/2fa/setup", {"password": PASSWORD}).json()["secret"]
 
     stored = TwoFactor.objects.get(user=person).secret
     assert secret not in stored
@@ -62,7 +75,7 @@ def test_the_secret_is_stored_sealed_with_the_users_key(api, person):
 
 def test_a_wrong_first_code_does_not_turn_it_on(api, person):
     client = api(person)
-    client.post("me/2fa/setup")
+    client.post("me/2fa/setup", {"password": PASSWORD})
 
     response = client.post("me/2fa/confirm", {"code": "000000"})
 
@@ -136,7 +149,7 @@ def test_wrong_codes_count_towards_the_sign_in_limit(api, person, settings):
 def test_setup_again_while_on_is_refused(api, person):
     enable(api, person)
 
-    assert api(person).post("me/2fa/setup").status_code == 409
+    assert api(person).post("me/2fa/setup", {"password": PASSWORD}).status_code == 409
 
 
 def test_turning_off_needs_password_and_code(api, person):

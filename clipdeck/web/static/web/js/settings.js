@@ -57,19 +57,21 @@ document.querySelector("[data-password-form]").addEventListener("submit", async 
 
 // Two-factor sign-in: set up (secret + otpauth link), confirm with a first code, turn off.
 const twoFactor = document.querySelector("[data-two-factor]");
-const setupButton = twoFactor.querySelector("[data-two-factor-setup]");
+const setupForm = twoFactor.querySelector("[data-two-factor-setup]");
 const confirmForm = twoFactor.querySelector("[data-two-factor-confirm]");
 const disableForm = twoFactor.querySelector("[data-two-factor-disable]");
 
-setupButton?.addEventListener("click", async () => {
+setupForm?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  errorOf(setupForm).textContent = "";
   try {
-    const setup = await api("me/2fa/setup", { method: "POST" });
+    const setup = await api("me/2fa/setup", { method: "POST", json: { password: setupForm.password.value } });
     confirmForm.querySelector("[data-two-factor-secret]").textContent = setup.secret;
     confirmForm.querySelector("[data-two-factor-uri]").href = setup.otpauth_uri;
     confirmForm.hidden = false;
-    setupButton.hidden = true;
+    setupForm.hidden = true;
   } catch (error) {
-    toast(error.message);
+    errorOf(setupForm).textContent = error.message;
   }
 });
 
