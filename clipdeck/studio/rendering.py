@@ -7,7 +7,9 @@ The steps, each safe to repeat:
 3. store the outputs (atomic saves: no half file under a real name) and point
    the video at them in one conditional update, only if it is still processing;
 4. on bad media, mark the video ``failed`` with the engine's message; on a crash,
-   give the job back so another attempt runs, up to the attempt limit.
+   give the job back so another attempt runs, up to the attempt limit;
+5. once published or failed, delete stored files of earlier attempts that nothing
+   references (``leftovers``).
 
 A worker killed at any point leaves the video ``processing`` with a lease that
 runs out; ``leases.requeue_stalled`` queues it again and the next worker
@@ -29,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clipdeck.core.storage import local_path
-from clipdeck.studio import leases
+from clipdeck.studio import leases, leftovers
 from clipdeck.studio.engine.errors import MediaError
 from clipdeck.studio.engine.job import RenderJob as EngineJob
 from clipdeck.studio.engine.job import RenderOutputs, RenderResult
@@ -67,7 +69,10 @@ def render(video_id) -> None:
         return
     started = time.monotonic()
     try:
-        with leases.Heartbeat(job), tempfile.TemporaryDirectory(prefix="render-") as work:
+        with (
+            leases.Heartbeat(job),
+            tempfile.TemporaryDirectory(prefix=leftovers.work_prefix()) as work,
+        ):
             result = _render_in_sandbox(job, Path(work))
             _publish(job, result)
     except MediaError as error:
@@ -165,6 +170,7 @@ def _publish(job: RenderJob, result: RenderResult) -> None:
         video_mark_ready(video=video)
         leases.release(job, finished_at=timezone.now(), timings=result.timings)
         transaction.on_commit(lambda: _delete_files(old))
+        transaction.on_commit(lambda: leftovers.delete_unreferenced_outputs(video))
 
 
 def _attach_original_sound(video: Video, audio_name: str | None, duration_ms: int) -> None:
@@ -193,6 +199,8 @@ def _fail(job: RenderJob, error: MediaError) -> None:
         status=VideoStatus.FAILED, error_code=error.code, error_message=error.message
     )
     leases.release(job, finished_at=timezone.now())
+    if (current := Video.objects.filter(pk=video.pk).first()) is not None:
+        leftovers.delete_unreferenced_outputs(current)  # of an earlier, killed attempt
 
 
 def _delete_files(names) -> None:

@@ -1,5 +1,5 @@
-"""A background thread in each worker: re-queues renders whose worker died, runs
-retention, and settles checkouts that a crash left pending."""
+"""A background thread in each worker: re-queues renders whose worker died, removes
+their work folders, runs retention, and settles checkouts that a crash left pending."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.db import connection
 from clipdeck.privacy import retention
 from clipdeck.shop.recovery import settle_stale_orders
 from clipdeck.studio.leases import lease_seconds, requeue_stalled
+from clipdeck.studio.leftovers import delete_dead_work_dirs
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,10 @@ def _loop(stop: threading.Event) -> None:
             requeue_stalled()
         except Exception:  # keep sweeping; the next round may succeed
             logger.exception("requeue of stalled renders failed")
+        try:
+            delete_dead_work_dirs()
+        except Exception:
+            logger.exception("removing work folders of dead renders failed")
         try:
             retention.tick()  # at most once per interval across the cell
         except Exception:
