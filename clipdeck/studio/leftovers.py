@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from clipdeck.studio.engine.atomic import process_alive
 from clipdeck.videos.models import Sound, Video
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def delete_dead_work_dirs(root: str | os.PathLike | None = None) -> list[str]:
     removed = []
     for folder in Path(root or tempfile.gettempdir()).glob(f"{WORK_PREFIX}*"):
         match = _WORK_NAME.match(folder.name)
-        if not match or not folder.is_dir() or _alive(int(match.group(1))):
+        if not match or not folder.is_dir() or process_alive(int(match.group(1))):
             continue
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder.name)
@@ -68,13 +69,3 @@ def _files(storage, folder: str) -> list[str]:
         return storage.listdir(folder)[1]
     except FileNotFoundError:
         return []
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -24,13 +24,14 @@ def clean_stale(final: str) -> list[str]:
     removed = []
     for path in glob.glob(os.path.join(glob.escape(folder), f".{glob.escape(name)}.tmp-*")):
         pid = path.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             _remove(path)
             removed.append(path)
     return removed
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (one we may not signal counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
