@@ -33,7 +33,7 @@ def prepare_database(verbosity: int = 1) -> None:
     several machines at once (PostgreSQL: one at a time, under an advisory lock)."""
     from django.core.management import call_command
 
-    from clipdeck.core.databases import migration_lock
+    from clipdeck.runtime.databases import migration_lock
 
     with migration_lock():
         call_command("migrate", interactive=False, verbosity=verbosity)
@@ -44,7 +44,7 @@ def _check_media_storage() -> None:
     """Refuse to start when the media bucket is unreachable or not in its configured region."""
     from django.core.files.storage import storages
 
-    from clipdeck.core.s3 import BucketUnusable, MediaS3Storage, verify_bucket
+    from clipdeck.runtime.s3 import BucketUnusable, MediaS3Storage, verify_bucket
 
     storage = storages["default"]
     if isinstance(storage, MediaS3Storage):
@@ -66,7 +66,7 @@ def _check_residency() -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from clipdeck.core.processes import Supervisor, prepare_metrics_dir, remove_metrics_dir
+    from clipdeck.runtime.processes import Supervisor, prepare_metrics_dir, remove_metrics_dir
 
     _use_data_dir(args.data_dir)
     metrics_dir = prepare_metrics_dir()
@@ -77,7 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
     from django.conf import settings
 
-    from clipdeck.core.logs import uvicorn_log_config
+    from clipdeck.runtime.logs import uvicorn_log_config
 
     workers = Supervisor(args.task_workers, grace_seconds=settings.CLIPDECK_SHUTDOWN_GRACE_SECONDS)
     workers.start().watch_in_background()
@@ -105,7 +105,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from clipdeck.core.processes import (
+    from clipdeck.runtime.processes import (
         Supervisor,
         prepare_metrics_dir,
         remove_metrics_dir,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clipdeck.core.caches import database_cache, redis_cache
-from clipdeck.core.databases import sqlite_database, url_database
-from clipdeck.core.logs import logging_config
-from clipdeck.core.media_storage import parse_media_url, storage_config
 from clipdeck.env import data_dir, env_bool, env_int, env_list, env_str, secret_from_file
+from clipdeck.runtime.caches import database_cache, redis_cache
+from clipdeck.runtime.databases import sqlite_database, url_database
+from clipdeck.runtime.logs import logging_config
+from clipdeck.runtime.media_storage import parse_media_url, storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir(BASE_DIR)
@@ -62,7 +62,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "clipdeck.core",
+    "clipdeck.kernel",
+    "clipdeck.runtime",
     "clipdeck.accounts",
     "clipdeck.videos",
     "clipdeck.studio",
@@ -74,9 +75,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "clipdeck.core.metrics.RequestMetricsMiddleware",
+    "clipdeck.runtime.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "clipdeck.privacy.headers.SecurityHeadersMiddleware",
+    "clipdeck.kernel.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +89,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "clipdeck.urls"
 ASGI_APPLICATION = "clipdeck.asgi.application"
+# The kernel turns a bearer token into a user through this function (it imports no app).
+CLIPDECK_TOKEN_RESOLVER = "clipdeck.accounts.services.token_user"  # noqa: S105
 AUTH_USER_MODEL = "accounts.User"
 
 TEMPLATES = [
@@ -159,7 +162,7 @@ STATIC_ROOT = DATA_DIR / "static"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Where media is stored (a local folder, or s3://…); see clipdeck/core/media_storage.py.
+# Where media is stored (a local folder, or s3://…); see clipdeck/runtime/media_storage.py.
 CLIPDECK_MEDIA_LOCATION = parse_media_url(
     env_str("CLIPDECK_MEDIA_URL"),
     default_root=Path(env_str("CLIPDECK_MEDIA_ROOT", str(DATA_DIR / "media"))),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clipdeck.api.main import api
-from clipdeck.core import health, metrics
+from clipdeck.runtime import health, metrics
 from clipdeck.videos import views as media_views
 
 urlpatterns = [

@@ -22,10 +22,10 @@ from clipdeck.accounts.schemas import (
     UserOut,
     UserPage,
 )
-from clipdeck.api.auth import bearer_token_of, user_auth, viewer_auth, viewer_of
-from clipdeck.core import ratelimit
-from clipdeck.core.errors import NotFound
-from clipdeck.core.pagination import paginate
+from clipdeck.kernel import ratelimit
+from clipdeck.kernel.auth import bearer_token_of, user_auth, viewer_auth, viewer_of
+from clipdeck.kernel.errors import NotFound
+from clipdeck.kernel.pagination import paginate
 from clipdeck.videos.visibility import can_see_videos_of, profile_access
 
 router = Router(tags=["accounts"])

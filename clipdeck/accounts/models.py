@@ -44,7 +44,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     bio = models.CharField(max_length=160, blank=True)
     avatar = models.ImageField(upload_to="avatars/", blank=True)
     # Protected: only accounts.services reads or writes these two. ``email`` holds
-    # the address encrypted with the user's data key (clipdeck.privacy.keys).
+    # the address encrypted with the user's data key (clipdeck.kernel.keys).
     email = models.CharField(max_length=512)
     email_index = models.CharField(max_length=64, unique=True, editable=False)
     is_private = models.BooleanField(default=False)

@@ -2,7 +2,7 @@
 
 This module is also the only place that reads or writes personal fields such
 as the email address (see ``user_email``). The address is stored encrypted
-with the user's data key (``clipdeck.privacy.keys``), so erasing the key
+with the user's data key (``clipdeck.kernel.keys``), so erasing the key
 erases every copy; look-ups use the keyed blind index ``email_index``.
 """
 
@@ -24,10 +24,9 @@ from PIL import Image, UnidentifiedImageError
 from clipdeck.accounts import two_factor
 from clipdeck.accounts.models import ApiToken, Block, Follow, FollowState, User
 from clipdeck.accounts.validators import check_password, clean_email, clean_handle
-from clipdeck.core import ratelimit
-from clipdeck.core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
-from clipdeck.core.hashing import email_index, keyed_hash, network_hash
-from clipdeck.privacy import keys
+from clipdeck.kernel import keys, ratelimit
+from clipdeck.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
+from clipdeck.kernel.hashing import email_index, keyed_hash, network_hash
 
 TOKEN_PREFIX = "cd_"  # noqa: S105 - a prefix, not a secret
 AVATAR_SIZE = 320

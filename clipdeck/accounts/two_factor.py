@@ -18,9 +18,9 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 
 from clipdeck.accounts.models import TwoFactor, User
-from clipdeck.core.errors import Conflict, InvalidInput
-from clipdeck.core.hashing import keyed_hash
-from clipdeck.privacy import keys
+from clipdeck.kernel import keys
+from clipdeck.kernel.errors import Conflict, InvalidInput
+from clipdeck.kernel.hashing import keyed_hash
 
 ISSUER = "Clipdeck"
 SECRET_FIELD = "accounts.TwoFactor.secret"  # noqa: S105 - a field name

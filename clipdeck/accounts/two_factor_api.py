@@ -6,8 +6,8 @@ from ninja import Field, Router, Schema
 
 from clipdeck.accounts import two_factor
 from clipdeck.accounts.schemas import OkOut
-from clipdeck.api.auth import user_auth
-from clipdeck.core.errors import InvalidInput
+from clipdeck.kernel.auth import user_auth
+from clipdeck.kernel.errors import InvalidInput
 
 router = Router(tags=["accounts"])
 

@@ -8,7 +8,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email as django_validate_email
 
-from clipdeck.core.errors import InvalidInput
+from clipdeck.kernel.errors import InvalidInput
 
 HANDLE_RE = re.compile(r"^[a-z0-9_](?:[a-z0-9_.]*[a-z0-9_])?$")
 HANDLE_MIN, HANDLE_MAX = 2, 24

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from clipdeck.core.errors import ApiError, TooManyRequests
+from clipdeck.kernel.errors import ApiError, TooManyRequests
 
 STATUS_CODES = {
     400: "bad_request",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ninja import Router
 
-from clipdeck.api.auth import user_auth, viewer_auth, viewer_of
-from clipdeck.core.metrics import feed_timed
-from clipdeck.core.pagination import check_limit, paginate
 from clipdeck.feed import pipeline, selectors, services
+from clipdeck.feed.metrics import feed_timed
 from clipdeck.feed.schemas import EventsIn, EventsOut, FeedPage, ResetOut
+from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
+from clipdeck.kernel.pagination import check_limit, paginate
 from clipdeck.videos.presenters import videos_out
 
 router = Router(tags=["feed"])

@@ -12,11 +12,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from clipdeck.accounts.models import User
-from clipdeck.core.errors import InvalidInput
 from clipdeck.feed import realtime
 from clipdeck.feed.models import Event, EventKind, FeedControl, VideoStats
 from clipdeck.feed.signals import COMPLETED, interest
 from clipdeck.feed.sources import exploration
+from clipdeck.kernel.errors import InvalidInput
 from clipdeck.videos.models import Video
 
 MAX_BATCH = 100

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.core.cache import cache
 
-from clipdeck.core.errors import InvalidInput
 from clipdeck.feed.rerank import Previous
+from clipdeck.kernel.errors import InvalidInput
 
 TTL_S = 6 * 3600
 SALT = "clipdeck.feed.session"

@@ -9,10 +9,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from clipdeck.core.errors import ApiError
-from clipdeck.privacy import gateway
+from clipdeck.kernel import gateway
+from clipdeck.kernel.errors import ApiError
+from clipdeck.kernel.models import AuditEntry
 from clipdeck.privacy.erasure import account_erase
-from clipdeck.privacy.models import AuditEntry
 
 
 @admin.register(AuditEntry)

@@ -10,9 +10,9 @@ from django.contrib.auth import logout as session_logout
 from ninja import Field, Router, Schema, Status
 
 from clipdeck.accounts.api import router as accounts_router
-from clipdeck.api.auth import user_auth
+from clipdeck.kernel.auth import user_auth
+from clipdeck.kernel.personal_data import records
 from clipdeck.privacy import erasure, export
-from clipdeck.privacy.inventory import records
 from clipdeck.privacy.models import DataExport
 from clipdeck.privacy.transparency import transparency_report
 

@@ -32,7 +32,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from clipdeck.privacy.archive import BackupInvalid, DecryptingReader, EncryptingWriter
+from clipdeck.kernel.archive import BackupInvalid, DecryptingReader, EncryptingWriter
 from clipdeck.privacy.residency import policy_violations
 
 SUFFIX = ".cdbk"

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Field, Model
 from django.db.models.fields.files import FieldFile
 
-from clipdeck.privacy.inventory import DataClass, lookup
+from clipdeck.kernel.personal_data import DataClass, lookup
 
 MAY_LEAVE = frozenset({DataClass.PUBLIC, DataClass.INTERNAL})
 

@@ -25,9 +25,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from clipdeck.core.errors import InvalidInput
-from clipdeck.privacy import keys, ledger
-from clipdeck.privacy.models import DataExport, UserKey
+from clipdeck.kernel import keys, ledger
+from clipdeck.kernel.errors import InvalidInput
+from clipdeck.kernel.models import UserKey
+from clipdeck.privacy.models import DataExport
 
 log = logging.getLogger(__name__)
 

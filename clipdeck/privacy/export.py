@@ -26,7 +26,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from clipdeck.core.errors import NotFound
+from clipdeck.kernel.errors import NotFound
 from clipdeck.privacy import export_data, transparency
 from clipdeck.privacy.models import DataExport, ExportStatus
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from clipdeck.privacy.inventory import records
+from clipdeck.kernel.personal_data import records
 from clipdeck.privacy.residency import locations
 
 
@@ -216,7 +216,7 @@ def shop(user) -> dict | None:
 
 def accesses(user) -> list[dict]:
     """Staff accesses to this user's data, from the audit chain."""
-    from clipdeck.privacy.models import AuditEntry
+    from clipdeck.kernel.models import AuditEntry
 
     rows = AuditEntry.objects.filter(subject=f"{user._meta.label}:{user.pk}").order_by("seq")
     return [

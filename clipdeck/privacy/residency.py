@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.db.models import FileField
 
-from clipdeck.privacy.inventory import DataClass, records
+from clipdeck.kernel.personal_data import DataClass, records
 
 
 @dataclass(frozen=True)

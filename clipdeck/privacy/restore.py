@@ -26,7 +26,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 
-from clipdeck.privacy.archive import BackupInvalid
+from clipdeck.kernel.archive import BackupInvalid
 from clipdeck.privacy.backup import BackupSummary, backup_read, media_names
 from clipdeck.privacy.erasure import reapply_ledger
 from clipdeck.privacy.models import DataExport

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from clipdeck.privacy.ledger import ledger_path
-from clipdeck.privacy.models import AuditEntry, TransparencyCount
+from clipdeck.kernel.ledger import ledger_path
+from clipdeck.kernel.models import AuditEntry
+from clipdeck.privacy.models import TransparencyCount
 
 WINDOW = timedelta(days=30)
 KEEP = timedelta(days=365)

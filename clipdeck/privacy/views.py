@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from clipdeck.accounts import two_factor
-from clipdeck.core.errors import NotFound
+from clipdeck.kernel.errors import NotFound
 from clipdeck.privacy import export
 from clipdeck.privacy.export_data import accesses
 from clipdeck.privacy.residency import locations

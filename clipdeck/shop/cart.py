@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from clipdeck.core.errors import Conflict, InvalidInput, NotFound
+from clipdeck.kernel.errors import Conflict, InvalidInput, NotFound
 from clipdeck.shop import stock, tags
 from clipdeck.shop.models import Cart, CartItem, Product, Variant
 from clipdeck.videos.visibility import video_access

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from clipdeck.core.errors import InvalidInput
+from clipdeck.kernel.errors import InvalidInput
 from clipdeck.shop.importers import fetch, products_json, shopify_csv
 from clipdeck.shop.importers.records import ParseResult, ProductRecord, RowError, VariantRecord
 from clipdeck.shop.models import InventoryPolicy, Merchant, Product, ProductImage, Variant

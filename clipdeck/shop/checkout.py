@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from clipdeck.core.errors import Conflict, InvalidInput
-from clipdeck.core.hashing import keyed_hash
+from clipdeck.kernel.errors import Conflict, InvalidInput
+from clipdeck.kernel.hashing import keyed_hash
 from clipdeck.shop import orders, personal, stock
 from clipdeck.shop.models import (
     CartItem,

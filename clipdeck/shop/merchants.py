@@ -6,7 +6,7 @@ import re
 
 from django.db import IntegrityError, transaction
 
-from clipdeck.core.errors import Conflict, Forbidden, InvalidInput
+from clipdeck.kernel.errors import Conflict, Forbidden, InvalidInput
 from clipdeck.shop import personal
 from clipdeck.shop.models import Merchant
 from clipdeck.shop.money import normalise_currency

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from clipdeck.core.errors import InvalidInput
+from clipdeck.kernel.errors import InvalidInput
 
 # ISO 4217 exponents of the currencies a shop may sell in.
 # fmt: off

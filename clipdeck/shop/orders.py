@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from clipdeck.core.errors import Conflict
+from clipdeck.kernel.errors import Conflict
 from clipdeck.shop import notifications, stock
 from clipdeck.shop.models import (
     CartItem,

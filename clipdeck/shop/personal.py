@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from clipdeck.privacy import keys
+from clipdeck.kernel import keys
 
 PAYOUT_FIELD = "shop.Merchant.payout_account"
 ADDRESS_FIELD = "shop.Order.shipping_address"

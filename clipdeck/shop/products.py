@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.text import slugify
 
-from clipdeck.core.errors import Conflict, InvalidInput
+from clipdeck.kernel.errors import Conflict, InvalidInput
 from clipdeck.shop.catalog import save_product
 from clipdeck.shop.importers.records import ImageRecord, ProductRecord, VariantRecord
 from clipdeck.shop.models import Merchant, Product, ProductStatus

@@ -20,7 +20,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from clipdeck.core.errors import Conflict
+from clipdeck.kernel.errors import Conflict
 from clipdeck.shop import orders
 from clipdeck.shop.models import Order, OrderStatus, PaymentStatus
 from clipdeck.shop.payments import providers

@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from clipdeck.core.errors import NotFound
+from clipdeck.kernel.errors import NotFound
 from clipdeck.shop.models import (
     CartItem,
     Merchant,

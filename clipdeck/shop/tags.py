@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
-from clipdeck.core.errors import Forbidden, InvalidInput, NotFound
+from clipdeck.kernel.errors import Forbidden, InvalidInput, NotFound
 from clipdeck.shop.models import Product, VideoProduct
 from clipdeck.videos.visibility import video_access
 

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from clipdeck.core.errors import ApiError, NotFound
+from clipdeck.kernel.errors import ApiError, NotFound
 from clipdeck.shop import (
     catalog,
     charts,

@@ -6,9 +6,9 @@ import json
 
 from ninja import File, Form, Router, Status, UploadedFile
 
-from clipdeck.api.auth import user_auth
-from clipdeck.core import ratelimit
-from clipdeck.core.errors import InvalidInput
+from clipdeck.kernel import ratelimit
+from clipdeck.kernel.auth import user_auth
+from clipdeck.kernel.errors import InvalidInput
 from clipdeck.studio import options
 from clipdeck.studio.schemas import ReactForm, StudioOptions, UploadForm, UploadOut
 from clipdeck.studio.uploads import Remix, VideoFields, upload_video

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clipdeck.accounts.models import User
-from clipdeck.core.errors import InvalidInput, NotFound
+from clipdeck.kernel.errors import InvalidInput, NotFound
 from clipdeck.studio.engine.spec import EditSpec, Layout, SpecError
 from clipdeck.videos.models import Sound
 from clipdeck.videos.visibility import sound_access

@@ -30,7 +30,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from clipdeck.core.storage import local_path
+from clipdeck.kernel.storage import local_path
 from clipdeck.studio import leases, leftovers
 from clipdeck.studio.engine.errors import MediaError
 from clipdeck.studio.engine.job import RenderJob as EngineJob

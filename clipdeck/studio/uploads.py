@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from clipdeck.accounts.models import User
-from clipdeck.core.errors import ApiError, InvalidInput
+from clipdeck.kernel.errors import ApiError, InvalidInput
 from clipdeck.studio import edits
 from clipdeck.studio.engine.errors import MediaError
 from clipdeck.studio.engine.plan import LENGTH_TOLERANCE_MS

@@ -5,10 +5,10 @@ from __future__ import annotations
 from ninja import Router, Status
 
 from clipdeck.accounts.models import User
-from clipdeck.api.auth import user_auth, viewer_auth, viewer_of
-from clipdeck.core import ratelimit
-from clipdeck.core.errors import NotFound
-from clipdeck.core.pagination import paginate
+from clipdeck.kernel import ratelimit
+from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
+from clipdeck.kernel.errors import NotFound
+from clipdeck.kernel.pagination import paginate
 from clipdeck.videos import presenters, selectors, services
 from clipdeck.videos.models import Video
 from clipdeck.videos.schemas import (

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from clipdeck.accounts.models import Block, User
-from clipdeck.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from clipdeck.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from clipdeck.videos.captions import hashtags_in, mentions_in
 from clipdeck.videos.models import (
     Comment,

@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from clipdeck.accounts.models import User
-from clipdeck.core.errors import NotFound
-from clipdeck.core.ranged import serve_file
+from clipdeck.kernel.errors import NotFound
+from clipdeck.kernel.ranged import serve_file
 from clipdeck.videos.media import MEDIA_KINDS, is_public, sound_token_id, unsign
 from clipdeck.videos.models import Video
 from clipdeck.videos.visibility import sound_access

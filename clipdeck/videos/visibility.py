@@ -45,7 +45,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from clipdeck.accounts.models import Block, Follow, FollowState
-from clipdeck.core.errors import Forbidden, NotFound
+from clipdeck.kernel.errors import Forbidden, NotFound
 from clipdeck.videos.models import RemixKind, Sound, Video, VideoStatus, Visibility
 
 if TYPE_CHECKING:

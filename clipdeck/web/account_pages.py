@@ -21,9 +21,9 @@ from clipdeck.accounts.services import (
     user_create,
     user_find_by_login,
 )
-from clipdeck.core import ratelimit
-from clipdeck.core.errors import ApiError, InvalidInput
-from clipdeck.privacy.inventory import records
+from clipdeck.kernel import ratelimit
+from clipdeck.kernel.errors import ApiError, InvalidInput
+from clipdeck.kernel.personal_data import records
 from clipdeck.videos import selectors
 from clipdeck.web.pages import cards
 

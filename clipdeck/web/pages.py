@@ -12,8 +12,8 @@ from django.shortcuts import render
 
 from clipdeck.accounts.models import Follow, FollowState
 from clipdeck.accounts.selectors import profile_counts, relationship
-from clipdeck.core.errors import NotFound
 from clipdeck.feed.explanation import main_parameters_markdown
+from clipdeck.kernel.errors import NotFound
 from clipdeck.videos import selectors
 from clipdeck.videos.media import media_urls, sound_url
 from clipdeck.videos.models import Hashtag, Video, VideoStatus

@@ -12,8 +12,8 @@ from django.db import connection, models
 from django.test import Client
 
 from clipdeck.accounts.models import ApiToken, Follow, User
-from clipdeck.core import ratelimit
-from clipdeck.core.hashing import network_hash
+from clipdeck.kernel import ratelimit
+from clipdeck.kernel.hashing import network_hash
 from tests.factories import PASSWORD, UserFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db

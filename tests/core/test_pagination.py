@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from clipdeck.core.errors import InvalidInput
-from clipdeck.core.pagination import DEFAULT_LIMIT, encode_cursor, paginate
+from clipdeck.kernel.errors import InvalidInput
+from clipdeck.kernel.pagination import DEFAULT_LIMIT, encode_cursor, paginate
 from clipdeck.videos.models import Comment
 from tests.factories import CommentFactory, UserFactory, VideoFactory
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from clipdeck.feed.models import Event, EventKind
 from clipdeck.feed.services import events_prune
-from clipdeck.privacy.inventory import Retention, lookup
+from clipdeck.kernel.personal_data import Retention, lookup
 from clipdeck.videos.models import Visibility
 from tests.factories import FollowFactory, UserFactory, VideoFactory
 from tests.feed.conftest import ids

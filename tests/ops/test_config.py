@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from clipdeck.core.caches import redis_cache
-from clipdeck.core.databases import url_database
-from clipdeck.core.logs import JsonFormatter, logging_config
-from clipdeck.core.media_storage import parse_media_url, storage_config
+from clipdeck.runtime.caches import redis_cache
+from clipdeck.runtime.databases import url_database
+from clipdeck.runtime.logs import JsonFormatter, logging_config
+from clipdeck.runtime.media_storage import parse_media_url, storage_config
 
 pytestmark = pytest.mark.django_db  # the suite's autouse fixture clears the database cache
 
@@ -68,7 +68,7 @@ def test_a_non_redis_cache_url_is_refused():
 def test_no_media_url_means_the_local_folder():
     location = parse_media_url("", default_root=ROOT)
     assert (location.kind, location.root, location.region) == ("local", ROOT, None)
-    assert storage_config(location)["BACKEND"] == "clipdeck.core.storage.AtomicFileSystemStorage"
+    assert storage_config(location)["BACKEND"] == "clipdeck.kernel.storage.AtomicFileSystemStorage"
 
 
 def test_file_media_url_names_the_folder():

@@ -71,7 +71,7 @@ def test_readyz_names_storage_when_the_media_folder_cannot_be_used(settings, tmp
 
 
 def test_readyz_names_the_database_when_queries_fail(monkeypatch):
-    from clipdeck.core import health
+    from clipdeck.runtime import health
 
     def broken():
         raise OperationalError("connection to server at 127.0.0.1 refused")

@@ -97,7 +97,7 @@ def test_with_a_token_only_the_token_opens_metrics(settings):
 
 
 def test_live_workers_are_counted():
-    from clipdeck.core.workers import beat, forget
+    from clipdeck.runtime.workers import beat, forget
 
     beat("metrics-test-worker")
     assert value(scrape(), "clipdeck_workers_alive") == 1

@@ -8,7 +8,7 @@ import tempfile
 
 import pytest
 
-from clipdeck.core.processes import METRICS_DIR_ENV, prepare_metrics_dir, remove_metrics_dir
+from clipdeck.runtime.processes import METRICS_DIR_ENV, prepare_metrics_dir, remove_metrics_dir
 
 pytestmark = pytest.mark.django_db
 

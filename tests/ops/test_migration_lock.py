@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from clipdeck.core.databases import MIGRATION_LOCK_ID, migration_lock
+from clipdeck.runtime.databases import MIGRATION_LOCK_ID, migration_lock
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from clipdeck.core.models import WorkerHeartbeat
-from clipdeck.core.workers import beat, requeue_orphaned_tasks
+from clipdeck.runtime.models import WorkerHeartbeat
+from clipdeck.runtime.workers import beat, requeue_orphaned_tasks
 from tests.ops.tasks import record
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_a_task_that_lost_its_worker_too_often_fails(tmp_path):
     assert requeue_orphaned_tasks() == 0
     task.refresh_from_db()
     assert task.status == "FAILED"
-    assert task.exception_class_path == "clipdeck.core.workers.WorkerLost"
+    assert task.exception_class_path == "clipdeck.runtime.workers.WorkerLost"
     assert "w1, w2, w3" in task.traceback
 
 

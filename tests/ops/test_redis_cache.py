@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
-from clipdeck.core import ratelimit
 from clipdeck.feed import realtime, session
+from clipdeck.kernel import ratelimit
 from tests.factories import UserFactory
 
 pytestmark = [

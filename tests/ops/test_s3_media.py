@@ -15,10 +15,10 @@ from django.core.files.storage import storages
 from django.test import Client, override_settings
 from moto.server import ThreadedMotoServer
 
-from clipdeck.core.health import check_storage
-from clipdeck.core.media_storage import parse_media_url, storage_config
-from clipdeck.core.s3 import BucketUnusable, MediaS3Storage, verify_bucket
-from clipdeck.core.storage import local_path
+from clipdeck.kernel.storage import local_path
+from clipdeck.runtime.health import check_storage
+from clipdeck.runtime.media_storage import parse_media_url, storage_config
+from clipdeck.runtime.s3 import BucketUnusable, MediaS3Storage, verify_bucket
 from clipdeck.studio.engine.synth import make_clip
 from clipdeck.videos.models import Video, VideoStatus
 from tests.factories import UserFactory

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from clipdeck.core.errors import Forbidden, InvalidInput
-from clipdeck.privacy.audit import audit_append, audit_checkpoint, audit_verify, entry_digest
-from clipdeck.privacy.gateway import read_protected
-from clipdeck.privacy.models import AuditEntry
+from clipdeck.kernel.audit import audit_append, audit_checkpoint, audit_verify, entry_digest
+from clipdeck.kernel.errors import Forbidden, InvalidInput
+from clipdeck.kernel.gateway import read_protected
+from clipdeck.kernel.models import AuditEntry
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -210,8 +210,8 @@ def test_the_audit_log_is_read_only_in_the_admin():
     client = Client()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
-    listing = client.get("/admin/privacy/auditentry/")
-    deletion = client.post(f"/admin/privacy/auditentry/{entry.pk}/delete/", {"post": "yes"})
+    listing = client.get("/admin/kernel/auditentry/")
+    deletion = client.post(f"/admin/kernel/auditentry/{entry.pk}/delete/", {"post": "yes"})
 
     assert listing.status_code == 200
     assert deletion.status_code == 403

@@ -14,11 +14,11 @@ from django.db import connection
 
 from clipdeck.accounts.models import User
 from clipdeck.accounts.services import user_email
-from clipdeck.privacy import keys
-from clipdeck.privacy.archive import DecryptingReader
+from clipdeck.kernel import keys
+from clipdeck.kernel.archive import DecryptingReader
+from clipdeck.kernel.models import UserKey
 from clipdeck.privacy.backup import BackupError, backup_create
 from clipdeck.privacy.erasure import account_erase
-from clipdeck.privacy.models import UserKey
 from clipdeck.videos.models import Video
 from tests.factories import UserFactory
 from tests.privacy.conftest import media_paths, video_with_files

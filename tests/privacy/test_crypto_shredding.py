@@ -7,8 +7,8 @@ from django.db import connection
 
 from clipdeck.accounts.models import User
 from clipdeck.accounts.services import user_email, user_find_by_login
-from clipdeck.privacy import crypto, keys
-from clipdeck.privacy.models import UserKey
+from clipdeck.kernel import crypto, keys
+from clipdeck.kernel.models import UserKey
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +82,14 @@ def test_other_apps_can_seal_their_own_protected_fields_per_user():
 def test_the_data_migration_encrypts_emails_stored_before_it(settings):
     from importlib import import_module
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     migration = import_module("clipdeck.privacy.migrations.0002_encrypt_existing_emails")
+    # The models as the migration saw them (the data keys lived in the privacy app then).
+    apps = (
+        MigrationLoader(connection).project_state(("privacy", "0002_encrypt_existing_emails")).apps
+    )
     user = UserFactory(email="legacy@example.com")
     UserKey.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(email="legacy@example.com")

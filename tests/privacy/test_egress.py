@@ -9,11 +9,11 @@ from django.apps import apps
 from django.db import models
 
 from clipdeck.accounts.models import User
+from clipdeck.kernel.personal_data import DataClass, lookup
 from clipdeck.privacy.egress import UnclassifiedField, egress
-from clipdeck.privacy.inventory import DataClass, lookup
 from tests.factories import UserFactory
 
-CLIPDECK_APPS = {"accounts", "videos", "studio", "feed", "shop", "privacy", "core"}
+CLIPDECK_APPS = {"kernel", "accounts", "videos", "studio", "feed", "shop", "privacy", "core"}
 SECRET = "SECRET-"
 
 pytestmark = pytest.mark.django_db  # the autouse fixture clears the database cache

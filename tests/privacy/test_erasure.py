@@ -10,8 +10,8 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from clipdeck.accounts.models import Follow, User
-from clipdeck.privacy.ledger import shredded_key_ids
-from clipdeck.privacy.models import AuditEntry, UserKey
+from clipdeck.kernel.ledger import shredded_key_ids
+from clipdeck.kernel.models import AuditEntry, UserKey
 from clipdeck.videos.models import Comment, Like, Video
 from tests.factories import PASSWORD, CommentFactory, UserFactory
 from tests.privacy.conftest import media_paths, video_with_files

@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 
 from clipdeck.accounts.models import User
-from clipdeck.privacy.inventory import DataClass, Retention, lookup, records
+from clipdeck.kernel.personal_data import DataClass, Retention, lookup, records
 
 pytestmark = pytest.mark.django_db  # the autouse fixture clears the database cache
 

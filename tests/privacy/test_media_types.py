@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client, RequestFactory
 
-from clipdeck.core.ranged import serve_file
+from clipdeck.kernel.ranged import serve_file
 from tests.factories import VideoFactory
 
 pytestmark = pytest.mark.django_db

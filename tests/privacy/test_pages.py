@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from clipdeck.privacy.gateway import read_protected
-from clipdeck.privacy.inventory import DataClass, fields_of_class
+from clipdeck.kernel.gateway import read_protected
+from clipdeck.kernel.personal_data import DataClass, fields_of_class
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from clipdeck.core import ratelimit
-from clipdeck.core.errors import TooManyRequests
+from clipdeck.kernel import ratelimit
+from clipdeck.kernel.errors import TooManyRequests
 from tests.factories import UserFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db

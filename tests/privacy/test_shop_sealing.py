@@ -6,10 +6,11 @@ import importlib
 import json
 
 import pytest
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 
-from clipdeck.privacy import keys
+from clipdeck.kernel import keys
 from clipdeck.shop.models import Merchant, Order
 from clipdeck.shop.personal import payout_account, shipping_address
 from tests.factories import UserFactory
@@ -70,6 +71,8 @@ def test_the_migration_seals_existing_plaintext_rows(api):
     Merchant.objects.filter(pk=merchant.pk).update(payout_account="DE89370400440532013000")
     Order.objects.filter(pk=order.pk).update(shipping_address=json.dumps(ADDRESS))
     migration = importlib.import_module("clipdeck.shop.migrations.0002_seal_personal_fields")
+    # The models as the migration saw them (the data keys lived in the privacy app then).
+    apps = MigrationLoader(connection).project_state(("shop", "0002_seal_personal_fields")).apps
 
     migration.seal_existing(apps, None)
     migration.seal_existing(apps, None)  # running twice changes nothing

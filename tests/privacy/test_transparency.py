@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from clipdeck.privacy.audit import audit_append
+from clipdeck.kernel.audit import audit_append
+from clipdeck.kernel.models import AuditEntry
 from clipdeck.privacy.erasure import account_erase
 from clipdeck.privacy.export import export_request
-from clipdeck.privacy.models import AuditEntry
 from clipdeck.privacy.transparency import transparency_report
 from tests.factories import UserFactory
 

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from clipdeck.core.errors import InvalidInput
+from clipdeck.kernel.errors import InvalidInput
 from clipdeck.shop.catalog import catalog_import
 from clipdeck.shop.models import Product, Variant
 

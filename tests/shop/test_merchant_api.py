@@ -90,7 +90,7 @@ def test_a_merchant_changes_the_payout_account_and_still_sees_only_last4(api):
 
 
 def test_the_payout_account_is_protected_in_the_data_inventory():
-    from clipdeck.privacy.inventory import DataClass, lookup
+    from clipdeck.kernel.personal_data import DataClass, lookup
 
     assert lookup(Merchant, "payout_account").data_class == DataClass.PROTECTED
     assert UserFactory._meta.model is not None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from clipdeck.core.errors import InvalidInput
+from clipdeck.kernel.errors import InvalidInput
 from clipdeck.shop.money import MoneyError, format_money, money_out, to_minor
 
 pytestmark = pytest.mark.django_db  # the autouse cache fixture needs the database

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clipdeck.accounts.models import Block, Follow, FollowState
-from clipdeck.core.errors import Forbidden, NotFound
+from clipdeck.kernel.errors import Forbidden, NotFound
 from clipdeck.videos.models import Comment, Hashtag, RemixKind, VideoStatus, Visibility
 from clipdeck.videos.visibility import remix_source_access
 from tests.factories import (

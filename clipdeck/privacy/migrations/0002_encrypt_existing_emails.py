@@ -4,7 +4,7 @@ import uuid
 
 from django.db import migrations
 
-from clipdeck.privacy import crypto
+from clipdeck.kernel import crypto
 
 EMAIL_FIELD = "accounts.User.email"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Header, Router, Status
 
-from clipdeck.api.auth import user_auth
+from clipdeck.kernel.auth import user_auth
 from clipdeck.shop import cart, checkout, presenters, selectors
 from clipdeck.shop.schemas import (
     CartItemIn,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from ninja import File, Form, Router, Status, UploadedFile
 
-from clipdeck.api.auth import user_auth, viewer_auth, viewer_of
-from clipdeck.core.errors import ApiError
-from clipdeck.core.pagination import paginate
+from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
+from clipdeck.kernel.errors import ApiError
+from clipdeck.kernel.pagination import paginate
 from clipdeck.shop import catalog, merchants, presenters, products, selectors, tags
 from clipdeck.shop.importers.fetch import DEFAULT_MAX_BYTES
 from clipdeck.shop.schemas import (

@@ -6,8 +6,8 @@ from typing import Literal
 
 from ninja import Router
 
-from clipdeck.api.auth import user_auth
-from clipdeck.core.pagination import paginate
+from clipdeck.kernel.auth import user_auth
+from clipdeck.kernel.pagination import paginate
 from clipdeck.shop import funnel, merchants, orders, presenters, selectors
 from clipdeck.shop.schemas import DashboardOut, OrderOut, OrderPage
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from clipdeck.core.errors import InvalidInput
+from clipdeck.kernel.errors import InvalidInput
 
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_TIMEOUT_SECONDS = 10

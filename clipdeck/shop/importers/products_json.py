@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from clipdeck.core.errors import InvalidInput
+from clipdeck.kernel.errors import InvalidInput
 from clipdeck.shop.importers import fields
 from clipdeck.shop.importers.fields import CellError
 from clipdeck.shop.importers.records import (

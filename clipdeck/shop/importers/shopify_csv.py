@@ -14,7 +14,7 @@ import io
 
 from django.utils.text import slugify
 
-from clipdeck.core.errors import InvalidInput
+from clipdeck.kernel.errors import InvalidInput
 from clipdeck.shop.importers import fields
 from clipdeck.shop.importers.fields import CellError
 from clipdeck.shop.importers.records import (

@@ -8,7 +8,7 @@ import json
 
 from django.db import migrations, models
 
-from clipdeck.privacy import crypto
+from clipdeck.kernel import crypto
 
 PAYOUT_FIELD = "shop.Merchant.payout_account"
 ADDRESS_FIELD = "shop.Order.shipping_address"

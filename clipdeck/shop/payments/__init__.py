@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from clipdeck.core.errors import InvalidInput
+from clipdeck.kernel.errors import InvalidInput
 from clipdeck.shop.payments.base import PaymentProvider
 from clipdeck.shop.payments.test_card import TestCardProvider
 

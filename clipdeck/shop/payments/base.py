@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from clipdeck.core.errors import ApiError
+from clipdeck.kernel.errors import ApiError
 
 
 @dataclass(frozen=True)

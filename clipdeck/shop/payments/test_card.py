@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from clipdeck.core.errors import InvalidInput
+from clipdeck.kernel.errors import InvalidInput
 from clipdeck.shop.payments.base import PaymentResult
 
 SUCCEEDS = "4242424242424242"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clipdeck.privacy.audit import audit_checkpoint, audit_verify
+from clipdeck.kernel.audit import audit_checkpoint, audit_verify
 
 
 class Command(BaseCommand):

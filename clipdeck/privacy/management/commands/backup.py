@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clipdeck.privacy.archive import BackupInvalid
+from clipdeck.kernel.archive import BackupInvalid
 from clipdeck.privacy.backup import BackupError, backup_create, backup_read
 
 

@@ -40,7 +40,7 @@ def check_cache() -> None:
 
 def check_storage() -> None:
     """A local folder must be writable; a bucket must answer from the configured region."""
-    from clipdeck.core.s3 import MediaS3Storage, verify_bucket
+    from clipdeck.runtime.s3 import MediaS3Storage, verify_bucket
 
     storage = storages["default"]
     if isinstance(storage, MediaS3Storage):

@@ -160,7 +160,7 @@ def run_task_worker() -> int:
     ``db_worker`` on every queue. Returns after a graceful stop."""
     from django.core.management import call_command
 
-    from clipdeck.core.workers import forget, new_worker_id, start_background
+    from clipdeck.runtime.workers import forget, new_worker_id, start_background
     from clipdeck.studio.sweeper import start_sweeper
 
     stop_with_supervisor()

@@ -116,9 +116,9 @@ def storage_config(location: MediaLocation) -> dict:
     """The ``STORAGES["default"]`` entry for ``location``."""
     if location.kind == "local":
         # No "location" option: the storage follows MEDIA_ROOT (settings set it to root).
-        return {"BACKEND": "clipdeck.core.storage.AtomicFileSystemStorage"}
+        return {"BACKEND": "clipdeck.kernel.storage.AtomicFileSystemStorage"}
     return {
-        "BACKEND": "clipdeck.core.s3.MediaS3Storage",
+        "BACKEND": "clipdeck.runtime.s3.MediaS3Storage",
         "OPTIONS": {
             "bucket_name": location.bucket,
             "location": location.prefix,

@@ -1,5 +1,5 @@
 from clipdeck.feed.models import Event, FeedControl, VideoStats
-from clipdeck.privacy.inventory import DataClass, Retention, declare
+from clipdeck.kernel.personal_data import DataClass, Retention, declare
 
 PROT, INT = DataClass.PROTECTED, DataClass.INTERNAL
 

@@ -57,7 +57,7 @@ def logging_config(log_format: str, level: str) -> dict:
             f"CLIPDECK_LOG_FORMAT must be plain or json, not {log_format!r}."
         )
     formatter = (
-        {"()": "clipdeck.core.logs.JsonFormatter"}
+        {"()": "clipdeck.runtime.logs.JsonFormatter"}
         if log_format == "json"
         else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     )

@@ -1,4 +1,4 @@
-from clipdeck.privacy.inventory import DataClass, Retention, declare
+from clipdeck.kernel.personal_data import DataClass, Retention, declare
 from clipdeck.videos.models import Comment, Hashtag, Like, Share, Sound, Video
 
 PUB, PROT, INT = DataClass.PUBLIC, DataClass.PROTECTED, DataClass.INTERNAL

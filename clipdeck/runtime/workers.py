@@ -31,7 +31,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from clipdeck.core.models import WorkerHeartbeat
+from clipdeck.runtime.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ import struct
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from clipdeck.privacy.crypto import derive_key
+from clipdeck.kernel.crypto import derive_key
 
 MAGIC = b"CDBK1\n"
 CHUNK_BYTES = 1024 * 1024

@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clipdeck.privacy.crypto import derive_key
-from clipdeck.privacy.models import AuditEntry
+from clipdeck.kernel.crypto import derive_key
+from clipdeck.kernel.models import AuditEntry
 
 GENESIS = "0" * 64
 APPEND_ATTEMPTS = 5

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import uuid
 
-from clipdeck.privacy import crypto, ledger
-from clipdeck.privacy.models import UserKey
+from clipdeck.kernel import crypto, ledger
+from clipdeck.kernel.models import UserKey
 
 _CACHE = "_clipdeck_data_key"
 

@@ -14,23 +14,23 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from clipdeck.core.errors import Forbidden, InvalidInput
-from clipdeck.privacy.audit import audit_append
+from clipdeck.kernel.audit import audit_append
+from clipdeck.kernel.errors import Forbidden, InvalidInput
 
 ROLES = ("support", "moderator", "auditor")
 OPERATOR = "operator"
 MIN_JUSTIFICATION = 10
 
 
-def _email(user) -> str:
-    from clipdeck.accounts.services import user_email
-
-    return user_email(user)
+READERS: dict[tuple[str, str], Callable] = {}
 
 
-READERS: dict[tuple[str, str], Callable] = {
-    ("accounts.User", "email"): _email,
-}
+def register_reader(model_label: str, field: str, reader: Callable) -> None:
+    """Let ``field`` of ``model_label`` be read through the gateway with ``reader(obj)``.
+
+    Apps register their readers in their ``personal_data`` module.
+    """
+    READERS[(model_label, field)] = reader
 
 
 def staff_role(actor) -> str:

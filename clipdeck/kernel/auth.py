@@ -12,12 +12,12 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
-from clipdeck.accounts.services import token_user
+from clipdeck.kernel.plugins import token_resolver
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = token_user(token)
+        user = token_resolver()(token)
         if user is None:
             raise AuthenticationError()
         request.user = user

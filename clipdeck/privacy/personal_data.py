@@ -1,7 +1,8 @@
 """The privacy app's own rows in the data inventory."""
 
-from clipdeck.privacy.inventory import DataClass, Retention, declare
-from clipdeck.privacy.models import AuditEntry, DataExport, TransparencyCount, UserKey
+from clipdeck.kernel.models import AuditEntry, UserKey
+from clipdeck.kernel.personal_data import DataClass, Retention, declare
+from clipdeck.privacy.models import DataExport, TransparencyCount
 
 PROT, INT = DataClass.PROTECTED, DataClass.INTERNAL
 EXPORTS = "Deleted when the download expires (CLIPDECK_EXPORT_RETENTION_DAYS, 7 days by default)."

@@ -1,4 +1,4 @@
-from clipdeck.privacy.inventory import DataClass, Retention, declare
+from clipdeck.kernel.personal_data import DataClass, Retention, declare
 from clipdeck.shop.models import (
     Cart,
     CartItem,

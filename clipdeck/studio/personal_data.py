@@ -1,4 +1,4 @@
-from clipdeck.privacy.inventory import DataClass, declare
+from clipdeck.kernel.personal_data import DataClass, declare
 from clipdeck.studio.models import RenderJob
 
 INT, PROT = DataClass.INTERNAL, DataClass.PROTECTED

@@ -10,8 +10,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from clipdeck.core.errors import TooManyRequests
-from clipdeck.core.hashing import network_hash
+from clipdeck.kernel.errors import TooManyRequests
+from clipdeck.kernel.hashing import network_hash
 
 
 def _bucket(key: str, window: int) -> tuple[str, int]:

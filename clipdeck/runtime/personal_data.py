@@ -1,5 +1,5 @@
-from clipdeck.core.models import WorkerHeartbeat
-from clipdeck.privacy.inventory import DataClass, Retention, declare
+from clipdeck.kernel.personal_data import DataClass, Retention, declare
+from clipdeck.runtime.models import WorkerHeartbeat
 
 INT = DataClass.INTERNAL
 UNTIL_STOPPED = "Until the worker stops, or a day after its last heartbeat."

@@ -40,12 +40,6 @@ REQUEST_LATENCY = Histogram(
     ["route", "method", "status"],
     buckets=REQUEST_BUCKETS,
 )
-FEED_LATENCY = Histogram(
-    "clipdeck_feed_duration_seconds",
-    "Time to build one feed page, by feed.",
-    ["feed"],
-    buckets=REQUEST_BUCKETS,
-)
 TASK_DURATION = Histogram(
     "clipdeck_task_duration_seconds",
     "Run time of background tasks, by task and outcome.",
@@ -58,11 +52,6 @@ RENDER_DURATION = Histogram(
     buckets=RENDER_BUCKETS,
 )
 RENDER_TASK = "render_video"
-
-
-def feed_timed(feed: str):
-    """Decorator (or context manager) recording how long building ``feed`` takes."""
-    return FEED_LATENCY.labels(feed=feed).time()
 
 
 class RequestMetricsMiddleware:
@@ -101,7 +90,7 @@ class QueueCollector:
         from django.utils import timezone
         from django_tasks_db.models import DBTaskResult
 
-        from clipdeck.core.workers import live_workers
+        from clipdeck.runtime.workers import live_workers
 
         depth = GaugeMetricFamily(
             "clipdeck_task_queue_depth", "Tasks waiting or running.", labels=["queue", "state"]

@@ -2,7 +2,8 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 
 from clipdeck.accounts.models import ApiToken, Block, Follow, TwoFactor, User
-from clipdeck.privacy.inventory import DataClass, Retention, declare
+from clipdeck.kernel.gateway import register_reader
+from clipdeck.kernel.personal_data import DataClass, Retention, declare
 
 PUB, PROT, INT = DataClass.PUBLIC, DataClass.PROTECTED, DataClass.INTERNAL
 
@@ -112,3 +113,12 @@ declare(
         "codename": (INT, "Back-office permission.", Retention.OPERATIONAL),
     },
 )
+
+
+def _read_email(user: User) -> str:
+    from clipdeck.accounts.services import user_email
+
+    return user_email(user)
+
+
+register_reader("accounts.User", "email", _read_email)

@@ -6,7 +6,7 @@ from django.db import models
 
 
 class WorkerHeartbeat(models.Model):
-    """A task worker process that says it is alive; see ``clipdeck.core.workers``."""
+    """A task worker process that says it is alive; see ``clipdeck.runtime.workers``."""
 
     worker_id = models.CharField(max_length=64, primary_key=True)
     host = models.CharField(max_length=255)

@@ -1,0 +1,60 @@
+"""The kernel's rows: per-user data keys and the access audit chain."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class UserKey(models.Model):
+    """A user's data key, wrapped by the cell key.
+
+    Protected fields of the user are encrypted with this key. Deleting the row
+    (crypto-shredding, ``kernel.keys.user_key_shred``) makes every copy of
+    those fields unreadable, in the database and in backups alike.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_key"
+    )
+    key_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "privacy_userkey"  # created by the privacy app; moved here
+
+    def __str__(self) -> str:
+        return f"data key {self.key_id}"
+
+
+class AuditEntry(models.Model):
+    """One staff or partner access to protected data; rows are only ever appended.
+
+    ``entry_hash`` is SHA-256 over the previous entry's hash and this entry's
+    canonical JSON (``kernel.audit.entry_digest``), so changing, removing or
+    reordering a row breaks the chain at that row. Entries name records by id
+    and fields by name, never by their values.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True)
+    actor_role = models.CharField(max_length=32)
+    action = models.CharField(max_length=32)
+    subject = models.CharField(max_length=120)  # "accounts.User:42"
+    fields = models.JSONField(default=list)
+    justification = models.CharField(max_length=500)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        db_table = "privacy_auditentry"  # created by the privacy app; moved here
+        ordering = ["seq"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.subject}"
