@@ -57,7 +57,7 @@ def _key_of(user) -> tuple[str, bytes]:
     key_id = str(row.key_id)
     if ledger.is_shredded(key_id):
         raise KeyShredded("This data key was shredded by an erasure.")
-    cached = (key_id, crypto.unwrap_key(row.wrapped, key_id))
+    cached = (key_id, crypto.unwrap_key(bytes(row.wrapped), key_id))
     setattr(user, _CACHE, cached)
     return cached
 

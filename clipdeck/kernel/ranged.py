@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from typing import Literal
 
 from django.conf import settings
 from django.core.files.storage import Storage
@@ -22,6 +23,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 
 # Media types a browser will only ever play or show, never run. Anything else
 # (an original named ``evil.html``, an SVG with scripts) goes out as an
@@ -50,7 +52,7 @@ RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
 
 
-def _parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
+def _parse_range(header: str, size: int) -> tuple[int, int] | Literal[False] | None:
     """(start, end) inclusive; None when absent/ignored; False when unsatisfiable."""
     match = RANGE_RE.match(header.strip()) if header else None
     if not match:
@@ -88,7 +90,7 @@ def serve_file(
     name: str,
     *,
     cache_control: str = "private, max-age=3600",
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The file ``name`` from ``storage``, whole or the requested byte range.
 
     Only media types in SAFE_CONTENT_TYPES are served inline; any other file is
@@ -100,26 +102,41 @@ def serve_file(
     url = direct(name) if direct is not None else None
     if url:
         # The presigned URL expires and was handed out for this viewer: never cache it.
-        response = HttpResponseRedirect(url)
-        response["Cache-Control"] = "private, no-store"
-        return response
-    accel = _accel_redirect(storage, name, content_type)
-    if accel is not None:
-        accel["Cache-Control"] = cache_control
-        _mark_safe(accel, content_type)
-        return accel
+        redirect = HttpResponseRedirect(url)
+        redirect["Cache-Control"] = "private, no-store"
+        return redirect
+    response = _accel_redirect(storage, name, content_type) or _file_response(
+        request, storage, name, content_type
+    )
+    if not response.has_header("X-Accel-Redirect"):
+        response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = cache_control
+    _mark_safe(response, content_type)
+    return response
+
+
+def _file_response(
+    request: HttpRequest, storage: Storage, name: str, content_type: str
+) -> HttpResponseBase:
+    """The whole file or the requested range; 416 for a range outside the file."""
     size = storage.size(name)
     wanted = _parse_range(request.headers.get("Range", ""), size)
     ranged = getattr(storage, "read_range", None)
+    response: HttpResponseBase
     if wanted is False:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
-    elif wanted is None and ranged is None:
-        response = FileResponse(storage.open(name, "rb"), content_type=content_type)
-        response["Content-Length"] = str(size)
     elif wanted is None:
-        chunks = ranged(name, 0, size - 1) if size else iter(())
-        response = StreamingHttpResponse(chunks, content_type=content_type)
+        body = (
+            (ranged(name, 0, size - 1) if size else iter(()))
+            if ranged is not None
+            else storage.open(name, "rb")
+        )
+        response = (
+            StreamingHttpResponse(body, content_type=content_type)
+            if ranged is not None
+            else FileResponse(body, content_type=content_type)
+        )
         response["Content-Length"] = str(size)
     else:
         start, end = wanted
@@ -132,9 +149,6 @@ def serve_file(
         response = StreamingHttpResponse(chunks, status=206, content_type=content_type)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(length)
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = cache_control
-    _mark_safe(response, content_type)
     return response
 
 
@@ -144,7 +158,7 @@ def safe_content_type(name: str) -> str:
     return guessed if guessed in SAFE_CONTENT_TYPES else DOWNLOAD_TYPE
 
 
-def _mark_safe(response: HttpResponse, content_type: str) -> None:
+def _mark_safe(response: HttpResponseBase, content_type: str) -> None:
     response["X-Content-Type-Options"] = "nosniff"
     if content_type == DOWNLOAD_TYPE:
         response["Content-Disposition"] = "attachment"
