@@ -51,7 +51,7 @@ CLIPDECK_EXPORT_RETENTION_DAYS = env_int("CLIPDECK_EXPORT_RETENTION_DAYS", 7)
 CLIPDECK_EXPORT_LINK_SECONDS = env_int("CLIPDECK_EXPORT_LINK_SECONDS", 3600)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clipdeck.web.staff_admin.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -179,6 +179,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions (the back office) end after this much inactivity.
+CLIPDECK_STAFF_SESSION_SECONDS = env_int("CLIPDECK_STAFF_SESSION_SECONDS", 30 * 60)
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("CLIPDECK_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

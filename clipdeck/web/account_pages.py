@@ -26,6 +26,7 @@ from clipdeck.kernel.errors import ApiError, InvalidInput
 from clipdeck.kernel.personal_data import records
 from clipdeck.videos import selectors
 from clipdeck.web.pages import cards
+from clipdeck.web.staff_admin import mark_second_factor
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -77,6 +78,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
         else:
             request.session.pop(PENDING_2FA, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            mark_second_factor(request, verified=two_factor.is_enabled(user))
             return redirect(_next_url(request))
     return render(
         request,

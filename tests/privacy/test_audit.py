@@ -15,6 +15,7 @@ from clipdeck.kernel.errors import Forbidden, InvalidInput
 from clipdeck.kernel.gateway import read_protected
 from clipdeck.kernel.models import AuditEntry
 from tests.factories import UserFactory
+from tests.staff import staff_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,7 @@ def test_a_read_needs_a_written_justification():
 def test_an_admin_viewing_an_email_lands_in_the_audit_chain():
     member, subject = staff("support"), UserFactory(email="shown@example.com")
     client = Client()
-    client.force_login(member)
+    staff_sign_in(client, member)
     url = f"/admin/accounts/user/{subject.pk}/reveal/email/"
 
     change_page = client.get(f"/admin/accounts/user/{subject.pk}/change/")
@@ -107,7 +108,7 @@ def test_the_admin_refuses_a_reveal_without_a_role():
     member = UserFactory(is_staff=True)
     member.user_permissions.add(Permission.objects.get(codename="view_user"))
     client = Client()
-    client.force_login(member)
+    staff_sign_in(client, member)
 
     response = client.post(
         f"/admin/accounts/user/{subject.pk}/reveal/email/", {"justification": "I want to see it"}
@@ -208,7 +209,7 @@ def test_the_command_reports_the_first_broken_entry(capsys, tmp_path):
 def test_the_audit_log_is_read_only_in_the_admin():
     (entry,) = chain(1)
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    staff_sign_in(client, UserFactory(is_staff=True, is_superuser=True))
 
     listing = client.get("/admin/kernel/auditentry/")
     deletion = client.post(f"/admin/kernel/auditentry/{entry.pk}/delete/", {"post": "yes"})

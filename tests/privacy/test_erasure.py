@@ -15,6 +15,7 @@ from clipdeck.kernel.models import AuditEntry, UserKey
 from clipdeck.videos.models import Comment, Like, Video
 from tests.factories import PASSWORD, CommentFactory, UserFactory
 from tests.privacy.conftest import media_paths, video_with_files
+from tests.staff import staff_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +139,7 @@ def test_the_admin_action_erases_accounts_and_audits_it():
     target = UserFactory()
     key_id = str(UserKey.objects.get(user=target).key_id)
     client = Client()
-    client.force_login(staff("support"))
+    staff_sign_in(client, staff("support"))
     form = {"action": "erase_accounts", "_selected_action": [target.pk]}
 
     confirm = client.post("/admin/accounts/user/", form)
@@ -163,7 +164,7 @@ def test_the_admin_action_erases_accounts_and_audits_it():
 def test_the_admin_action_needs_a_justification():
     target = UserFactory()
     client = Client()
-    client.force_login(staff("support"))
+    staff_sign_in(client, staff("support"))
 
     client.post(
         "/admin/accounts/user/",
@@ -177,7 +178,7 @@ def test_the_admin_action_needs_a_justification():
 def test_accounts_cannot_be_deleted_in_the_admin_without_shredding():
     target = UserFactory()
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    staff_sign_in(client, UserFactory(is_staff=True, is_superuser=True))
 
     response = client.post(f"/admin/accounts/user/{target.pk}/delete/", {"post": "yes"})
 
