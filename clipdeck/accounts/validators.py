@@ -54,7 +54,9 @@ def clean_handle(raw: str) -> str:
             code="invalid_handle",
             field="handle",
         )
-    if not HANDLE_RE.match(lowered) or ".." in lowered:
+    # ASCII only, checked before lowering: "\u212a" (Kelvin sign) lowers to "k",
+    # so a look-alike of another handle would otherwise pass.
+    if not handle.isascii() or not HANDLE_RE.match(lowered) or ".." in lowered:
         raise InvalidInput(
             "A handle may use letters, digits, underscores and single dots, "
             "and cannot start or end with a dot.",
