@@ -216,6 +216,10 @@ CLIPDECK_PAGE_MAX = 50
 
 # Studio: upload limits, length options and rendering.
 CLIPDECK_MAX_UPLOAD_BYTES = env_int("CLIPDECK_MAX_UPLOAD_MB", 500) * 1_000_000
+# Request bodies: read only for a signed-in caller beyond the anonymous cap, never past the total
+# (clipdeck/runtime/request_limits.py). The total leaves room for a second file (a voice-over).
+CLIPDECK_ANONYMOUS_MAX_REQUEST_BYTES = env_int("CLIPDECK_ANONYMOUS_MAX_REQUEST_KB", 1024) * 1024
+CLIPDECK_MAX_REQUEST_BYTES = env_int("CLIPDECK_MAX_REQUEST_MB", 1100) * 1_000_000
 CLIPDECK_MAX_SOURCE_MS = env_int("CLIPDECK_MAX_SOURCE_SECONDS", 600) * 1000
 CLIPDECK_MAX_SIDE = env_int("CLIPDECK_MAX_SIDE", 4096)
 CLIPDECK_LENGTH_OPTIONS_MS = [
