@@ -182,7 +182,8 @@ SESSION_COOKIE_HTTPONLY = True
 # Staff sessions (the back office) end after this much inactivity.
 CLIPDECK_STAFF_SESSION_SECONDS = env_int("CLIPDECK_STAFF_SESSION_SECONDS", 30 * 60)
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("CLIPDECK_SECURE_COOKIES", False)
+# Cookies are HTTPS-only whenever the cell's public address is HTTPS.
+SESSION_COOKIE_SECURE = env_bool("CLIPDECK_SECURE_COOKIES", PUBLIC_URL.startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

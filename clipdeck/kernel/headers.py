@@ -1,4 +1,5 @@
-"""Security headers on every response: Content-Security-Policy and Permissions-Policy.
+"""Security headers on every response: Content-Security-Policy, Permissions-Policy and,
+for anything answered to a signed-in caller, ``Cache-Control: private, no-store``.
 
 The pages load only same-origin scripts and styles as ES modules; some
 elements carry inline ``style`` attributes, so ``style-src`` allows
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -47,4 +49,16 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", STUDIO_PERMISSIONS_POLICY if studio else PERMISSIONS_POLICY
         )
+        if _personal(request):
+            # Pages and API answers for a signed-in person are theirs alone: no
+            # shared or disk cache keeps them (a view may still choose its own).
+            response.headers.setdefault("Cache-Control", "private, no-store")
+            patch_vary_headers(response, ("Cookie", "Authorization"))
         return response
+
+
+def _personal(request: HttpRequest) -> bool:
+    if "Authorization" in request.headers:
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
