@@ -212,7 +212,11 @@ CLIPDECK_RATE_LIMITS = {
         env_int("CLIPDECK_COMMENTS_PER_NETWORK_PER_10_MINUTES", 300),
         600,
     ),
+    # Public counters (shares, product impressions and taps) from one network.
+    "count": (0, env_int("CLIPDECK_COUNTS_PER_NETWORK_PER_MINUTE", 120), 60),
 }
+# A viewer's view, completion, like and share of a video count once in this window.
+CLIPDECK_COUNT_ONCE_SECONDS = env_int("CLIPDECK_COUNT_ONCE_HOURS", 24) * 3600
 CLIPDECK_PAGE_MAX = 50
 
 # Studio: upload limits, length options and rendering.

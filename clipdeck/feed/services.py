@@ -16,6 +16,7 @@ from clipdeck.feed import realtime
 from clipdeck.feed.models import Event, EventKind, FeedControl, VideoStats
 from clipdeck.feed.signals import COMPLETED, interest
 from clipdeck.feed.sources import exploration
+from clipdeck.kernel.counting import first_in_window
 from clipdeck.kernel.errors import InvalidInput
 from clipdeck.videos.models import Video
 
@@ -114,9 +115,26 @@ def events_record(*, user: User, events: list[EventIn]) -> Recorded:
         observations.append((_facts(video), interest(kind, completion)))
     with transaction.atomic():
         Event.objects.bulk_create(rows)
-        _count(rows, now)
+        _count(_counted_once(rows), now)
     realtime.apply(user.pk, observations)
     return Recorded(accepted=len(rows), ignored=len(checked) - len(rows))
+
+
+def _counted_once(rows: list[Event]) -> list[Event]:
+    """The rows that may move public counters: one per viewer, video and kind per window.
+
+    Every event is stored for the viewer's own profile, but replaying a view,
+    completion, like or share does not promote a video for everyone else.
+    """
+    return [
+        row
+        for row in rows
+        if first_in_window(
+            f"event:{row.kind}",
+            actor=f"user:{row.user_id}",
+            subject=str(row.video_id),
+        )
+    ]
 
 
 def _tally(rows: list[Event]) -> dict:
