@@ -14,7 +14,6 @@ urlpatterns = [
     path("media/v/<uuid:video_id>/<str:kind>", media_views.video_media, name="video-media"),
     path("media/s/<int:sound_id>", media_views.sound_audio, name="sound-audio"),
     path("media/<path:path>", media_views.public_media, name="public-media"),
-    path("", include("clipdeck.privacy.urls")),
     path("", include("clipdeck.shop.urls")),
     path("", include("clipdeck.web.urls")),
 ]

@@ -1,9 +1,21 @@
+"""The accounts app's personal data: declarations, export, erasure and pruning."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from clipdeck.accounts.models import ApiToken, Block, Follow, TwoFactor, User
+from clipdeck.kernel import plugins
 from clipdeck.kernel.gateway import register_reader
-from clipdeck.kernel.personal_data import DataClass, Retention, declare
+from clipdeck.kernel.personal_data import DataClass, Retention, declare, iso, register
 
 PUB, PROT, INT = DataClass.PUBLIC, DataClass.PROTECTED, DataClass.INTERNAL
 
@@ -122,3 +134,112 @@ def _read_email(user: User) -> str:
 
 
 register_reader("accounts.User", "email", _read_email)
+
+
+def _require_second_factor(user: User, code: str | None) -> None:
+    from clipdeck.accounts import two_factor
+
+    two_factor.require(user, code)
+
+
+plugins.register_second_factor(_require_second_factor)
+
+
+# --- export -------------------------------------------------------------------
+
+
+def export(user: User) -> dict:
+    """The profile (with the decrypted email) and the follow graph around ``user``."""
+    return {"profile": _profile(user), "follows": _follows(user)}
+
+
+def _profile(user: User) -> dict:
+    from clipdeck.accounts.services import user_email
+
+    return {
+        "handle": user.handle,
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "email": user_email(user),
+        "is_private": user.is_private,
+        "avatar": user.avatar.name or None,
+        "created_at": iso(user.created_at),
+        "last_login": iso(user.last_login),
+    }
+
+
+def _follows(user: User) -> dict:
+    def rows(query: Q, other: str) -> list[dict]:
+        found = Follow.objects.filter(query).select_related(other).order_by("created_at")
+        return [
+            {"account": getattr(f, other).handle, "state": f.state, "since": iso(f.created_at)}
+            for f in found
+        ]
+
+    blocked = Block.objects.filter(blocker=user).select_related("blocked").order_by("created_at")
+    return {
+        "following": rows(Q(follower=user), "followee"),
+        "followers": rows(Q(followee=user), "follower"),
+        "blocked": [{"account": b.blocked.handle, "since": iso(b.created_at)} for b in blocked],
+    }
+
+
+# --- erasure ------------------------------------------------------------------
+
+
+def erase(user: User) -> None:
+    """Delete the account (its rows cascade), its avatar and its browser sessions.
+
+    Runs after every other app's erase hook: theirs need the account row.
+    """
+    user_id = user.pk
+    if user.avatar:
+        avatar = user.avatar
+        transaction.on_commit(lambda: avatar.storage.delete(avatar.name))
+    user.delete()
+    _sessions_delete(user_id)
+
+
+def _sessions_delete(user_id: int) -> None:
+    """Browser sessions of the account (their data names it by id)."""
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    stale = [
+        s.session_key
+        for s in live.iterator()
+        if str(s.get_decoded().get("_auth_user_id")) == str(user_id)
+    ]
+    Session.objects.filter(session_key__in=stale).delete()
+
+
+# --- retention ----------------------------------------------------------------
+
+
+def prune(now: datetime) -> dict[str, int]:
+    """End expired browser sessions and delete idle API tokens."""
+    return {"sessions": sessions_prune(), "api_tokens": api_tokens_prune(now)}
+
+
+def sessions_prune() -> int:
+    """End browser sessions past their expiry (``clearsessions``); how many."""
+    expired = Session.objects.filter(expire_date__lt=timezone.now()).count()
+    call_command("clearsessions")
+    return expired
+
+
+def api_tokens_prune(now: datetime) -> int:
+    """Delete API tokens not used for ``CLIPDECK_API_TOKEN_IDLE_DAYS``; how many."""
+    cutoff = now - timedelta(days=settings.CLIPDECK_API_TOKEN_IDLE_DAYS)
+    idle = ApiToken.objects.filter(last_used_on__lt=cutoff.date()) | ApiToken.objects.filter(
+        last_used_on__isnull=True, created_at__lt=cutoff
+    )
+    deleted, _ = idle.delete()
+    return deleted
+
+
+register(
+    "accounts",
+    export=export,
+    erase=erase,
+    prune=prune,
+    prunes=("sessions.Session", "accounts.ApiToken"),
+)

@@ -8,6 +8,7 @@ from clipdeck.accounts.api import router as accounts_router
 from clipdeck.accounts.two_factor_api import router as two_factor_router
 from clipdeck.api.errors import register as register_errors
 from clipdeck.feed.api import router as feed_router
+from clipdeck.privacy.api import add_erase_operation
 from clipdeck.privacy.api import router as privacy_router
 from clipdeck.shop.api import router as shop_router
 from clipdeck.studio.api import router as studio_router
@@ -22,6 +23,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 register_errors(api)
+add_erase_operation(accounts_router)
 
 for router in (
     accounts_router,

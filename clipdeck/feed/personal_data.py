@@ -1,5 +1,11 @@
+"""The feed's personal data: declarations, export of events and their pruning."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
 from clipdeck.feed.models import Event, FeedControl, VideoStats
-from clipdeck.kernel.personal_data import DataClass, Retention, declare
+from clipdeck.kernel.personal_data import DataClass, Retention, declare, iso, register
 
 PROT, INT = DataClass.PROTECTED, DataClass.INTERNAL
 
@@ -41,3 +47,30 @@ declare(
         ),
     },
 )
+
+
+def export(user) -> dict:
+    """The user's feed events (views, skips, likes…) still kept."""
+    rows = Event.objects.filter(user=user).order_by("at")
+    events = [
+        {
+            "type": event.get_kind_display(),
+            "video": str(event.video_id),
+            "watched_ms": event.watched_ms,
+            "completion": event.completion,
+            "at": iso(event.at),
+        }
+        for event in rows.iterator()
+    ]
+    return {"feed_events": events}
+
+
+def prune(now: datetime) -> dict[str, int]:
+    """Delete events past their retention (``events_prune``)."""
+    from clipdeck.feed.services import events_prune
+
+    return {"feed_events": events_prune(now=now)}
+
+
+# Events cascade with the account: erasure needs no hook of its own.
+register("feed", export=export, prune=prune, prunes=("feed.Event",))

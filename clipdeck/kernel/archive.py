@@ -127,11 +127,6 @@ class DecryptingReader(io.RawIOBase):
         )
 
 
-def read_header(source) -> dict:
-    """The plaintext header of a backup (its format, time and cell region)."""
-    return _parse_header(_read_header_bytes(source))
-
-
 def _read_header_bytes(source) -> bytes:
     if source.read(len(MAGIC)) != MAGIC:
         raise BackupInvalid("This is not a Clipdeck backup file.")

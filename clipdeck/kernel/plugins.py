@@ -19,3 +19,17 @@ from django.utils.module_loading import import_string
 def token_resolver() -> Callable:
     """``token -> user | None``, named by ``settings.CLIPDECK_TOKEN_RESOLVER``."""
     return import_string(settings.CLIPDECK_TOKEN_RESOLVER)
+
+
+_second_factor: list[Callable[[object, str | None], None]] = []
+
+
+def register_second_factor(check: Callable[[object, str | None], None]) -> None:
+    """Set the re-authentication check: ``(user, code)``, raising when the code is wrong."""
+    _second_factor[:] = [check]
+
+
+def require_second_factor(user: object, code: str | None) -> None:
+    """Raise unless ``user`` has no second factor or ``code`` verifies it."""
+    for check in _second_factor:
+        check(user, code)

@@ -1,4 +1,10 @@
-"""Privacy API: the data inventory, personal-data exports and account erasure."""
+"""Privacy API: the data inventory, personal-data exports and account erasure.
+
+``router`` serves the inventory, the transparency report and exports.
+``DELETE /me`` shares its path with the accounts router's GET and PATCH, and
+Ninja serves one path from one router: the API's wiring adds it to that router
+with :func:`add_erase_operation`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth import logout as session_logout
 from ninja import Field, Router, Schema, Status
 
-from clipdeck.accounts.api import router as accounts_router
 from clipdeck.kernel.auth import user_auth
 from clipdeck.kernel.personal_data import records
 from clipdeck.privacy import erasure, export
@@ -133,18 +138,21 @@ def export_get(request, export_id: UUID):
     return _export_out(export.export_access(user=request.auth, export_id=export_id))
 
 
-# ``DELETE /me`` shares its path with the accounts router's GET and PATCH; Ninja
-# serves one path from one router, so the operation is registered there.
-@accounts_router.delete(
-    "/me",
-    response={204: None},
-    auth=user_auth,
-    operation_id="me_erase",
-    summary="Erase your account: data key shredded, rows and media deleted, backups included",
-    tags=["privacy"],
-)
+# No docstring: Ninja would publish it as the operation's description.
 def me_erase(request, payload: EraseIn):
     erasure.account_erase_self(user=request.auth, password=payload.password, otp=payload.otp)
     if getattr(request, "session", None) is not None:
         session_logout(request)
     return Status(204, None)
+
+
+def add_erase_operation(me_router: Router) -> None:
+    """Serve ``DELETE /me`` (account erasure) from ``me_router``, the router of ``/me``."""
+    me_router.delete(
+        "/me",
+        response={204: None},
+        auth=user_auth,
+        operation_id="me_erase",
+        summary="Erase your account: data key shredded, rows and media deleted, backups included",
+        tags=["privacy"],
+    )(me_erase)

@@ -7,6 +7,11 @@ to a temporary file, stores it atomically, then marks the row ready with a
 conditional update. Downloads go through a signed URL that names the export
 and its owner and expires after ``CLIPDECK_EXPORT_LINK_SECONDS``; the export
 itself (file and row) is deleted after ``CLIPDECK_EXPORT_RETENTION_DAYS``.
+
+The ZIP holds ``about.json`` (for every kind of data the cell stores: its
+class, purpose, retention and where it is stored, GDPR art. 15(1)(a), (d) and
+20) and then what each app's export hook gives (see
+``clipdeck.kernel.personal_data.register``).
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ import shutil
 import tempfile
 import zipfile
 from datetime import timedelta
+from typing import Any, BinaryIO
 
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.files import File
@@ -27,8 +34,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clipdeck.kernel.errors import NotFound
-from clipdeck.privacy import export_data, transparency
+from clipdeck.kernel.personal_data import FieldRecord, exporters, iso, records
+from clipdeck.privacy import transparency
 from clipdeck.privacy.models import DataExport, ExportStatus
+from clipdeck.privacy.residency import locations
 
 log = logging.getLogger(__name__)
 SIGNING_SALT = "clipdeck.privacy.export-download"
@@ -94,20 +103,47 @@ def export_build(export_id) -> None:
         export.file.storage.delete(stored)
 
 
-def write_archive(user, target) -> None:
+def write_archive(user, target: BinaryIO) -> None:
     """Write the export ZIP of ``user`` into the binary file ``target``."""
-    from clipdeck.videos.models import Video
-
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for category, collect in export_data.CATEGORIES.items():
-            document = json.dumps(collect(user), indent=2, ensure_ascii=False, default=str)
-            archive.writestr(f"{category}.json", document)
-        for video in Video.objects.filter(author=user).exclude(original="").order_by("pk"):
-            with (
-                video.original.open("rb") as source,
-                archive.open(export_data.original_name(video), "w", force_zip64=True) as sink,
-            ):
-                shutil.copyfileobj(source, sink, length=1024 * 1024)
+        _write_json(archive, "about", about(user))
+        for hooks in exporters():
+            for name, document in (hooks.export(user) if hooks.export else {}).items():
+                _write_json(archive, name, document)
+        for hooks in exporters():
+            for name, file in hooks.export_files(user) if hooks.export_files else ():
+                with file.open("rb") as source, archive.open(name, "w", force_zip64=True) as sink:
+                    shutil.copyfileobj(source, sink, length=1024 * 1024)
+
+
+def _write_json(archive: zipfile.ZipFile, name: str, document: Any) -> None:
+    archive.writestr(
+        f"{name}.json", json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    )
+
+
+def about(user) -> dict:
+    """Every kind of data the cell stores: class, purpose, retention, where it is kept."""
+    where = {p.name: f"{p.where} (region {p.region})" for p in locations() if p.configured}
+    return {
+        "generated_at": iso(timezone.now()),
+        "account": user.handle,
+        "cell_region": settings.CLIPDECK_REGION,
+        "stored_in": where,
+        "data_kinds": [
+            {
+                **record.as_dict(),
+                "stored_in": [name for name in where if name != "media"]
+                + (["media"] if _is_file(record) and "media" in where else []),
+            }
+            for record in records()
+        ],
+    }
+
+
+def _is_file(record: FieldRecord) -> bool:
+    field = apps.get_model(record.model)._meta.get_field(record.field)
+    return field.get_internal_type() in {"FileField", "ImageField"}
 
 
 def exports_prune() -> int:

@@ -1,7 +1,18 @@
-"""The privacy app's own rows in the data inventory."""
+"""The privacy app's own rows (and the kernel's keys and audit chain) in the inventory.
+
+Its hooks export the staff accesses to a user's data, delete their export
+files on erasure, and prune expired exports, old transparency counts and
+expired rate-limit counters in a database cache.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
 
 from clipdeck.kernel.models import AuditEntry, UserKey
-from clipdeck.kernel.personal_data import DataClass, Retention, declare
+from clipdeck.kernel.personal_data import DataClass, Retention, declare, register
 from clipdeck.privacy.models import DataExport, TransparencyCount
 
 PROT, INT = DataClass.PROTECTED, DataClass.INTERNAL
@@ -66,4 +77,41 @@ declare(
         "kind": (INT, "What was counted (for example exports).", TRANSPARENCY),
         "count": (INT, "How many happened that day; names nobody.", TRANSPARENCY),
     },
+)
+
+
+def export(user) -> dict:
+    """Staff accesses to the user's data, from the audit chain."""
+    from clipdeck.privacy.transparency import accesses_to
+
+    return {"staff_accesses": accesses_to(user)}
+
+
+def erase(user) -> None:
+    """Delete the files of the user's exports once the erasure commits (rows cascade)."""
+    for export_row in DataExport.objects.filter(user=user):
+        if export_row.file:
+            file = export_row.file
+            transaction.on_commit(lambda f=file: f.storage.delete(f.name))
+
+
+def prune(now: datetime) -> dict[str, int]:
+    """Delete expired exports, year-old transparency counts and expired cache rows."""
+    from clipdeck.privacy.export import exports_prune
+    from clipdeck.privacy.retention import cache_prune
+    from clipdeck.privacy.transparency import counts_prune
+
+    return {
+        "exports": exports_prune(),
+        "cache_entries": cache_prune(),
+        "transparency_counts": counts_prune(now=now),
+    }
+
+
+register(
+    "privacy",
+    export=export,
+    erase=erase,
+    prune=prune,
+    prunes=("privacy.DataExport", "privacy.TransparencyCount"),
 )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from clipdeck.kernel.ledger import ledger_path
 from clipdeck.kernel.models import AuditEntry
+from clipdeck.kernel.personal_data import iso
 from clipdeck.privacy.models import TransparencyCount
 
 WINDOW = timedelta(days=30)
@@ -69,6 +70,21 @@ def erasures_between(since: datetime, until: datetime) -> int:
         if len(parts) >= 2 and since <= datetime.fromisoformat(parts[1]) <= until:
             count += 1
     return count
+
+
+def accesses_to(user) -> list[dict]:
+    """Staff accesses to ``user``'s data, oldest first, from the audit chain."""
+    rows = AuditEntry.objects.filter(subject=f"{user._meta.label}:{user.pk}").order_by("seq")
+    return [
+        {
+            "at": iso(e.at),
+            "role": e.actor_role,
+            "action": e.action,
+            "fields": e.fields,
+            "justification": e.justification,
+        }
+        for e in rows
+    ]
 
 
 def counts_prune(*, now: datetime | None = None) -> int:

@@ -1,4 +1,8 @@
-from clipdeck.kernel.personal_data import DataClass, Retention, declare
+"""The shop's personal data: declarations, export of orders and shop, erasure."""
+
+from __future__ import annotations
+
+from clipdeck.kernel.personal_data import DataClass, Retention, declare, iso, register
 from clipdeck.shop.models import (
     Cart,
     CartItem,
@@ -189,3 +193,78 @@ declare(
         "sent_at": (PROT, "When a mailer delivered it.", ORDERS),
     },
 )
+
+
+# --- export -------------------------------------------------------------------
+
+
+def export(user) -> dict:
+    """The user's orders as a buyer and their shop, if they run one."""
+    return {"orders": _orders(user), "shop": _shop(user)}
+
+
+def _orders(user) -> list[dict]:
+    from clipdeck.shop.personal import shipping_address
+
+    rows = (
+        Order.objects.filter(buyer=user)
+        .select_related("merchant")
+        .prefetch_related("lines", "payments")
+        .order_by("created_at")
+    )
+    return [
+        {
+            "id": str(order.pk),
+            "shop": order.merchant.name,
+            "status": order.status,
+            "currency": order.currency,
+            "subtotal": order.subtotal,
+            "shipping": order.shipping,
+            "total": order.total,
+            "shipping_address": shipping_address(order),
+            "lines": [
+                {
+                    "title": line.title,
+                    "variant": line.variant_title,
+                    "quantity": line.quantity,
+                    "unit_price": line.unit_price,
+                }
+                for line in order.lines.all()
+            ],
+            "payments": [
+                {"status": p.status, "card_brand": p.card_brand, "card_last4": p.card_last4}
+                for p in order.payments.all()
+            ],
+            "created_at": iso(order.created_at),
+        }
+        for order in rows
+    ]
+
+
+def _shop(user) -> dict | None:
+    merchant = Merchant.objects.filter(user=user).first()
+    if merchant is None:
+        return None
+    return {
+        "name": merchant.name,
+        "currency": merchant.currency,
+        "shipping_countries": merchant.shipping_countries,
+        "payout_account_last4": merchant.payout_last4 or None,
+        "products": list(merchant.products.order_by("pk").values("handle", "title", "status")),
+        "created_at": iso(merchant.created_at),
+    }
+
+
+# --- erasure ------------------------------------------------------------------
+
+
+def erase(user) -> None:
+    """The user's shop goes with them, with the orders placed in it.
+
+    Orders protect their merchant, so they go first; the shop, its catalog and
+    the user's own orders and carts then cascade with the account.
+    """
+    Order.objects.filter(merchant__user=user).delete()
+
+
+register("shop", export=export, erase=erase)

@@ -1,4 +1,15 @@
-from clipdeck.kernel.personal_data import DataClass, Retention, declare
+"""The videos app's personal data: declarations, export, erasure and pruning."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.db.models.fields.files import FieldFile
+
+from clipdeck.kernel.personal_data import DataClass, Retention, declare, iso, register
 from clipdeck.videos.models import Comment, Hashtag, Like, Share, Sound, Video
 
 PUB, PROT, INT = DataClass.PUBLIC, DataClass.PROTECTED, DataClass.INTERNAL
@@ -98,4 +109,153 @@ declare(
         "user": (PROT, "Who shared, for the sharer's own activity.", Retention.EVENTS),
         "created_at": (PROT, "When.", Retention.EVENTS),
     },
+)
+
+SHARES_KEPT = timedelta(days=90)  # Retention.EVENTS
+
+
+# --- export -------------------------------------------------------------------
+
+
+def export(user) -> dict:
+    """The user's videos (with edit specs), comments, likes and shares."""
+    return {
+        "videos": _videos(user),
+        "comments": _comments(user),
+        "likes": _likes(user),
+        "shares": _shares(user),
+    }
+
+
+def export_files(user) -> Iterator[tuple[str, FieldFile]]:
+    """The original upload of each of the user's videos, under ``originals/``."""
+    for video in Video.objects.filter(author=user).exclude(original="").order_by("pk"):
+        yield original_name(video), video.original
+
+
+def original_name(video: Video) -> str | None:
+    """Where the export holds ``video``'s original upload; None when there is none."""
+    if not video.original:
+        return None
+    suffix = video.original.name.rsplit(".", 1)[-1] if "." in video.original.name else "bin"
+    return f"originals/{video.pk}.{suffix}"
+
+
+def _videos(user) -> list[dict]:
+    rows = Video.objects.filter(author=user).prefetch_related("hashtags").order_by("created_at")
+    return [
+        {
+            "id": str(video.pk),
+            "caption": video.caption,
+            "hashtags": sorted(tag.name for tag in video.hashtags.all()),
+            "status": video.status,
+            "visibility": video.visibility,
+            "edit": video.edit,
+            "remix_of": str(video.remix_of_id) if video.remix_of_id else None,
+            "remix_kind": video.remix_kind or None,
+            "sound_id": video.sound_id,
+            "allow_duet": video.allow_duet,
+            "allow_react": video.allow_react,
+            "allow_comments": video.allow_comments,
+            "duration_ms": video.duration_ms,
+            "original_upload": original_name(video),
+            "created_at": iso(video.created_at),
+            "published_at": iso(video.published_at),
+        }
+        for video in rows
+    ]
+
+
+def _comments(user) -> list[dict]:
+    rows = Comment.objects.filter(author=user).order_by("created_at")
+    return [
+        {"video": str(c.video_id), "text": c.text, "created_at": iso(c.created_at)} for c in rows
+    ]
+
+
+def _likes(user) -> list[dict]:
+    rows = Like.objects.filter(user=user).order_by("created_at")
+    return [{"video": str(like.video_id), "created_at": iso(like.created_at)} for like in rows]
+
+
+def _shares(user) -> list[dict]:
+    rows = Share.objects.filter(user=user).order_by("created_at")
+    return [{"video": str(s.video_id), "created_at": iso(s.created_at)} for s in rows]
+
+
+# --- erasure ------------------------------------------------------------------
+
+
+def erase(user) -> None:
+    """Delete the user's videos and the remixes built on them, with every file.
+
+    Duets and reactions by others go too (transitively): every frame of a
+    rendered remix shows the erased person. The user's likes and comments go
+    here rather than with the account, so that the videos they touched can be
+    recounted now; the files of sounds the user uploaded go once the erasure commits.
+    """
+    from clipdeck.videos.services import video_delete
+
+    doomed = _with_remixes(Video.objects.filter(author=user))
+    touched = _engaged_videos(user, exclude=doomed)
+    for video in Video.objects.filter(pk__in=doomed):
+        video_delete(video=video)
+    Like.objects.filter(user=user).delete()
+    Comment.objects.filter(author=user).delete()
+    _recount(touched)
+    for sound in Sound.objects.filter(created_by=user):
+        if sound.audio:
+            audio = sound.audio
+            transaction.on_commit(lambda f=audio: f.storage.delete(f.name))
+
+
+def _with_remixes(videos: QuerySet) -> set:
+    """Ids of ``videos`` and every duet or reaction built on them, transitively."""
+    found = set(videos.values_list("pk", flat=True))
+    frontier = set(found)
+    while frontier:
+        frontier = (
+            set(Video.objects.filter(remix_of__in=frontier).values_list("pk", flat=True)) - found
+        )
+        found |= frontier
+    return found
+
+
+def _engaged_videos(user, *, exclude: set) -> set:
+    liked = Like.objects.filter(user=user).values_list("video_id", flat=True)
+    commented = Comment.objects.filter(author=user).values_list("video_id", flat=True)
+    return (set(liked) | set(commented)) - exclude
+
+
+def _recount(video_ids: set) -> None:
+    counted = Video.objects.filter(pk__in=video_ids).annotate(
+        n_likes=Count("likes", distinct=True), n_comments=Count("comments", distinct=True)
+    )
+    for video in counted:
+        Video.objects.filter(pk=video.pk).update(
+            like_count=video.n_likes, comment_count=video.n_comments
+        )
+
+
+# --- retention ----------------------------------------------------------------
+
+
+def prune(now: datetime) -> dict[str, int]:
+    """Delete shares past their retention."""
+    return {"shares": shares_prune(now)}
+
+
+def shares_prune(now: datetime) -> int:
+    """Delete shares older than 90 days; how many. Share counts on videos stay."""
+    deleted, _ = Share.objects.filter(created_at__lt=now - SHARES_KEPT).delete()
+    return deleted
+
+
+register(
+    "videos",
+    export=export,
+    export_files=export_files,
+    erase=erase,
+    prune=prune,
+    prunes=("videos.Share",),
 )

@@ -1,8 +1,17 @@
 from django.urls import path
 
-from clipdeck.web import account_pages, pages
+from clipdeck.web import account_pages, pages, privacy_pages
 
 urlpatterns = [
+    # The data inventory as a readable page (also at /settings/privacy).
+    path("privacy", account_pages.privacy_page, name="privacy-inventory"),
+    path("transparency", privacy_pages.transparency_page, name="privacy-transparency"),
+    path("settings/data", privacy_pages.data_controls, name="privacy-data-controls"),
+    path(
+        "privacy/exports/<str:token>/download",
+        privacy_pages.export_download,
+        name="privacy-export-download",
+    ),
     path("", pages.for_you, name="for-you"),
     path("following", pages.following, name="following"),
     path("v/<uuid:video_id>", pages.video_page, name="video-page"),

@@ -1,4 +1,4 @@
-"""The data-controls page (export, erasure, accesses) and signed export downloads."""
+"""Privacy pages: data controls (exports, accesses, erasure), transparency, export downloads."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from django.views.decorators.http import require_safe
 from clipdeck.accounts import two_factor
 from clipdeck.kernel.errors import NotFound
 from clipdeck.privacy import export
-from clipdeck.privacy.export_data import accesses
 from clipdeck.privacy.residency import locations
-from clipdeck.privacy.transparency import transparency_report
+from clipdeck.privacy.transparency import accesses_to, transparency_report
 
 
 @login_required
@@ -27,7 +26,7 @@ def data_controls(request: HttpRequest) -> HttpResponse:
         {
             "nav": "profile",
             "exports": items,
-            "accesses": accesses(request.user),
+            "accesses": accesses_to(request.user),
             "region": settings.CLIPDECK_REGION,
             "locations": [p for p in locations() if p.configured],
             "retention_days": settings.CLIPDECK_EXPORT_RETENTION_DAYS,
