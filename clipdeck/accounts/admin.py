@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from clipdeck.accounts.models import Block, Follow, User
-from clipdeck.privacy.admin import ProtectedFieldsAdmin, erase_accounts
+from clipdeck.kernel.admin import ProtectedFieldsAdmin
 
 
 @admin.register(User)
@@ -13,7 +13,7 @@ class UserAdmin(ProtectedFieldsAdmin):
     exclude = ("email", "email_index", "password")
     readonly_fields = ("last_login", "created_at")
     protected_fields = ("email",)
-    actions = [erase_accounts]
+    # The privacy app adds its audited erasure action to this list.
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # accounts go only through the erasure action (it shreds the data key)

@@ -1,98 +1,16 @@
-"""Back office: protected fields only through the gateway, erasure as an audited action."""
+"""Back office: account erasure as an audited action on the accounts list."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html
 
 from clipdeck.kernel import gateway
 from clipdeck.kernel.errors import ApiError
-from clipdeck.kernel.models import AuditEntry
 from clipdeck.privacy.erasure import account_erase
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the chain is append-only, even for superusers."""
-
-    list_display = ("seq", "at", "actor_id", "actor_role", "action", "subject", "justification")
-    list_filter = ("action", "actor_role")
-    search_fields = ("subject",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class ProtectedFieldsAdmin(admin.ModelAdmin):
-    """A ModelAdmin that shows protected fields only through the access gateway.
-
-    ``protected_fields`` are listed on the change page as "reveal" links; revealing
-    one asks for a justification and writes an audit entry before showing it.
-    """
-
-    protected_fields: tuple[str, ...] = ()
-
-    def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "protected_data")
-
-    @admin.display(description="Protected data")
-    def protected_data(self, obj) -> str:
-        if obj is None or obj.pk is None:
-            return "—"
-        links = [
-            format_html(
-                '<a href="{}">Reveal {} (audited)</a>',
-                reverse(f"admin:{self._url_name}", args=[obj.pk, field]),
-                field,
-            )
-            for field in self.protected_fields
-        ]
-        return format_html(" · ".join(["{}"] * len(links)), *links)
-
-    @property
-    def _url_name(self) -> str:
-        meta = self.model._meta
-        return f"{meta.app_label}_{meta.model_name}_reveal"
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.reveal_view)
-        reveal = path("<path:object_id>/reveal/<str:field>/", view, name=self._url_name)
-        return [reveal, *super().get_urls()]
-
-    def reveal_view(self, request: HttpRequest, object_id: str, field: str) -> HttpResponse:
-        subject = self.get_object(request, object_id)
-        if subject is None or field not in self.protected_fields:
-            raise Http404
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "subject": subject,
-            "field": field,
-            "title": f"Reveal {field} of {subject}",
-        }
-        if request.method == "POST":
-            try:
-                context["value"] = gateway.read_protected(
-                    actor=request.user,
-                    subject=subject,
-                    field=field,
-                    purpose=request.POST.get("justification", ""),
-                )
-            except ApiError as exc:
-                if exc.status == 403:
-                    raise PermissionDenied(exc.message) from exc
-                context["error"] = exc.message
-        return TemplateResponse(request, "privacy/admin/reveal.html", context)
 
 
 @admin.action(description="Erase the selected accounts (crypto-shredding; cannot be undone)")
@@ -117,7 +35,16 @@ def erase_accounts(modeladmin, request: HttpRequest, queryset):
         **modeladmin.admin_site.each_context(request),
         "opts": modeladmin.model._meta,
         "accounts": queryset,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "title": "Erase accounts",
     }
     return TemplateResponse(request, "privacy/admin/erase_confirm.html", context)
+
+
+def _offer_erasure_on_the_accounts_list() -> None:
+    """Add the erasure action to the accounts admin (registered by its own app)."""
+    accounts = admin.site.get_model_admin(get_user_model())
+    accounts.actions = (*accounts.actions, erase_accounts)
+
+
+_offer_erasure_on_the_accounts_list()
