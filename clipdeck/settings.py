@@ -192,10 +192,15 @@ SECURE_HSTS_SECONDS = env_int("CLIPDECK_HSTS_SECONDS", 365 * 24 * 3600)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Login throttling: failures per account and per (truncated, keyed-hashed) network.
+# Login throttling: failures per account on one network (a lock for that network only) and per
+# (truncated, keyed-hashed) network.
 CLIPDECK_LOGIN_MAX_FAILURES = env_int("CLIPDECK_LOGIN_MAX_FAILURES", 5)
 CLIPDECK_LOGIN_MAX_FAILURES_PER_NETWORK = env_int("CLIPDECK_LOGIN_MAX_FAILURES_PER_NETWORK", 30)
 CLIPDECK_LOGIN_WINDOW_SECONDS = env_int("CLIPDECK_LOGIN_WINDOW_SECONDS", 15 * 60)
+# Failures against one account from every network slow attempts down (a doubling
+# pause) instead of locking the owner out.
+CLIPDECK_LOGIN_BACKOFF_AFTER = env_int("CLIPDECK_LOGIN_BACKOFF_AFTER", 10)
+CLIPDECK_LOGIN_BACKOFF_MAX_SECONDS = env_int("CLIPDECK_LOGIN_BACKOFF_MAX_SECONDS", 60)
 # Retention jobs (privacy/retention.py): how often workers run them, idle API tokens.
 CLIPDECK_RETENTION_INTERVAL_SECONDS = env_int("CLIPDECK_RETENTION_INTERVAL_SECONDS", 3600)
 CLIPDECK_API_TOKEN_IDLE_DAYS = env_int("CLIPDECK_API_TOKEN_IDLE_DAYS", 180)

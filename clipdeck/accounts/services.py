@@ -12,10 +12,13 @@ import copy
 import hashlib
 import io
 import secrets
+import time
 import warnings
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -94,25 +97,29 @@ def user_find_by_login(login: str) -> User | None:
 
 
 def user_authenticate(*, login: str, password: str, ip: str | None, otp: str | None = None) -> User:
-    """Check credentials with per-account and per-network failure limits.
+    """Check credentials with failure limits that a stranger cannot turn into a lock-out.
 
-    With two-factor sign-in on, a right password without ``otp`` answers 401
-    ``otp_required``; a wrong code (TOTP or recovery) ``invalid_otp`` and counts
-    as a failed attempt.
+    Failures count per account *and network* (five lock that network out of
+    that account for the window), per network (across accounts), and per
+    account from everywhere; past ``CLIPDECK_LOGIN_BACKOFF_AFTER`` account-wide
+    failures, attempts must wait a doubling pause (at most
+    ``CLIPDECK_LOGIN_BACKOFF_MAX_SECONDS``) instead of being locked out, so the
+    owner on their own network still gets in. With two-factor sign-in on, a
+    right password without ``otp`` answers 401 ``otp_required``; a wrong code
+    (TOTP or recovery) ``invalid_otp`` and counts as a failed attempt.
     """
     window = settings.CLIPDECK_LOGIN_WINDOW_SECONDS
     user = user_find_by_login(login)
-    account_key, network_key = _login_counters(user, login, ip)
+    counters = _login_counters(user, login, ip)
     if user is None:
         make_password(password)  # same work as a real check, so timing reveals nothing
     elif user.check_password(password):
-        _second_factor_check(user, otp, [account_key, network_key], window=window)
-        ratelimit.reset(account_key, window=window)
+        _second_factor_check(user, otp, counters.failure_keys, window=window)
+        counters.succeeded(window)
         user.last_login = timezone.now()
         user.save(update_fields=["last_login", "password"])
         return user
-    ratelimit.record_failure(account_key, window=window)
-    ratelimit.record_failure(network_key, window=window)
+    counters.failed(window)
     raise InvalidInput(
         "That handle or email and password do not match.",
         code="invalid_credentials",
@@ -124,25 +131,50 @@ def user_authenticate(*, login: str, password: str, ip: str | None, otp: str | N
 def user_authenticate_second_step(*, user: User, otp: str | None, ip: str | None) -> User:
     """Finish a sign-in whose password was right with the 2FA code, same limits as sign-in."""
     window = settings.CLIPDECK_LOGIN_WINDOW_SECONDS
-    account_key, network_key = _login_counters(user, user.handle, ip)
-    _second_factor_check(user, otp or "", [account_key, network_key], window=window)
-    ratelimit.reset(account_key, window=window)
+    counters = _login_counters(user, user.handle, ip)
+    _second_factor_check(user, otp or "", counters.failure_keys, window=window)
+    counters.succeeded(window)
     user.last_login = timezone.now()
     user.save(update_fields=["last_login"])
     return user
 
 
-def _login_counters(user: User | None, login: str, ip: str | None) -> tuple[str, str]:
-    """The account and network failure counters, after checking neither is used up."""
+@dataclass(frozen=True)
+class LoginCounters:
+    """The failure counters of one sign-in attempt (keyed hashes, never an address)."""
+
+    pair: str  # this account from this network
+    network: str  # this network, any account
+    account: str  # this account, any network (drives the back-off, never a lock)
+
+    @property
+    def failure_keys(self) -> list[str]:
+        return [self.pair, self.network, self.account]
+
+    def failed(self, window: int) -> None:
+        for key in self.failure_keys:
+            ratelimit.record_failure(key, window=window)
+        cache.set(self.account + ":last", time.time(), timeout=window)
+
+    def succeeded(self, window: int) -> None:
+        ratelimit.reset(self.pair, window=window)
+
+
+def _login_counters(user: User | None, login: str, ip: str | None) -> LoginCounters:
+    """The failure counters, after checking that none of them refuses this attempt."""
     window = settings.CLIPDECK_LOGIN_WINDOW_SECONDS
     # One counter per account, however it is named (handle, @handle, email);
     # unknown names get their own counter so probing them is limited too.
     account_id = f"user:{user.pk}" if user else (login or "").strip().lower().lstrip("@")
-    account_key = "login:acct:" + keyed_hash("login", account_id)
-    network_key = "login:net:" + network_hash(ip)
+    network = network_hash(ip)
+    counters = LoginCounters(
+        pair="login:pair:" + keyed_hash("login", f"{account_id}|{network}"),
+        network="login:net:" + network,
+        account="login:acct:" + keyed_hash("login", account_id),
+    )
     if (
-        ratelimit.failures(account_key, window=window) >= settings.CLIPDECK_LOGIN_MAX_FAILURES
-        or ratelimit.failures(network_key, window=window)
+        ratelimit.failures(counters.pair, window=window) >= settings.CLIPDECK_LOGIN_MAX_FAILURES
+        or ratelimit.failures(counters.network, window=window)
         >= settings.CLIPDECK_LOGIN_MAX_FAILURES_PER_NETWORK
     ):
         wait = ratelimit.seconds_left(window)
@@ -151,7 +183,25 @@ def _login_counters(user: User | None, login: str, ip: str | None) -> tuple[str,
             code="too_many_attempts",
             retry_after=wait,
         )
-    return account_key, network_key
+    _account_backoff(counters, window)
+    return counters
+
+
+def _account_backoff(counters: LoginCounters, window: int) -> None:
+    """Past many failures from everywhere, make each attempt wait a doubling pause."""
+    failures = ratelimit.failures(counters.account, window=window)
+    excess = failures - settings.CLIPDECK_LOGIN_BACKOFF_AFTER
+    if excess < 0:
+        return
+    pause = min(2**excess, settings.CLIPDECK_LOGIN_BACKOFF_MAX_SECONDS)
+    remaining = cache.get(counters.account + ":last", 0.0) + pause - time.time()
+    if remaining > 0:
+        wait = int(remaining) + 1
+        raise TooManyRequests(
+            f"Many sign-in attempts failed for this account. Try again in {wait} seconds.",
+            code="too_many_attempts",
+            retry_after=wait,
+        )
 
 
 def _second_factor_check(user: User, otp: str | None, failure_keys, *, window: int) -> None:
