@@ -9,6 +9,7 @@ from ninja import File, Router, Status, UploadedFile
 
 from clipdeck.accounts import presenters, selectors, services
 from clipdeck.accounts.models import User
+from clipdeck.accounts.policies import ProfileContent, profile_access
 from clipdeck.accounts.schemas import (
     AuthOut,
     FollowOut,
@@ -26,7 +27,6 @@ from clipdeck.kernel import ratelimit
 from clipdeck.kernel.auth import bearer_token_of, user_auth, viewer_auth, viewer_of
 from clipdeck.kernel.errors import NotFound
 from clipdeck.kernel.pagination import paginate
-from clipdeck.videos.visibility import can_see_videos_of, profile_access
 
 router = Router(tags=["accounts"])
 
@@ -204,7 +204,7 @@ def user_get(request, handle: str):
     summary="Who follows this account",
 )
 def user_followers(request, handle: str, cursor: str | None = None, limit: int | None = None):
-    owner = _graph_owner(request, handle)
+    owner = profile_access(viewer_of(request), handle, require_content=ProfileContent.CONNECTIONS)
     page = paginate(selectors.followers_of(owner, viewer_of(request)), cursor=cursor, limit=limit)
     return {
         "items": [presenters.user_brief(f.follower) for f in page.items],
@@ -220,21 +220,12 @@ def user_followers(request, handle: str, cursor: str | None = None, limit: int |
     summary="Whom this account follows",
 )
 def user_following(request, handle: str, cursor: str | None = None, limit: int | None = None):
-    owner = _graph_owner(request, handle)
+    owner = profile_access(viewer_of(request), handle, require_content=ProfileContent.CONNECTIONS)
     page = paginate(selectors.following_of(owner, viewer_of(request)), cursor=cursor, limit=limit)
     return {
         "items": [presenters.user_brief(f.followee) for f in page.items],
         "next_cursor": page.next_cursor,
     }
-
-
-def _graph_owner(request, handle: str) -> User:
-    """Follower lists of a private account are for its approved followers only."""
-    viewer = viewer_of(request)
-    owner = profile_access(viewer, handle)
-    if not can_see_videos_of(viewer, owner):
-        raise NotFound("This list is only visible to approved followers.")
-    return owner
 
 
 @router.post(

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, viewer: User | None) -> UserQuerySet:
-        """Profiles ``viewer`` may open; see ``clipdeck.videos.visibility``."""
-        from clipdeck.videos.visibility import profiles_visible_to
+        """Profiles ``viewer`` may open (rules P1–P3 of ``clipdeck.accounts.policies``)."""
+        from clipdeck.accounts.policies import profiles_visible_to
 
         return profiles_visible_to(self, viewer)
 

@@ -1,22 +1,39 @@
-"""Reads for accounts: profile counts, relationships and follower lists."""
+"""Reads for accounts: profile counts, relationships and follower lists.
+
+Apps above accounts add their own numbers to a profile's counts (videos adds
+``videos`` and ``likes``) with ``register_profile_counter``, so that accounts
+imports none of them.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.db.models import QuerySet
 
 from clipdeck.accounts.models import Block, Follow, FollowState, User
-from clipdeck.videos.models import Video, VideoStatus
-from clipdeck.videos.visibility import can_see_videos_of
+from clipdeck.accounts.policies import can_see_videos_of
+
+ProfileCounter = Callable[[User], dict[str, int]]
+_profile_counters: list[ProfileCounter] = []
+
+
+def register_profile_counter(counter: ProfileCounter) -> ProfileCounter:
+    """Add ``counter``'s numbers to every profile's counts; registering twice adds it once."""
+    if counter not in _profile_counters:
+        _profile_counters.append(counter)
+    return counter
 
 
 def profile_counts(user: User) -> dict[str, int]:
-    published = Video.objects.filter(author=user, status=VideoStatus.PUBLISHED)
-    return {
+    """Followers and following of ``user``, and the numbers registered by other apps."""
+    counts = {
         "followers": Follow.objects.filter(followee=user, state=FollowState.FOLLOWING).count(),
         "following": Follow.objects.filter(follower=user, state=FollowState.FOLLOWING).count(),
-        "videos": published.count(),
-        "likes": sum(published.values_list("like_count", flat=True)),
     }
+    for counter in _profile_counters:
+        counts.update(counter(user))
+    return counts
 
 
 def relationship(viewer: User | None, user: User) -> dict | None:
@@ -35,6 +52,7 @@ def relationship(viewer: User | None, user: User) -> dict | None:
 
 
 def pending_follow_requests(owner: User) -> QuerySet[Follow]:
+    """Requests to follow ``owner`` still waiting, from active accounts."""
     return Follow.objects.filter(
         followee=owner, state=FollowState.REQUESTED, follower__is_active=True
     ).select_related("follower")

@@ -7,6 +7,7 @@ token is an error rather than silently anonymous.
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
@@ -62,3 +63,14 @@ def bearer_token_of(request: HttpRequest) -> str | None:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def as_viewer(user: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser | None:
+    """The viewer the visibility policies take: a signed-in user, or None for anybody else.
+
+    ``None``, ``AnonymousUser`` and any object that is not authenticated all
+    become ``None``, so that policies test one thing.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user

@@ -35,7 +35,8 @@ def _check_stock(variant: Variant, quantity: int) -> None:
 
 
 def _variant_for_sale(user, product_id: int, variant_id: int) -> Variant:
-    product = Product.objects.visible_to(None).filter(pk=product_id).first()
+    """The variant of a product on sale that ``user`` may see (M1–M3), else NotFound."""
+    product = Product.objects.visible_to(user, for_sale=True).filter(pk=product_id).first()
     variant = product and product.variants.filter(pk=variant_id).first()
     if not variant:
         raise NotFound("This product or variant does not exist or is not for sale.")

@@ -10,7 +10,6 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 
@@ -39,16 +38,16 @@ class ProductStatus(models.TextChoices):
 
 
 class ProductQuerySet(models.QuerySet):
-    def visible_to(self, viewer) -> ProductQuerySet:
-        """Products ``viewer`` may see: active and published ones of any shop, and all their own.
+    def visible_to(self, viewer, *, for_sale: bool = False) -> ProductQuerySet:
+        """Products ``viewer`` may see (rules M1–M3 of ``clipdeck.shop.policies``).
 
-        A merchant sees drafts and archived products of their own shop; everyone
-        else (anonymous viewers included) sees only what the shop sells now.
+        Only products of a shop whose profile ``viewer`` may open; a merchant
+        also sees the drafts and archived products of their own shop, unless
+        ``for_sale`` asks for what is on sale only.
         """
-        for_everyone = Q(status=ProductStatus.ACTIVE, published=True)
-        if viewer is None or not getattr(viewer, "is_authenticated", False):
-            return self.filter(for_everyone)
-        return self.filter(for_everyone | Q(merchant__user=viewer))
+        from clipdeck.shop.policies import products_visible_to
+
+        return products_visible_to(self, viewer, for_sale=for_sale)
 
 
 class Product(models.Model):

@@ -7,7 +7,9 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from clipdeck.accounts.models import User
 from clipdeck.kernel.errors import NotFound
+from clipdeck.shop import policies
 from clipdeck.shop.models import (
     CartItem,
     Merchant,
@@ -29,33 +31,29 @@ def merchant_products(merchant: Merchant) -> QuerySet[Product]:
     return with_catalog(merchant.products.all())
 
 
-def storefront_products(merchant: Merchant, viewer) -> QuerySet[Product]:
+def storefront_products(merchant: Merchant, viewer: User | None) -> QuerySet[Product]:
     """What ``viewer`` may see of a shop's catalog, by title."""
     return with_catalog(
         Product.objects.visible_to(viewer).filter(merchant=merchant).order_by("title", "pk")
     )
 
 
-def product_access(viewer, product_id) -> Product:
-    """The product if ``viewer`` may see it, else NotFound (the same for missing)."""
-    try:
-        return with_catalog(Product.objects.visible_to(viewer)).get(pk=product_id)
-    except (Product.DoesNotExist, ValueError, TypeError, ValidationError):
-        raise NotFound("This product does not exist or is not for sale.") from None
+def product_access(viewer: User | None, product_id) -> Product:
+    """The product with its catalog rows if ``viewer`` may see it, else NotFound (M1–M3)."""
+    return policies.product_access(viewer, product_id, queryset=with_catalog(Product.objects.all()))
 
 
-def video_products(viewer, video_id) -> tuple[Video, list[Product]]:
+def video_products(viewer: User | None, video_id) -> tuple[Video, list[Product]]:
     """The on-sale products tagged in a video ``viewer`` may see, in chip order."""
     video = video_access(viewer, video_id)
-    return video, products_for_videos([video.pk]).get(video.pk, [])
+    return video, products_for_videos([video.pk], viewer).get(video.pk, [])
 
 
-def products_for_videos(video_ids) -> dict:
-    """Video id → on-sale tagged products, for feeds that already applied visibility."""
+def products_for_videos(video_ids, viewer: User | None = None) -> dict:
+    """Video id → tagged products on sale that ``viewer`` may see, for videos already checked."""
+    on_sale = Product.objects.visible_to(viewer, for_sale=True)
     tags = (
-        VideoProduct.objects.filter(
-            video_id__in=video_ids, product__in=Product.objects.visible_to(None)
-        )
+        VideoProduct.objects.filter(video_id__in=video_ids, product__in=on_sale)
         .select_related("product__merchant__user")
         .prefetch_related("product__variants", "product__images")
         .order_by("video_id", "position", "pk")
@@ -66,11 +64,12 @@ def products_for_videos(video_ids) -> dict:
     return dict(found)
 
 
-def shoppable_videos(merchant: Merchant, viewer) -> QuerySet[Video]:
+def shoppable_videos(merchant: Merchant, viewer: User | None) -> QuerySet[Video]:
     """Videos ``viewer`` may see that tag this shop's products on sale, newest first."""
-    tagged = VideoProduct.objects.filter(
-        product__merchant=merchant, product__in=Product.objects.visible_to(None)
-    ).values("video")
+    on_sale = Product.objects.visible_to(viewer, for_sale=True)
+    tagged = VideoProduct.objects.filter(product__merchant=merchant, product__in=on_sale).values(
+        "video"
+    )
     return (
         Video.objects.visible_to(viewer)
         .published()

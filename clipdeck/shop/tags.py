@@ -59,9 +59,8 @@ def video_products_set(*, user, video_id, product_ids: list[int]) -> list[VideoP
 
 def _count(viewer, video_id, field: str, **filters) -> int:
     video = video_access(viewer, video_id)
-    tags = VideoProduct.objects.filter(
-        video=video, product__in=Product.objects.visible_to(None), **filters
-    )
+    on_sale = Product.objects.visible_to(viewer, for_sale=True)
+    tags = VideoProduct.objects.filter(video=video, product__in=on_sale, **filters)
     return tags.update(**{field: F(field) + 1})
 
 

@@ -12,6 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from clipdeck.accounts.models import User
+from clipdeck.accounts.policies import profile_access
+from clipdeck.kernel.auth import as_viewer
 from clipdeck.kernel.errors import ApiError, NotFound
 from clipdeck.shop import (
     catalog,
@@ -24,7 +27,6 @@ from clipdeck.shop import (
 )
 from clipdeck.shop.models import Merchant
 from clipdeck.videos.media import media_urls
-from clipdeck.videos.visibility import profile_access
 
 ACTIONS = {
     "fulfil": orders.order_fulfil,
@@ -33,8 +35,8 @@ ACTIONS = {
 }
 
 
-def _viewer(request: HttpRequest):
-    return request.user if request.user.is_authenticated else None
+def _viewer(request: HttpRequest) -> User | None:
+    return as_viewer(request.user)
 
 
 def storefront(request: HttpRequest, handle: str) -> HttpResponse:

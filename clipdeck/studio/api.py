@@ -13,7 +13,7 @@ from clipdeck.studio import options
 from clipdeck.studio.schemas import ReactForm, StudioOptions, UploadForm, UploadOut
 from clipdeck.studio.uploads import Remix, VideoFields, upload_video
 from clipdeck.videos.models import RemixKind
-from clipdeck.videos.visibility import remix_source_access
+from clipdeck.videos.visibility import video_access
 
 router = Router(tags=["studio"])
 
@@ -74,7 +74,7 @@ def video_upload(request, form: Form[UploadForm], file: File[UploadedFile]):
 )
 def video_duet(request, video_id: str, form: Form[UploadForm], file: File[UploadedFile]):
     _throttle_upload(request)
-    source = remix_source_access(request.auth, video_id, RemixKind.DUET)
+    source = video_access(request.auth, video_id, for_remix=RemixKind.DUET)
     video = upload_video(
         author=request.auth,
         upload=file,
@@ -93,7 +93,7 @@ def video_duet(request, video_id: str, form: Form[UploadForm], file: File[Upload
 )
 def video_react(request, video_id: str, form: Form[ReactForm], file: File[UploadedFile]):
     _throttle_upload(request)
-    source = remix_source_access(request.auth, video_id, RemixKind.REACT)
+    source = video_access(request.auth, video_id, for_remix=RemixKind.REACT)
     remix = Remix(source=source, kind=RemixKind.REACT, pip=_json_field(form.pip, "pip"))
     video = upload_video(author=request.auth, upload=file, fields=_fields(form), remix=remix)
     return _accepted(video)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from ninja import Router, Status
 
 from clipdeck.accounts.models import User
+from clipdeck.accounts.policies import ProfileContent, profile_access
 from clipdeck.kernel import ratelimit
 from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
-from clipdeck.kernel.errors import NotFound
 from clipdeck.kernel.pagination import paginate
 from clipdeck.videos import presenters, selectors, services
 from clipdeck.videos.models import Video
@@ -24,12 +24,7 @@ from clipdeck.videos.schemas import (
     VideoPatch,
 )
 from clipdeck.videos.sharing import share_url
-from clipdeck.videos.visibility import (
-    can_see_videos_of,
-    profile_access,
-    sound_access,
-    video_access,
-)
+from clipdeck.videos.visibility import sound_access, video_access
 
 router = Router(tags=["videos"])
 
@@ -37,13 +32,6 @@ router = Router(tags=["videos"])
 def _detail(video_id, viewer: User | None) -> Video:
     video = video_access(viewer, video_id)
     return selectors.with_relations(Video.objects.filter(pk=video.pk)).get()
-
-
-def _own_video(request, video_id) -> Video:
-    video = video_access(request.auth, video_id)
-    if video.author_id != request.auth.pk:
-        raise NotFound("This video does not exist or is not available.")
-    return video
 
 
 def _page_out(page, viewer) -> dict:
@@ -71,7 +59,8 @@ def video_get(request, video_id: str):
 )
 def video_update(request, video_id: str, payload: VideoPatch):
     video = services.video_update(
-        video=_own_video(request, video_id), **payload.dict(exclude_unset=True)
+        video=video_access(request.auth, video_id, require_owner=True),
+        **payload.dict(exclude_unset=True),
     )
     return presenters.videos_out([_detail(video.pk, request.auth)], request.auth)[0]
 
@@ -84,7 +73,7 @@ def video_update(request, video_id: str, payload: VideoPatch):
     summary="Delete your video",
 )
 def video_delete(request, video_id: str):
-    services.video_delete(video=_own_video(request, video_id))
+    services.video_delete(video=video_access(request.auth, video_id, require_owner=True))
     return Status(204, None)
 
 
@@ -96,7 +85,7 @@ def video_delete(request, video_id: str):
     summary="Publish a draft",
 )
 def video_publish(request, video_id: str):
-    video = services.video_publish(video=_own_video(request, video_id))
+    video = services.video_publish(video=video_access(request.auth, video_id, require_owner=True))
     return presenters.videos_out([_detail(video.pk, request.auth)], request.auth)[0]
 
 
@@ -122,9 +111,7 @@ def drafts(request, cursor: str | None = None, limit: int | None = None):
 )
 def user_videos(request, handle: str, cursor: str | None = None, limit: int | None = None):
     viewer = viewer_of(request)
-    owner = profile_access(viewer, handle)
-    if not can_see_videos_of(viewer, owner):
-        raise NotFound("This account's videos are only visible to approved followers.")
+    owner = profile_access(viewer, handle, require_content=ProfileContent.VIDEOS)
     page = paginate(
         selectors.profile_videos(viewer, owner),
         cursor=cursor,

@@ -5,3 +5,9 @@ class VideosConfig(AppConfig):
     name = "clipdeck.videos"
     label = "videos"
     verbose_name = "Videos"
+
+    def ready(self) -> None:
+        from clipdeck.accounts.selectors import register_profile_counter
+        from clipdeck.videos.selectors import profile_video_counts
+
+        register_profile_counter(profile_video_counts)

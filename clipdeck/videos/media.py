@@ -1,36 +1,29 @@
 """URLs for media files, and serving them with the visibility policy and ranges.
 
-Media of a public video (and sounds, avatars) is served at a stable URL that
-any viewer can fetch. Media of anything else gets a signed URL that names the
-viewer and expires; serving it re-checks the policy for that viewer, so a
-leaked link stops working once the viewer loses access or time runs out.
+Media of a public video (rule V6, ``clipdeck.videos.visibility.is_public``), of
+library sounds and avatars is served at a stable URL that any viewer can fetch.
+Media of anything else gets a signed URL that names the viewer and expires;
+serving it re-checks the policy for that viewer, so a leaked link stops working
+once the viewer loses access or time runs out.
 """
 
 from __future__ import annotations
 
 import time
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from clipdeck.videos.models import Sound, Video, VideoStatus, Visibility
+from clipdeck.videos.models import Sound, Video
+from clipdeck.videos.visibility import is_public
 
 MEDIA_KINDS = ("mp4", "mp4_720", "poster")
 SIGNED_URL_SECONDS = 6 * 3600
 _SALT = "clipdeck.media"
 
 
-def is_public(video: Video) -> bool:
-    return (
-        video.status == VideoStatus.PUBLISHED
-        and video.visibility == Visibility.PUBLIC
-        and not video.author.is_private
-        and video.author.is_active
-    )
-
-
 def sign(video_id, kind: str, viewer_id: int | None, *, ttl: int = SIGNED_URL_SECONDS) -> str:
+    """A token naming the file and the viewer, valid for ``ttl`` seconds."""
     expires = int(time.time()) + ttl
     return signing.dumps([str(video_id), kind, viewer_id, expires], salt=_SALT, compress=True)
 
@@ -47,6 +40,7 @@ def unsign(token: str) -> tuple[str, str, int | None] | None:
 
 
 def media_url(video: Video, kind: str, viewer_id: int | None) -> str | None:
+    """The URL of one media file of ``video``: stable when public (V6), else signed."""
     if not getattr(video, kind):
         return None
     path = reverse("video-media", kwargs={"video_id": video.pk, "kind": kind})
@@ -56,6 +50,7 @@ def media_url(video: Video, kind: str, viewer_id: int | None) -> str | None:
 
 
 def media_urls(video: Video, viewer_id: int | None = None) -> dict[str, str | None]:
+    """Every media file of ``video``, by kind, as ``viewer_id`` may fetch it."""
     return {kind: media_url(video, kind, viewer_id) for kind in MEDIA_KINDS}
 
 
@@ -74,7 +69,3 @@ def sound_url(sound: Sound, viewer_id: int | None = None) -> str | None:
     if source is None or is_public(source):
         return path
     return f"{path}?t={sign(sound_token_id(sound.pk), 'audio', viewer_id)}"
-
-
-def public_file_url(name: str) -> str:
-    return settings.MEDIA_URL + name

@@ -64,12 +64,13 @@ class Sound(models.Model):
 
 class VideoQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> VideoQuerySet:
-        """Videos ``viewer`` may see; the rules are in ``clipdeck.videos.visibility``."""
+        """Videos ``viewer`` may see (rules V1–V6 of ``clipdeck.videos.visibility``)."""
         from clipdeck.videos.visibility import videos_visible_to
 
         return videos_visible_to(self, viewer)
 
     def published(self) -> VideoQuerySet:
+        """Only published videos (a filter, not a visibility rule)."""
         return self.filter(status=VideoStatus.PUBLISHED)
 
 
@@ -146,6 +147,7 @@ class Like(models.Model):
 
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> CommentQuerySet:
+        """Comments ``viewer`` may read (rules C1–C2 of ``clipdeck.videos.visibility``)."""
         from clipdeck.videos.visibility import comments_visible_to
 
         return comments_visible_to(self, viewer)

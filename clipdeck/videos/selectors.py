@@ -29,6 +29,15 @@ def profile_videos(viewer: User | None, owner: User) -> QuerySet[Video]:
     )
 
 
+def profile_video_counts(owner: User) -> dict[str, int]:
+    """The ``videos`` and ``likes`` numbers of a profile: its published videos and their likes."""
+    published = Video.objects.filter(author=owner, status=VideoStatus.PUBLISHED)
+    return {
+        "videos": published.count(),
+        "likes": sum(published.values_list("like_count", flat=True)),
+    }
+
+
 def drafts_of(owner: User) -> QuerySet[Video]:
     """The owner's drafts (and videos still rendering or failed), never anyone else's."""
     return with_relations(Video.objects.filter(author=owner).exclude(status=VideoStatus.PUBLISHED))

@@ -9,33 +9,33 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from clipdeck.accounts.models import User
+from clipdeck.kernel.auth import as_viewer
 from clipdeck.kernel.errors import NotFound
 from clipdeck.kernel.ranged import serve_file
-from clipdeck.videos.media import MEDIA_KINDS, is_public, sound_token_id, unsign
+from clipdeck.videos.media import MEDIA_KINDS, sound_token_id, unsign
 from clipdeck.videos.models import Video
-from clipdeck.videos.visibility import sound_access
+from clipdeck.videos.visibility import is_public, sound_access
 
 PUBLIC_MAX_AGE = 300
 AVATAR_PATH = re.compile(r"avatars/[A-Za-z0-9_-]+\.jpg")
 
 
-def _viewer_for(request: HttpRequest, video_id: str, kind: str):
-    """The viewer a signed token names, else the session's user, else None."""
+def _viewer_for(request: HttpRequest, token_id: str, kind: str) -> User | None:
+    """The viewer a signed token for this file names, else the session's user, else None."""
     token = request.GET.get("t")
-    if token:
-        claims = unsign(token)
-        if claims is None or claims[0] != str(video_id) or claims[1] != kind:
-            raise Http404
-        viewer_id = claims[2]
-        return User.objects.filter(pk=viewer_id).first() if viewer_id else None
-    return request.user if request.user.is_authenticated else None
+    if not token:
+        return as_viewer(request.user)
+    claims = unsign(token)
+    if claims is None or claims[:2] != (token_id, kind):
+        raise Http404
+    return User.objects.filter(pk=claims[2]).first() if claims[2] else None
 
 
 @require_safe
 def video_media(request: HttpRequest, video_id, kind: str) -> HttpResponse:
     if kind not in MEDIA_KINDS:
         raise Http404
-    viewer = _viewer_for(request, video_id, kind)
+    viewer = _viewer_for(request, str(video_id), kind)
     video = Video.objects.visible_to(viewer).select_related("author").filter(pk=video_id).first()
     if video is None or not getattr(video, kind):
         raise Http404
@@ -49,7 +49,7 @@ def video_media(request: HttpRequest, video_id, kind: str) -> HttpResponse:
 
 @require_safe
 def sound_audio(request: HttpRequest, sound_id: int) -> HttpResponse:
-    viewer = _sound_viewer(request, sound_id)
+    viewer = _viewer_for(request, sound_token_id(sound_id), "audio")
     try:
         sound = sound_access(viewer, sound_id)
     except NotFound:
@@ -59,17 +59,6 @@ def sound_audio(request: HttpRequest, sound_id: int) -> HttpResponse:
     library_track = sound.source_video_id is None
     cache = f"public, max-age={PUBLIC_MAX_AGE}" if library_track else "private, max-age=300"
     return serve_file(request, sound.audio.storage, sound.audio.name, cache_control=cache)
-
-
-def _sound_viewer(request: HttpRequest, sound_id: int):
-    """The viewer a signed sound URL names, else the session's user, else None."""
-    token = request.GET.get("t")
-    if token:
-        claims = unsign(token)
-        if claims is None or claims[:2] != (sound_token_id(sound_id), "audio"):
-            raise Http404
-        return User.objects.filter(pk=claims[2]).first() if claims[2] else None
-    return request.user if request.user.is_authenticated else None
 
 
 @require_safe

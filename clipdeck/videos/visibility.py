@@ -1,15 +1,12 @@
-"""The one visibility policy: who may see which profile, video and comment.
+"""The video rules of the one visibility policy: who may see which video and comment.
 
 Every read path (API, pages, media files, feeds, search, duet/react sources)
-starts from these functions; none re-implements them. The rules:
+starts from these functions; none re-implements them. They are built on the
+profile rules P1–P3 of ``clipdeck.accounts.policies`` (``User.objects.visible_to``,
+``profile_access``, ``can_see_videos_of``); products compose both in
+``clipdeck.shop.policies``. The rules:
 
-Profiles (``profiles_visible_to``)
-    P1. A deactivated account is seen by nobody.
-    P2. A profile is hidden from anyone its owner has blocked.
-    P3. Otherwise it is visible, to anonymous viewers too; a private account's
-        profile shows its name and counts, not its videos (see V5).
-
-Videos (``videos_visible_to``)
+Videos (``Video.objects.visible_to``, ``video_access``, ``is_public``)
     V1. The author sees every video of theirs in any status (processing, draft,
         failed, published) and any visibility.
     V2. Anyone else sees only ``published`` videos of an active author.
@@ -18,14 +15,14 @@ Videos (``videos_visible_to``)
     V5. ``followers`` videos, and every video of a private account, are seen by
         the author's approved followers (a pending request is not enough).
     V6. ``public`` videos of a public account are seen by everyone, anonymous
-        viewers included.
+        viewers included (``is_public``: such a video's media has stable URLs).
 
-Comments (``comments_visible_to``)
+Comments (``Comment.objects.visible_to``)
     C1. A comment is visible only on a video the viewer may see.
     C2. Comments by someone the viewer blocked, or who blocked the viewer, are
         hidden from the viewer.
 
-Remix sources (``remix_source_access``)
+Remix sources (``video_access(..., for_remix=kind)``)
     R1. A video can be duetted or reacted to only when the viewer may see it,
         its author allows that kind of remix, and it is published.
 
@@ -34,53 +31,55 @@ Sounds (``sound_access``)
     S2. An original sound (the audio of a video) is visible to a viewer only
         while its source video is (V1–V6).
 
-"Not allowed" and "does not exist" answer the same ``NotFound``.
+Viewers are normalised with ``clipdeck.kernel.auth.as_viewer``: anonymous
+callers are ``None``. "Not allowed" and "does not exist" answer the same
+``NotFound``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from clipdeck.accounts.models import Block, Follow, FollowState
+from clipdeck.accounts.models import Follow, FollowState, User
+from clipdeck.accounts.policies import blocked_either_way
+from clipdeck.kernel.auth import as_viewer
 from clipdeck.kernel.errors import Forbidden, NotFound
 from clipdeck.videos.models import RemixKind, Sound, Video, VideoStatus, Visibility
 
-if TYPE_CHECKING:
-    from clipdeck.accounts.models import User
-
-
-def _viewer(viewer) -> User | None:
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return None
-    return viewer
+NO_VIDEO = "This video does not exist or is not available."
+# V2 and V6 together: what anybody, anonymous viewers included, may see.
+_FOR_EVERYONE = {
+    "status": VideoStatus.PUBLISHED,
+    "author__is_active": True,
+    "visibility": Visibility.PUBLIC,
+    "author__is_private": False,
+}
 
 
 def _blocked_either_way(viewer: User, field: str) -> Q:
-    """Rows whose ``field`` (a user) is in a block with ``viewer``, either direction."""
-    blocked_by_viewer = Block.objects.filter(blocker=viewer).values("blocked")
-    blocking_viewer = Block.objects.filter(blocked=viewer).values("blocker")
-    return Q(**{f"{field}__in": blocked_by_viewer}) | Q(**{f"{field}__in": blocking_viewer})
+    """Rows whose ``field`` is in a block with ``viewer`` (V3, C2); see accounts.policies."""
+    return blocked_either_way(viewer, field)
 
 
-def profiles_visible_to(queryset: QuerySet, viewer) -> QuerySet:
-    """Rules P1–P3."""
-    viewer = _viewer(viewer)
-    visible = queryset.filter(is_active=True)
+def is_public(video: Video) -> bool:
+    """Whether everyone, anonymous viewers included, may see ``video`` (V2, V6)."""
+    for lookup, wanted in _FOR_EVERYONE.items():
+        value = video
+        for name in lookup.split("__"):
+            value = getattr(value, name)
+        if value != wanted:
+            return False
+    return True
+
+
+def videos_visible_to(queryset: QuerySet[Video], viewer: User | None) -> QuerySet[Video]:
+    """Rules V1–V6: the videos of ``queryset`` that ``viewer`` may see."""
+    viewer = as_viewer(viewer)
+    for_everyone = Q(**_FOR_EVERYONE)
     if viewer is None:
-        return visible
-    return visible.exclude(pk__in=Block.objects.filter(blocked=viewer).values("blocker"))
-
-
-def videos_visible_to(queryset: QuerySet, viewer) -> QuerySet:
-    """Rules V1–V6."""
-    viewer = _viewer(viewer)
-    for_everyone = Q(visibility=Visibility.PUBLIC, author__is_private=False)
+        return queryset.filter(for_everyone)
     shown = Q(status=VideoStatus.PUBLISHED, author__is_active=True)
-    if viewer is None:
-        return queryset.filter(shown & for_everyone)
     followed = Follow.objects.filter(follower=viewer, state=FollowState.FOLLOWING).values(
         "followee"
     )
@@ -89,71 +88,61 @@ def videos_visible_to(queryset: QuerySet, viewer) -> QuerySet:
     return queryset.filter(Q(author=viewer) | others)
 
 
-def comments_visible_to(queryset: QuerySet, viewer) -> QuerySet:
-    """Rules C1–C2."""
+def comments_visible_to(queryset: QuerySet, viewer: User | None) -> QuerySet:
+    """Rules C1–C2: the comments of ``queryset`` that ``viewer`` may read."""
     on_visible = queryset.filter(video__in=Video.objects.visible_to(viewer))
-    viewer = _viewer(viewer)
+    viewer = as_viewer(viewer)
     if viewer is None:
         return on_visible
     return on_visible.exclude(_blocked_either_way(viewer, "author"))
 
 
-def can_see_videos_of(viewer, owner: User) -> bool:
-    """Whether ``viewer`` may list ``owner``'s videos (V3, V5)."""
-    viewer = _viewer(viewer)
-    if viewer is not None and viewer.pk == owner.pk:
-        return True
-    if (
-        viewer is not None
-        and Block.objects.filter(
-            Q(blocker=viewer, blocked=owner) | Q(blocker=owner, blocked=viewer)
-        ).exists()
-    ):
-        return False
-    if not owner.is_private:
-        return True
-    return (
-        viewer is not None
-        and Follow.objects.filter(
-            follower=viewer, followee=owner, state=FollowState.FOLLOWING
-        ).exists()
-    )
+def video_access(
+    viewer: User | None,
+    video_id: object,
+    *,
+    require_owner: bool = False,
+    for_remix: RemixKind | None = None,
+) -> Video:
+    """The video if ``viewer`` may see it (V1–V6), else NotFound, the same as for a missing one.
 
-
-def video_access(viewer, video_id) -> Video:
-    """The video if ``viewer`` may see it, else NotFound (same for missing)."""
+    ``require_owner``: only its author gets it (editing, publishing, deleting).
+    ``for_remix``: the viewer wants to duet or react to it, so rule R1 applies
+    too; a video whose author turned that remix off is a 403 naming the rule.
+    """
+    viewer = as_viewer(viewer)
+    if require_owner and viewer is None:
+        raise NotFound(NO_VIDEO)
+    videos = Video.objects.visible_to(viewer).select_related("author", "sound")
+    if require_owner:
+        videos = videos.filter(author=viewer)
     try:
-        return Video.objects.visible_to(viewer).select_related("author", "sound").get(pk=video_id)
+        video = videos.get(pk=video_id)
     except (Video.DoesNotExist, ValueError, TypeError, ValidationError):
-        raise NotFound("This video does not exist or is not available.") from None
+        raise NotFound(NO_VIDEO) from None
+    if for_remix is not None:
+        _check_remix(video, for_remix)
+    return video
 
 
-def profile_access(viewer, handle: str) -> User:
-    """The profile if ``viewer`` may open it, else NotFound (same for missing)."""
-    from clipdeck.accounts.models import User
-
-    user = User.objects.visible_to(viewer).filter(handle__iexact=(handle or "").lstrip("@"))
-    found = user.first()
-    if found is None:
-        raise NotFound("This account does not exist or is not available.")
-    return found
-
-
-def remix_source_access(viewer, video_id, kind: RemixKind) -> Video:
-    """The video ``viewer`` wants to duet or react to, if rule R1 allows it."""
-    source = video_access(viewer, video_id)
+def _check_remix(source: Video, kind: RemixKind) -> None:
+    """Rule R1 for a video the viewer may see."""
     if source.status != VideoStatus.PUBLISHED:
-        raise NotFound("This video does not exist or is not available.")
+        raise NotFound(NO_VIDEO)
     allowed = source.allow_duet if kind == RemixKind.DUET else source.allow_react
     if not allowed:
         raise Forbidden(
             f"@{source.author.handle} does not allow {kind.label.lower()}s of this video.",
             code=f"{kind.value}_not_allowed",
         )
-    return source
 
 
-def sound_access(viewer, sound_id) -> Sound:
+def remix_source_access(viewer: User | None, video_id: object, kind: RemixKind) -> Video:
+    """The video ``viewer`` wants to duet or react to: ``video_access(..., for_remix=kind)``."""
+    return video_access(viewer, video_id, for_remix=kind)
+
+
+def sound_access(viewer: User | None, sound_id: object) -> Sound:
     """The sound if rules S1–S2 let ``viewer`` hear it, else NotFound."""
     sound = Sound.objects.select_related("created_by").filter(pk=sound_id).first()
     if sound is not None and sound.is_original:
@@ -165,10 +154,9 @@ def sound_access(viewer, sound_id) -> Sound:
 
 
 __all__ = [
-    "can_see_videos_of",
+    "NO_VIDEO",
     "comments_visible_to",
-    "profile_access",
-    "profiles_visible_to",
+    "is_public",
     "remix_source_access",
     "sound_access",
     "video_access",

@@ -11,18 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from clipdeck.accounts.models import Follow, FollowState
+from clipdeck.accounts.policies import can_see_videos_of, profile_access
 from clipdeck.accounts.selectors import profile_counts, relationship
 from clipdeck.feed.explanation import main_parameters_markdown
 from clipdeck.kernel.errors import NotFound
 from clipdeck.videos import selectors
 from clipdeck.videos.media import media_urls, sound_url
 from clipdeck.videos.models import Hashtag, Video, VideoStatus
-from clipdeck.videos.visibility import (
-    can_see_videos_of,
-    profile_access,
-    sound_access,
-    video_access,
-)
+from clipdeck.videos.visibility import sound_access, video_access
 from clipdeck.web.viewer import viewer_of
 
 GRID_SIZE = 60

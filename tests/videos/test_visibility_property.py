@@ -1,12 +1,13 @@
 """The API agrees with the visibility rules on random social graphs.
 
-The rules (P1–P3, V1–V6, C1–C2) are written out again below as a plain-Python
-oracle over an in-memory description of the graph; it uses neither the ORM nor
-``clipdeck.videos.visibility``. Each example builds the graph in the database,
-asks the API every question for every viewer (each active user, and anonymous;
-a deactivated user's token is refused) and compares the answers with the
-oracle's, then rolls the rows back. A 404 must be the very envelope given for
-a video or account that does not exist.
+The rules (P1–P3, V1–V6, C1–C2, and M1–M3 for products) are written out again
+below as a plain-Python oracle over an in-memory description of the graph; it
+uses neither the ORM nor the policies (``clipdeck.accounts.policies``,
+``clipdeck.videos.visibility``, ``clipdeck.shop.policies``). Each example
+builds the graph in the database, asks the API every question for every viewer
+(each active user, and anonymous; a deactivated user's token is refused) and
+compares the answers with the oracle's, then rolls the rows back. A 404 must be
+the very envelope given for a video, account or product that does not exist.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ from hypothesis import strategies as st
 
 from clipdeck.accounts.models import Block, Follow, FollowState
 from clipdeck.accounts.services import token_issue
+from clipdeck.shop import policies as shop_policies
+from clipdeck.shop.models import Merchant
 from clipdeck.videos import visibility
 from clipdeck.videos.models import VideoStatus, Visibility
 from tests.factories import CommentFactory, UserFactory, VideoFactory
+from tests.shop.factories import product_with_stock
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +58,19 @@ class VideoSpec:
 
 
 @dataclass(frozen=True)
+class ProductSpec:
+    merchant: int
+    on_sale: bool  # active and published; otherwise a draft
+
+
+@dataclass(frozen=True)
 class Graph:
     users: tuple[UserSpec, ...]
     follows: frozenset[tuple[int, int]]  # (follower, followee), approved
     requests: frozenset[tuple[int, int]]  # (follower, followee), pending
     blocks: frozenset[tuple[int, int]]  # (blocker, blocked)
     videos: tuple[VideoSpec, ...]
+    products: tuple[ProductSpec, ...] = ()
 
     def comments(self) -> list[tuple[int, int]]:
         """(video index, comment author) for every comment, in creation order."""
@@ -93,12 +104,16 @@ def graphs(draw) -> Graph:
             max_size=8,
         )
     )
+    products = draw(
+        st.lists(st.builds(ProductSpec, merchant=people, on_sale=st.booleans()), max_size=3)
+    )
     return Graph(
         users=users,
         follows=frozenset(p for p, e in edges.items() if e == "following"),
         requests=frozenset(p for p, e in edges.items() if e == "requested"),
         blocks=blocks,
         videos=tuple(videos),
+        products=tuple(products),
     )
 
 
@@ -133,6 +148,13 @@ def oracle_video_visible(g: Graph, viewer: int | None, v: int) -> bool:
     if video.visibility == Visibility.PUBLIC and not g.users[author].private:  # V6
         return True
     return approved_follower(g, viewer, author)  # V5
+
+
+def oracle_product_visible(g: Graph, viewer: int | None, p: int) -> bool:
+    product = g.products[p]
+    if not oracle_profile_visible(g, viewer, product.merchant):  # M1
+        return False
+    return viewer == product.merchant or product.on_sale  # M2, M3
 
 
 def oracle_listing(g: Graph, viewer: int | None, owner: int) -> set[int] | None:
@@ -177,6 +199,7 @@ class Built:
     users: list
     videos: list
     comments: list
+    products: list
 
 
 def build(g: Graph) -> Built:
@@ -200,7 +223,16 @@ def build(g: Graph) -> Built:
         for spec in g.videos
     ]
     comments = [CommentFactory(video=videos[v], author=users[a]) for v, a in g.comments()]
-    return Built(users=users, videos=videos, comments=comments)
+    products = [build_product(users[spec.merchant], spec) for spec in g.products]
+    return Built(users=users, videos=videos, comments=comments, products=products)
+
+
+def build_product(user, spec: ProductSpec):
+    merchant, _ = Merchant.objects.get_or_create(
+        user=user, defaults={"name": f"Shop of {user.handle}", "currency": "USD"}
+    )
+    status = "active" if spec.on_sale else "draft"
+    return product_with_stock(merchant, status=status).product
 
 
 def assert_not_found(response, what: str) -> dict:
@@ -226,6 +258,16 @@ def check_viewer(shared, g: Graph, built: Built, viewer: int | None) -> None:
     who = "anonymous" if viewer is None else f"user {viewer}"
     missing = assert_not_found(client.get(f"videos/{uuid.uuid4()}"), f"{who}: missing video")
     nobody = assert_not_found(client.get("users/nobody_here"), f"{who}: missing account")
+    no_product = assert_not_found(client.get("products/999999999"), f"{who}: missing product")
+
+    for p, product in enumerate(built.products):
+        what = f"{who} → product {p} {g.products[p]}"
+        page = client.get(f"products/{product.pk}")
+        if oracle_product_visible(g, viewer, p):
+            assert page.status_code == 200, (what, page.content)
+            assert page.json()["id"] == product.pk, what
+        else:
+            assert assert_not_found(page, what) == no_product, what
 
     for v, video in enumerate(built.videos):
         what = f"{who} → video {v} {g.videos[v]}"
@@ -322,6 +364,17 @@ FOLLOWERS_ONLY_GRAPH = Graph(
     blocks=frozenset(),
     videos=(VideoSpec(author=0, status="published", visibility=FOLLOWERS, commenters=()),),
 )
+
+
+def merchant_blocks_ignored(original):
+    """Broken M1: products of a merchant who blocked the viewer are shown to them."""
+
+    def broken(queryset, viewer, *, for_sale=False):
+        return original(queryset, None, for_sale=for_sale)
+
+    return broken
+
+
 # User 0 blocked user 1; user 1's public video still carries a comment by user 0.
 BLOCK_GRAPH = Graph(
     users=(PUBLIC_USER, PUBLIC_USER, PUBLIC_USER),
@@ -336,6 +389,17 @@ MUTANTS = [
 ]
 
 
+# Merchant 0, whose product is on sale, blocked user 1.
+MERCHANT_BLOCK_GRAPH = Graph(
+    users=(PUBLIC_USER, PUBLIC_USER),
+    follows=frozenset(),
+    requests=frozenset(),
+    blocks=frozenset({(0, 1)}),
+    videos=(),
+    products=(ProductSpec(merchant=0, on_sale=True),),
+)
+
+
 @pytest.mark.parametrize(("name", "mutate", "graph"), MUTANTS, ids=[m[0] for m in MUTANTS])
 def test_the_check_detects_a_broken_policy(anonymous_api, monkeypatch, name, mutate, graph):
     # Given a graph that the real policy answers correctly
@@ -345,6 +409,17 @@ def test_the_check_detects_a_broken_policy(anonymous_api, monkeypatch, name, mut
     # Then the same check reports a disagreement
     with pytest.raises(AssertionError):
         check_graph(anonymous_api, graph)
+
+
+def test_the_check_detects_a_broken_product_policy(anonymous_api, monkeypatch):
+    # Given a graph that the real policy answers correctly
+    check_graph(anonymous_api, MERCHANT_BLOCK_GRAPH)
+    # When product visibility ignores the merchant's blocks
+    broken = merchant_blocks_ignored(shop_policies.products_visible_to)
+    monkeypatch.setattr(shop_policies, "products_visible_to", broken)
+    # Then the same check reports a disagreement
+    with pytest.raises(AssertionError):
+        check_graph(anonymous_api, MERCHANT_BLOCK_GRAPH)
 
 
 def test_hypothesis_finds_a_counter_example_to_a_broken_policy(anonymous_api, monkeypatch):
