@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from clipdeck.kernel import gateway
-from clipdeck.kernel.errors import ApiError
+from clipdeck.kernel.errors import DomainError, Kind
 from clipdeck.kernel.models import AuditEntry
 from clipdeck.privacy.erasure import account_erase
 
@@ -88,8 +88,8 @@ class ProtectedFieldsAdmin(admin.ModelAdmin):
                     field=field,
                     purpose=request.POST.get("justification", ""),
                 )
-            except ApiError as exc:
-                if exc.status == 403:
+            except DomainError as exc:
+                if exc.kind is Kind.FORBIDDEN:
                     raise PermissionDenied(exc.message) from exc
                 context["error"] = exc.message
         return TemplateResponse(request, "privacy/admin/reveal.html", context)
@@ -108,7 +108,7 @@ def erase_accounts(modeladmin, request: HttpRequest, queryset):
                 )
                 account_erase(user=user)
                 erased += 1
-        except ApiError as exc:
+        except DomainError as exc:
             modeladmin.message_user(request, exc.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         modeladmin.message_user(request, f"Erased {erased} account(s).")

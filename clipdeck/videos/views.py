@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from clipdeck.accounts.models import User
-from clipdeck.kernel.errors import NotFound
 from clipdeck.kernel.ranged import serve_file
 from clipdeck.videos.media import MEDIA_KINDS, is_public, sound_token_id, unsign
 from clipdeck.videos.models import Video
@@ -50,10 +49,7 @@ def video_media(request: HttpRequest, video_id, kind: str) -> HttpResponse:
 @require_safe
 def sound_audio(request: HttpRequest, sound_id: int) -> HttpResponse:
     viewer = _sound_viewer(request, sound_id)
-    try:
-        sound = sound_access(viewer, sound_id)
-    except NotFound:
-        raise Http404 from None
+    sound = sound_access(viewer, sound_id)
     if not sound.audio:
         raise Http404
     library_track = sound.source_video_id is None

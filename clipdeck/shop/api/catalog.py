@@ -6,7 +6,7 @@ from django.conf import settings
 from ninja import File, Form, Router, Status, UploadedFile
 
 from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
-from clipdeck.kernel.errors import ApiError
+from clipdeck.kernel.errors import DomainError, Kind
 from clipdeck.kernel.pagination import paginate
 from clipdeck.shop import catalog, merchants, presenters, products, selectors, tags
 from clipdeck.shop.importers.fetch import DEFAULT_MAX_BYTES
@@ -64,11 +64,11 @@ def _upload_bytes(file: UploadedFile | None) -> bytes | None:
         return None
     limit = getattr(settings, "CLIPDECK_SHOP_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
     if file.size > limit:
-        raise ApiError(
+        raise DomainError(
             f"The catalog file is larger than {limit:,} bytes.",
             code="too_large",
             field="file",
-            status=413,
+            kind=Kind.TOO_LARGE,
         )
     return file.read()
 
