@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from django.conf import settings
@@ -34,7 +35,7 @@ class InventoryOut(Schema):
 
 class ExportOut(Schema):
     id: UUID
-    status: str
+    status: Literal["pending", "ready", "failed"]
     created_at: datetime
     finished_at: datetime | None
     expires_at: datetime
