@@ -6,6 +6,7 @@ from django.contrib.auth import logout as session_logout
 from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest
 from ninja import File, Router, Status, UploadedFile
+from ninja.pagination import paginate
 
 from clipdeck.accounts import presenters, selectors, services
 from clipdeck.accounts.models import User
@@ -26,7 +27,7 @@ from clipdeck.accounts.schemas import (
 from clipdeck.kernel import ratelimit
 from clipdeck.kernel.auth import bearer_token_of, user_auth, viewer_auth, viewer_of
 from clipdeck.kernel.errors import NotFound
-from clipdeck.kernel.pagination import paginate
+from clipdeck.kernel.pagination import CursorPagination
 
 router = Router(tags=["accounts"])
 
@@ -145,12 +146,9 @@ def me_password(request, payload: PasswordChangeIn):
     operation_id="follow_requests",
     summary="Pending requests to follow you",
 )
-def follow_requests(request, cursor: str | None = None, limit: int | None = None):
-    page = paginate(selectors.pending_follow_requests(request.auth), cursor=cursor, limit=limit)
-    items = [
-        {"user": presenters.user_brief(f.follower), "created_at": f.created_at} for f in page.items
-    ]
-    return {"items": items, "next_cursor": page.next_cursor}
+@paginate(CursorPagination)
+def follow_requests(request):
+    return selectors.pending_follow_requests(request.auth)
 
 
 def _requester(handle: str) -> User:
@@ -203,13 +201,9 @@ def user_get(request, handle: str):
     operation_id="user_followers",
     summary="Who follows this account",
 )
-def user_followers(request, handle: str, cursor: str | None = None, limit: int | None = None):
-    owner = profile_access(viewer_of(request), handle, require_content=ProfileContent.CONNECTIONS)
-    page = paginate(selectors.followers_of(owner, viewer_of(request)), cursor=cursor, limit=limit)
-    return {
-        "items": [presenters.user_brief(f.follower) for f in page.items],
-        "next_cursor": page.next_cursor,
-    }
+@paginate(CursorPagination, present=lambda follows, _: [f.follower for f in follows])
+def user_followers(request, handle: str):
+    return selectors.followers_of(_connections_of(request, handle), viewer_of(request))
 
 
 @router.get(
@@ -219,13 +213,9 @@ def user_followers(request, handle: str, cursor: str | None = None, limit: int |
     operation_id="user_following",
     summary="Whom this account follows",
 )
-def user_following(request, handle: str, cursor: str | None = None, limit: int | None = None):
-    owner = profile_access(viewer_of(request), handle, require_content=ProfileContent.CONNECTIONS)
-    page = paginate(selectors.following_of(owner, viewer_of(request)), cursor=cursor, limit=limit)
-    return {
-        "items": [presenters.user_brief(f.followee) for f in page.items],
-        "next_cursor": page.next_cursor,
-    }
+@paginate(CursorPagination, present=lambda follows, _: [f.followee for f in follows])
+def user_following(request, handle: str):
+    return selectors.following_of(_connections_of(request, handle), viewer_of(request))
 
 
 @router.post(
@@ -275,3 +265,8 @@ def block(request, handle: str):
 def unblock(request, handle: str):
     services.block_delete(blocker=request.auth, blocked=profile_access(request.auth, handle))
     return {"ok": True}
+
+
+def _connections_of(request, handle: str) -> User:
+    """Follower lists of a private account are for its approved followers only."""
+    return profile_access(viewer_of(request), handle, require_content=ProfileContent.CONNECTIONS)

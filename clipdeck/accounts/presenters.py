@@ -8,10 +8,12 @@ from clipdeck.accounts.services import user_email
 
 
 def avatar_url(user: User) -> str | None:
+    """The avatar's URL, or None without one."""
     return user.avatar.url if user.avatar else None
 
 
 def user_brief(user: User) -> dict:
+    """The short form of an account, as ``UserBrief`` has it."""
     return {
         "handle": user.handle,
         "display_name": user.name,
@@ -21,6 +23,7 @@ def user_brief(user: User) -> dict:
 
 
 def user_profile(user: User, viewer: User | None) -> dict:
+    """A profile as ``viewer`` sees it: counts and the relationship between the two."""
     return {
         **user_brief(user),
         "bio": user.bio,
@@ -30,4 +33,5 @@ def user_profile(user: User, viewer: User | None) -> dict:
 
 
 def me(user: User) -> dict:
+    """The account holder's own profile, with the email address."""
     return {**user_profile(user, user), "email": user_email(user), "created_at": user.created_at}

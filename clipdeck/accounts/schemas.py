@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AliasChoices, Field
+
+FollowStateName = Literal["none", "following", "requested"]
 
 
 class SignupIn(Schema):
@@ -34,8 +37,10 @@ class PasswordChangeIn(Schema):
 
 
 class UserBrief(Schema):
+    # Reads a ``User`` (its ``name`` is the display name) or a dictionary. A
+    # comment, not a docstring: a docstring would become the schema's description.
     handle: str
-    display_name: str
+    display_name: str = Field(validation_alias=AliasChoices("display_name", "name"))
     avatar: str | None
     is_private: bool
 
@@ -48,7 +53,7 @@ class Counts(Schema):
 
 
 class Relationship(Schema):
-    follow: str = Field(description="none, following or requested")
+    follow: FollowStateName = Field(description="none, following or requested")
     follows_you: bool
     blocked: bool = Field(description="whether you blocked this account")
     can_see_videos: bool
@@ -71,12 +76,16 @@ class AuthOut(Schema):
 
 
 class FollowOut(Schema):
-    state: str = Field(description="following, requested or none")
+    state: FollowStateName = Field(description="following, requested or none")
 
 
 class FollowRequestOut(Schema):
     user: UserBrief
     created_at: datetime
+
+    @staticmethod
+    def resolve_user(obj) -> object:
+        return obj.follower
 
 
 class FollowRequestPage(Schema):

@@ -28,7 +28,14 @@ from clipdeck.accounts import two_factor
 from clipdeck.accounts.models import ApiToken, Block, Follow, FollowState, User
 from clipdeck.accounts.validators import check_password, clean_email, clean_handle
 from clipdeck.kernel import keys, ratelimit
-from clipdeck.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
+from clipdeck.kernel.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    Kind,
+    NotFound,
+    TooManyRequests,
+)
 from clipdeck.kernel.hashing import email_index, keyed_hash, network_hash
 
 TOKEN_PREFIX = "cd_"  # noqa: S105 - a prefix, not a secret
@@ -124,7 +131,7 @@ def user_authenticate(*, login: str, password: str, ip: str | None, otp: str | N
         "That handle or email and password do not match.",
         code="invalid_credentials",
         field="password",
-        status=401,
+        kind=Kind.UNAUTHORIZED,
     )
 
 
@@ -212,7 +219,7 @@ def _second_factor_check(user: User, otp: str | None, failure_keys, *, window: i
             "Enter the code from your authenticator app, or a recovery code.",
             code="otp_required",
             field="otp",
-            status=401,
+            kind=Kind.UNAUTHORIZED,
         )
     if not two_factor.verify(user, otp):
         for key in failure_keys:
@@ -221,7 +228,7 @@ def _second_factor_check(user: User, otp: str | None, failure_keys, *, window: i
             "That code is not right; use the current code from your app or a recovery code.",
             code="invalid_otp",
             field="otp",
-            status=401,
+            kind=Kind.UNAUTHORIZED,
         )
 
 

@@ -1,13 +1,33 @@
-"""One error envelope for every 4xx: ``{"error": {"code", "message", "field"}}``."""
+"""One error envelope for every 4xx: ``{"error": {"code", "message", "field"}}``.
+
+Domain errors carry a kind, never a status; ``KIND_STATUS`` below is the one
+place that decides which status each kind answers with.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from clipdeck.kernel.errors import ApiError, TooManyRequests
+from clipdeck.kernel.errors import DomainError, Kind
+
+KIND_STATUS: dict[Kind, int] = {
+    Kind.INVALID: 400,
+    Kind.UNAUTHORIZED: 401,
+    Kind.PAYMENT_DECLINED: 402,
+    Kind.FORBIDDEN: 403,
+    Kind.NOT_FOUND: 404,
+    Kind.CONFLICT: 409,
+    Kind.TOO_LARGE: 413,
+    Kind.UNSUPPORTED: 415,
+    Kind.UNPROCESSABLE: 422,
+    Kind.RATE_LIMITED: 429,
+    Kind.PAYMENT_FAILED: 502,
+}
 
 STATUS_CODES = {
     400: "bad_request",
@@ -22,6 +42,16 @@ STATUS_CODES = {
 }
 
 
+def status_for(error: DomainError) -> int:
+    """The response status of a domain error, from its kind."""
+    return KIND_STATUS[error.kind]
+
+
+def error_body(*, code: str, message: str, field: str | None = None, **extra: Any) -> dict:
+    """The envelope every error answer has; ``extra`` adds keys beside ``error``."""
+    return {"error": {"code": code, "message": message, "field": field}, **extra}
+
+
 def envelope(
     api: NinjaAPI,
     request: HttpRequest,
@@ -30,8 +60,10 @@ def envelope(
     code: str,
     message: str,
     field: str | None = None,
+    **extra: Any,
 ) -> HttpResponse:
-    body = {"error": {"code": code, "message": message, "field": field}}
+    """An error response in the one envelope."""
+    body = error_body(code=code, message=message, field=field, **extra)
     return api.create_response(request, body, status=status)
 
 
@@ -52,29 +84,49 @@ def _validation_message(error: dict) -> str:
     return f"{field}: {message}." if field else f"{message}."
 
 
+def validation_problems(errors: list[dict]) -> list[dict[str, str | None]]:
+    """Every problem Ninja found, as ``{field, message}``, in the order found."""
+    return [{"field": _field_of(error), "message": _validation_message(error)} for error in errors]
+
+
+def domain_error_response(api: NinjaAPI, request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """The envelope for a domain error, with Retry-After when it says when to retry."""
+    response = envelope(
+        api, request, status_for(exc), code=exc.code, message=exc.message, field=exc.field
+    )
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def validation_error_response(
+    api: NinjaAPI, request: HttpRequest, exc: ValidationError
+) -> HttpResponse:
+    """422 naming the first problem in ``error`` and listing every one in ``errors``."""
+    problems = validation_problems(exc.errors)
+    first = problems[0] if problems else {"field": None, "message": "The request is not valid."}
+    return envelope(
+        api,
+        request,
+        422,
+        code="invalid",
+        message=first["message"],
+        field=first["field"],
+        errors=problems,
+    )
+
+
 def register(api: NinjaAPI) -> None:
     """Install the exception handlers that produce the envelope."""
 
-    @api.exception_handler(ApiError)
-    def api_error(request, exc: ApiError):
-        response = envelope(
-            api, request, exc.status, code=exc.code, message=exc.message, field=exc.field
-        )
-        if isinstance(exc, TooManyRequests):
-            response["Retry-After"] = str(exc.retry_after)
-        return response
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        return domain_error_response(api, request, exc)
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
-        first = exc.errors[0] if exc.errors else {}
-        return envelope(
-            api,
-            request,
-            422,
-            code="invalid",
-            message=_validation_message(first),
-            field=_field_of(first),
-        )
+        return validation_error_response(api, request, exc)
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request, exc):

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from clipdeck.accounts.api import router as accounts_router
 from clipdeck.accounts.two_factor_api import router as two_factor_router
 from clipdeck.api.errors import register as register_errors
 from clipdeck.feed.api import router as feed_router
+from clipdeck.kernel.pagination import INPUT_SCHEMA_NAME
 from clipdeck.privacy.api import add_erase_operation
 from clipdeck.privacy.api import router as privacy_router
 from clipdeck.shop.api import router as shop_router
 from clipdeck.studio.api import router as studio_router
 from clipdeck.videos.api import router as videos_router
 
-api = NinjaAPI(
+
+class ClipdeckAPI(NinjaAPI):
+    """The NinjaAPI whose document lists only the schemas clients read."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict:
+        """Ninja's document, less the query model of ``@paginate`` (already parameters)."""
+        document = super().get_openapi_schema(*args, **kwargs)
+        document.get("components", {}).get("schemas", {}).pop(INPUT_SCHEMA_NAME, None)
+        return document
+
+
+api = ClipdeckAPI(
     title="Clipdeck API",
     version="1",
     description="The public API of Clipdeck. Reads of things you may not see answer 404.",

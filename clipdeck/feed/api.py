@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from ninja import Router
+from ninja.pagination import paginate
 
 from clipdeck.feed import pipeline, selectors, services
 from clipdeck.feed.metrics import feed_timed
 from clipdeck.feed.schemas import EventsIn, EventsOut, FeedPage, ResetOut
 from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
-from clipdeck.kernel.pagination import check_limit, paginate
-from clipdeck.videos.presenters import videos_out
+from clipdeck.kernel.pagination import CursorPagination, check_limit
+from clipdeck.videos.models import Video
+from clipdeck.videos.presenters import viewer_state
 
 router = Router(tags=["feed"])
 
 
-def _items(videos, reasons, viewer) -> list[dict]:
+def feed_items(videos: list[Video], reasons: list, request: HttpRequest) -> list[dict]:
+    """``{video, reason}`` items of a feed page; the viewer's state in two queries."""
+    marked = viewer_state(videos, viewer_of(request))
     return [
-        {"video": out, "reason": reason}
-        for out, reason in zip(videos_out(videos, viewer), reasons, strict=True)
+        {"video": video, "reason": reason} for video, reason in zip(marked, reasons, strict=True)
     ]
+
+
+def _following_items(videos: list[Video], request: HttpRequest) -> list[dict]:
+    return feed_items(videos, [selectors.following_reason(video) for video in videos], request)
 
 
 @router.get(
@@ -38,7 +46,7 @@ def feed_for_you(
     )
     videos = [video for video, _ in page.items]
     reasons = [reason for _, reason in page.items]
-    return {"items": _items(videos, reasons, viewer), "next_cursor": page.next_cursor}
+    return {"items": feed_items(videos, reasons, request), "next_cursor": page.next_cursor}
 
 
 @router.get(
@@ -48,15 +56,9 @@ def feed_for_you(
     operation_id="feed_following",
     summary="Newest videos from the accounts you follow",
 )
-def feed_following(request, cursor: str | None = None, limit: int | None = None):
-    page = paginate(
-        selectors.following_feed(request.auth),
-        cursor=cursor,
-        limit=limit,
-        time_field="published_at",
-    )
-    reasons = [selectors.following_reason(video) for video in page.items]
-    return {"items": _items(page.items, reasons, request.auth), "next_cursor": page.next_cursor}
+@paginate(CursorPagination, time_field="published_at", present=_following_items)
+def feed_following(request):
+    return selectors.following_feed(request.auth)
 
 
 @router.post(

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from clipdeck.kernel import gateway
-from clipdeck.kernel.errors import ApiError
+from clipdeck.kernel.errors import DomainError, Kind
 from clipdeck.kernel.models import AuditEntry
 
 
@@ -92,8 +92,8 @@ class ProtectedFieldsAdmin(admin.ModelAdmin):
                     field=field,
                     purpose=request.POST.get("justification", ""),
                 )
-            except ApiError as exc:
-                if exc.status == 403:
+            except DomainError as exc:
+                if exc.kind is Kind.FORBIDDEN:
                     raise PermissionDenied(exc.message) from exc
                 context["error"] = exc.message
         return TemplateResponse(request, "kernel/admin/reveal.html", context)

@@ -9,13 +9,17 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
+from ninja import Schema
+from ninja.pagination import PaginationBase
 
 from clipdeck.kernel.errors import InvalidInput
 
@@ -89,3 +93,52 @@ def paginate(
     more = len(rows) > size
     next_cursor = encode_cursor(getattr(items[-1], time_field), items[-1].pk) if more else None
     return Page(items=items, next_cursor=next_cursor)
+
+
+Present = Callable[[list, HttpRequest], list]
+
+
+class CursorQuery(Schema):
+    """The query of a cursor list: ``?cursor=…&limit=…``."""
+
+    cursor: str | None = None
+    limit: int | None = None
+
+
+# Ninja files the query model of ``@paginate`` among the document's schemas,
+# though every operation lists ``cursor`` and ``limit`` as plain parameters.
+INPUT_SCHEMA_NAME = CursorQuery.__name__
+
+
+class CursorPagination(PaginationBase):
+    """Ninja's ``@paginate`` with our cursors: ``?cursor=…&limit=…`` → ``{items, next_cursor}``.
+
+    Use as ``@paginate(CursorPagination, time_field=…, present=…)`` under an
+    operation whose ``response`` is the page schema (``items`` and
+    ``next_cursor``). The operation returns a queryset; this class orders and
+    slices it exactly as :func:`paginate` does. ``present(items, request)``
+    turns one page of rows into what the item schema reads (attach the
+    viewer's state in one query per page, or pick a related object).
+    """
+
+    Input = CursorQuery
+
+    # The response schema is the operation's own page schema, named as before.
+    Output = None
+
+    def __init__(
+        self, *, time_field: str = "created_at", present: Present | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.time_field = time_field
+        self.present = present
+
+    def paginate_queryset(
+        self, queryset: QuerySet, pagination: CursorQuery, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        """One page of ``queryset`` with the cursor of the next page."""
+        page = paginate(
+            queryset, cursor=pagination.cursor, limit=pagination.limit, time_field=self.time_field
+        )
+        items = self.present(page.items, request) if self.present else page.items
+        return {"items": items, "next_cursor": page.next_cursor}

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from clipdeck.kernel import gateway
-from clipdeck.kernel.errors import ApiError
+from clipdeck.kernel.errors import DomainError
 from clipdeck.privacy.erasure import account_erase
 
 
@@ -26,7 +26,7 @@ def erase_accounts(modeladmin, request: HttpRequest, queryset):
                 )
                 account_erase(user=user)
                 erased += 1
-        except ApiError as exc:
+        except DomainError as exc:
             modeladmin.message_user(request, exc.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         modeladmin.message_user(request, f"Erased {erased} account(s).")

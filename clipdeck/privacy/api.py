@@ -9,6 +9,7 @@ with :func:`add_erase_operation`.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from django.conf import settings
@@ -39,7 +40,7 @@ class InventoryOut(Schema):
 
 class ExportOut(Schema):
     id: UUID
-    status: str
+    status: Literal["pending", "ready", "failed"]
     created_at: datetime
     finished_at: datetime | None
     expires_at: datetime

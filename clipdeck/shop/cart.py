@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from clipdeck.kernel.errors import Conflict, InvalidInput, NotFound
+from clipdeck.kernel.errors import Conflict, InvalidInput, Kind, NotFound
 from clipdeck.shop import stock, tags
 from clipdeck.shop.models import Cart, CartItem, Product, Variant
 from clipdeck.videos.visibility import video_access
@@ -23,7 +23,9 @@ def cart_of(user) -> Cart:
 def _check_quantity(quantity: int) -> None:
     if not 1 <= quantity <= MAX_QUANTITY:
         raise InvalidInput(
-            f"Quantity must be between 1 and {MAX_QUANTITY}.", field="quantity", status=422
+            f"Quantity must be between 1 and {MAX_QUANTITY}.",
+            field="quantity",
+            kind=Kind.UNPROCESSABLE,
         )
 
 

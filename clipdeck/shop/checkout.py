@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from clipdeck.kernel.errors import Conflict, InvalidInput
+from clipdeck.kernel.errors import Conflict, InvalidInput, Kind
 from clipdeck.kernel.hashing import keyed_hash
 from clipdeck.shop import orders, personal, stock
 from clipdeck.shop.models import (
@@ -107,7 +107,7 @@ def _earlier_order(buyer, key: str, fingerprint: str) -> Order | None:
             "Use a new key for a new attempt.",
             code="idempotency_key_reused",
             field="Idempotency-Key",
-            status=422,
+            kind=Kind.UNPROCESSABLE,
         )
     if order.status == OrderStatus.PENDING:
         raise Conflict(

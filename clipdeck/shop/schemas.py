@@ -6,6 +6,11 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+ProductStatusName = Literal["active", "draft", "archived"]
+InventoryPolicyName = Literal["deny", "continue"]
+OrderStatusName = Literal["pending", "paid", "fulfilled", "cancelled", "refunded"]
+PaymentStatusName = Literal["authorized", "captured", "failed", "refunded"]
+
 # ---- input -------------------------------------------------------------------------------
 
 
@@ -120,7 +125,7 @@ class VariantOut(Schema):
     compare_at_price: Money | None
     available: bool
     stock: int | None = Field(description="null when the shop does not count stock")
-    inventory_policy: str
+    inventory_policy: InventoryPolicyName
     requires_shipping: bool
     image: str | None
 
@@ -134,7 +139,7 @@ class ProductBrief(Schema):
     price: Money | None = Field(description="The lowest variant price")
     compare_at_price: Money | None
     in_stock: bool
-    status: str
+    status: ProductStatusName
     published: bool
 
 
@@ -208,20 +213,20 @@ class OrderLineOut(Schema):
 
 class PaymentOut(Schema):
     provider: str
-    status: str
+    status: PaymentStatusName
     card_brand: str
     card_last4: str
 
 
 class OrderEventOut(Schema):
-    status: str
+    status: OrderStatusName
     note: str
     at: datetime
 
 
 class OrderOut(Schema):
     id: str
-    status: str
+    status: OrderStatusName
     shop: ShopBrief
     buyer: str
     lines: list[OrderLineOut]

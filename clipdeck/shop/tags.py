@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
-from clipdeck.kernel.errors import Forbidden, InvalidInput, NotFound
+from clipdeck.kernel.errors import Forbidden, InvalidInput, Kind, NotFound
 from clipdeck.shop.models import Product, VideoProduct
 from clipdeck.videos.visibility import video_access
 
@@ -26,7 +26,7 @@ def _product_ids(product_ids: list[int]) -> list[int]:
             f"A video can show at most {MAX_TAGS} products; you chose {len(unique)}.",
             code="too_many_products",
             field="product_ids",
-            status=422,
+            kind=Kind.UNPROCESSABLE,
         )
     return unique
 

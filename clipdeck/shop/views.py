@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from clipdeck.accounts.models import User
 from clipdeck.accounts.policies import profile_access
 from clipdeck.kernel.auth import as_viewer
-from clipdeck.kernel.errors import ApiError, NotFound
+from clipdeck.kernel.errors import DomainError
 from clipdeck.shop import (
     catalog,
     charts,
@@ -42,10 +42,7 @@ def _viewer(request: HttpRequest) -> User | None:
 def storefront(request: HttpRequest, handle: str) -> HttpResponse:
     """A shop's catalog and the videos that show its products."""
     viewer = _viewer(request)
-    try:
-        owner = profile_access(viewer, handle)
-    except NotFound:
-        raise Http404 from None
+    owner = profile_access(viewer, handle)
     merchant = Merchant.objects.filter(user=owner).select_related("user").first()
     if merchant is None:
         raise Http404
@@ -65,10 +62,7 @@ def storefront(request: HttpRequest, handle: str) -> HttpResponse:
 
 def product_sheet(request: HttpRequest, product_id: int) -> HttpResponse:
     """The HTML fragment a product chip opens: images, variants, price, stock, buy buttons."""
-    try:
-        product = selectors.product_access(_viewer(request), product_id)
-    except NotFound:
-        raise Http404 from None
+    product = selectors.product_access(_viewer(request), product_id)
     return render(
         request,
         "shop/product_sheet.html",
@@ -92,10 +86,7 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def order_page(request: HttpRequest, order_id) -> HttpResponse:
-    try:
-        order = selectors.buyer_order(request.user, order_id)
-    except NotFound:
-        raise Http404 from None
+    order = selectors.buyer_order(request.user, order_id)
     return render(request, "shop/order.html", {"order": presenters.order_out(order)})
 
 
@@ -140,7 +131,7 @@ def open_shop(request: HttpRequest) -> HttpResponse:
             currency=request.POST.get("currency", ""),
             shipping_countries=request.POST.get("shipping_countries", "").replace(",", " ").split(),
         )
-    except ApiError as error:
+    except DomainError as error:
         return render(request, "shop/open_shop.html", {"error": error.message}, status=400)
     return redirect("shop-dashboard")
 
@@ -155,7 +146,7 @@ def dashboard_import(request: HttpRequest) -> HttpResponse:
             data=upload.read() if upload else None,
             url=request.POST.get("url", ""),
         ).as_dict()
-    except ApiError as error:
+    except DomainError as error:
         result = {"created": 0, "updated": 0, "errors": [{"row": 0, "message": error.message}]}
     request.session["shop_import_result"] = result
     return redirect("shop-dashboard")
@@ -166,11 +157,9 @@ def dashboard_import(request: HttpRequest) -> HttpResponse:
 def dashboard_order_action(request: HttpRequest, order_id, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
+    order = selectors.merchant_order(merchants.merchant_of(request.user), order_id)
     try:
-        merchant = merchants.merchant_of(request.user)
-        ACTIONS[action](order=selectors.merchant_order(merchant, order_id), actor=request.user)
-    except NotFound:
-        raise Http404 from None
-    except ApiError as error:
+        ACTIONS[action](order=order, actor=request.user)
+    except DomainError as error:
         request.session["shop_message"] = error.message
     return redirect("shop-dashboard")

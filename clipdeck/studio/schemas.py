@@ -3,10 +3,13 @@ from __future__ import annotations
 from ninja import Schema
 from pydantic import Field
 
+from clipdeck.videos.schemas import VISIBILITIES, VideoStatusName
+
 
 class UploadForm(Schema):
     caption: str = Field("", max_length=2200)
-    visibility: str = "public"
+    # Listed in the document; the upload service checks it and names the field.
+    visibility: str = Field("public", json_schema_extra={"enum": VISIBILITIES})
     draft: bool = False
     allow_duet: bool = True
     allow_react: bool = True
@@ -25,7 +28,7 @@ class ReactForm(UploadForm):
 
 class UploadOut(Schema):
     id: str
-    status: str
+    status: VideoStatusName
 
 
 class FilterOption(Schema):

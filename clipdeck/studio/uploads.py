@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from clipdeck.accounts.models import User
-from clipdeck.kernel.errors import ApiError, InvalidInput
+from clipdeck.kernel.errors import DomainError, InvalidInput, Kind
 from clipdeck.studio import edits
 from clipdeck.studio.engine.errors import MediaError
 from clipdeck.studio.engine.plan import LENGTH_TOLERANCE_MS
@@ -31,11 +31,11 @@ from clipdeck.videos.services import video_create
 
 logger = logging.getLogger(__name__)
 
-MEDIA_ERROR_STATUS = {
-    "file_too_large": 413,
-    "not_a_video": 415,
-    "no_video_stream": 415,
-    "unsupported_codec": 415,
+MEDIA_ERROR_KINDS = {
+    "file_too_large": Kind.TOO_LARGE,
+    "not_a_video": Kind.UNSUPPORTED,
+    "no_video_stream": Kind.UNSUPPORTED,
+    "unsupported_codec": Kind.UNSUPPORTED,
 }
 # FFmpeg demuxer name (``ProbeResult.container``) -> the stored original's suffix.
 # The suffix comes from the content, never from the name the client sent.
@@ -70,13 +70,13 @@ class Remix:
     pip: dict = field(default_factory=dict)
 
 
-def media_error_to_api(error: MediaError, *, field_name: str = "file") -> ApiError:
-    """The 4xx a client sees for a media problem found at upload time."""
-    return ApiError(
+def media_error_to_api(error: MediaError, *, field_name: str = "file") -> DomainError:
+    """The domain error for a media problem found at upload time."""
+    return DomainError(
         error.message,
         code=error.code,
         field=field_name,
-        status=MEDIA_ERROR_STATUS.get(error.code, 400),
+        kind=MEDIA_ERROR_KINDS.get(error.code, Kind.INVALID),
     )
 
 

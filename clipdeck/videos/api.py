@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from ninja import Router, Status
+from ninja.pagination import paginate
 
 from clipdeck.accounts.models import User
 from clipdeck.accounts.policies import ProfileContent, profile_access
 from clipdeck.kernel import ratelimit
 from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
-from clipdeck.kernel.pagination import paginate
-from clipdeck.videos import presenters, selectors, services
+from clipdeck.kernel.pagination import CursorPagination
+from clipdeck.videos import selectors, services
 from clipdeck.videos.models import Video
+from clipdeck.videos.presenters import video_page, viewer_state
 from clipdeck.videos.schemas import (
     CommentIn,
     CommentOut,
@@ -30,12 +32,11 @@ router = Router(tags=["videos"])
 
 
 def _detail(video_id, viewer: User | None) -> Video:
+    """One video with its relations and the viewer's state, ready for ``VideoOut``."""
     video = video_access(viewer, video_id)
-    return selectors.with_relations(Video.objects.filter(pk=video.pk)).get()
-
-
-def _page_out(page, viewer) -> dict:
-    return {"items": presenters.videos_out(page.items, viewer), "next_cursor": page.next_cursor}
+    return viewer_state(
+        [selectors.with_relations(Video.objects.filter(pk=video.pk)).get()], viewer
+    )[0]
 
 
 @router.get(
@@ -46,8 +47,7 @@ def _page_out(page, viewer) -> dict:
     summary="A video, if you may see it",
 )
 def video_get(request, video_id: str):
-    viewer = viewer_of(request)
-    return presenters.videos_out([_detail(video_id, viewer)], viewer)[0]
+    return _detail(video_id, viewer_of(request))
 
 
 @router.patch(
@@ -62,7 +62,7 @@ def video_update(request, video_id: str, payload: VideoPatch):
         video=video_access(request.auth, video_id, require_owner=True),
         **payload.dict(exclude_unset=True),
     )
-    return presenters.videos_out([_detail(video.pk, request.auth)], request.auth)[0]
+    return _detail(video.pk, request.auth)
 
 
 @router.delete(
@@ -86,7 +86,7 @@ def video_delete(request, video_id: str):
 )
 def video_publish(request, video_id: str):
     video = services.video_publish(video=video_access(request.auth, video_id, require_owner=True))
-    return presenters.videos_out([_detail(video.pk, request.auth)], request.auth)[0]
+    return _detail(video.pk, request.auth)
 
 
 @router.get(
@@ -96,10 +96,9 @@ def video_publish(request, video_id: str):
     operation_id="drafts",
     summary="Your drafts and videos still processing or failed",
 )
-def drafts(request, cursor: str | None = None, limit: int | None = None):
-    return _page_out(
-        paginate(selectors.drafts_of(request.auth), cursor=cursor, limit=limit), request.auth
-    )
+@paginate(CursorPagination, present=video_page)
+def drafts(request):
+    return selectors.drafts_of(request.auth)
 
 
 @router.get(
@@ -109,16 +108,11 @@ def drafts(request, cursor: str | None = None, limit: int | None = None):
     operation_id="user_videos",
     summary="The videos of an account you may see",
 )
-def user_videos(request, handle: str, cursor: str | None = None, limit: int | None = None):
+@paginate(CursorPagination, time_field="published_at", present=video_page)
+def user_videos(request, handle: str):
     viewer = viewer_of(request)
     owner = profile_access(viewer, handle, require_content=ProfileContent.VIDEOS)
-    page = paginate(
-        selectors.profile_videos(viewer, owner),
-        cursor=cursor,
-        limit=limit,
-        time_field="published_at",
-    )
-    return _page_out(page, viewer)
+    return selectors.profile_videos(viewer, owner)
 
 
 @router.post(
@@ -152,14 +146,10 @@ def unlike(request, video_id: str):
     operation_id="comments",
     summary="Comments, newest first",
 )
-def comments(request, video_id: str, cursor: str | None = None, limit: int | None = None):
+@paginate(CursorPagination)
+def comments(request, video_id: str):
     viewer = viewer_of(request)
-    video = video_access(viewer, video_id)
-    page = paginate(selectors.comments_on(viewer, video), cursor=cursor, limit=limit)
-    return {
-        "items": [presenters.comment_out(c) for c in page.items],
-        "next_cursor": page.next_cursor,
-    }
+    return selectors.comments_on(viewer, video_access(viewer, video_id))
 
 
 @router.post(
@@ -173,7 +163,7 @@ def comment_create(request, video_id: str, payload: CommentIn):
     video = video_access(request.auth, video_id)
     ratelimit.throttle("comment", user_id=request.auth.pk, ip=request.META.get("REMOTE_ADDR"))
     comment = services.comment_create(author=request.auth, video=video, text=payload.text)
-    return Status(201, presenters.comment_out(comment))
+    return Status(201, comment)
 
 
 @router.post(
@@ -198,11 +188,9 @@ def share(request, video_id: str):
     operation_id="sounds",
     summary="The music library, optionally by genre",
 )
-def sounds(request, genre: str | None = None, cursor: str | None = None, limit: int | None = None):
-    page = paginate(selectors.sounds(genre), cursor=cursor, limit=limit)
-    viewer = viewer_of(request)
-    items = [presenters.sound_out(sound, viewer) for sound in page.items]
-    return {"items": items, "next_cursor": page.next_cursor}
+@paginate(CursorPagination)
+def sounds(request, genre: str | None = None):
+    return selectors.sounds(genre)
 
 
 @router.get(
@@ -213,8 +201,7 @@ def sounds(request, genre: str | None = None, cursor: str | None = None, limit: 
     summary="A sound",
 )
 def sound_get(request, sound_id: int):
-    viewer = viewer_of(request)
-    return presenters.sound_out(sound_access(viewer, sound_id), viewer)
+    return sound_access(viewer_of(request), sound_id)
 
 
 @router.get(
@@ -224,10 +211,7 @@ def sound_get(request, sound_id: int):
     operation_id="sound_videos",
     summary="Videos using this sound",
 )
-def sound_videos(request, sound_id: int, cursor: str | None = None, limit: int | None = None):
+@paginate(CursorPagination, time_field="published_at", present=video_page)
+def sound_videos(request, sound_id: int):
     viewer = viewer_of(request)
-    sound = sound_access(viewer, sound_id)
-    page = paginate(
-        selectors.sound_videos(viewer, sound), cursor=cursor, limit=limit, time_field="published_at"
-    )
-    return _page_out(page, viewer)
+    return selectors.sound_videos(viewer, sound_access(viewer, sound_id))

@@ -1,11 +1,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from clipdeck.accounts.schemas import UserBrief
+from clipdeck.accounts.schemas import FollowStateName, UserBrief
+from clipdeck.kernel.auth import viewer_of
+from clipdeck.videos.media import media_urls, sound_url
+from clipdeck.videos.models import Sound, Video
+from clipdeck.videos.presenters import viewer_state
+
+VisibilityName = Literal["public", "followers", "private"]
+VideoStatusName = Literal["processing", "draft", "published", "failed"]
+RemixKindName = Literal["duet", "react"]
+VISIBILITIES = ["public", "followers", "private"]
+
+
+def _viewer_id(context: dict) -> int | None:
+    viewer = viewer_of(context["request"])
+    return viewer.pk if viewer else None
 
 
 class MediaOut(Schema):
@@ -25,6 +40,14 @@ class SoundOut(Schema):
     audio: str | None
     created_by: str | None = Field(None, description="handle, for original sounds")
 
+    @staticmethod
+    def resolve_audio(obj: Sound, context: dict) -> str | None:
+        return sound_url(obj, _viewer_id(context))
+
+    @staticmethod
+    def resolve_created_by(obj: Sound) -> str | None:
+        return obj.created_by.handle if obj.created_by else None
+
 
 class SoundPage(Schema):
     items: list[SoundOut]
@@ -41,12 +64,12 @@ class VideoCounts(Schema):
 class ViewerState(Schema):
     liked: bool
     is_owner: bool
-    author_follow: str = Field(description="none, following or requested")
+    author_follow: FollowStateName = Field(description="none, following or requested")
 
 
 class RemixOut(Schema):
     id: str
-    kind: str
+    kind: RemixKindName
     author: UserBrief | None
 
 
@@ -56,10 +79,10 @@ class VideoOut(Schema):
     caption: str
     hashtags: list[str]
     mentions: list[str]
-    status: str
+    status: VideoStatusName
     error: str | None
     error_code: str | None
-    visibility: str
+    visibility: VisibilityName
     allow_duet: bool
     allow_react: bool
     allow_comments: bool
@@ -74,6 +97,64 @@ class VideoOut(Schema):
     created_at: datetime
     published_at: datetime | None
 
+    @staticmethod
+    def resolve_id(obj: Video) -> str:
+        return str(obj.pk)
+
+    @staticmethod
+    def resolve_hashtags(obj: Video) -> list[str]:
+        return [tag.name for tag in obj.hashtags.all()]
+
+    @staticmethod
+    def resolve_mentions(obj: Video) -> list[str]:
+        return [user.handle for user in obj.mentions.all()]
+
+    @staticmethod
+    def resolve_error(obj: Video) -> str | None:
+        return obj.error_message or None
+
+    @staticmethod
+    def resolve_error_code(obj: Video) -> str | None:
+        return obj.error_code or None
+
+    @staticmethod
+    def resolve_media(obj: Video, context: dict) -> dict[str, str | None]:
+        return media_urls(obj, _viewer_id(context))
+
+    @staticmethod
+    def resolve_remix_of(obj: Video) -> dict[str, Any] | None:
+        if not obj.remix_kind:
+            return None
+        source = obj.remix_of
+        return {
+            "id": str(source.pk) if source else "",
+            "kind": obj.remix_kind,
+            "author": source.author if source else None,
+        }
+
+    @staticmethod
+    def resolve_counts(obj: Video) -> dict[str, int]:
+        return {
+            "likes": obj.like_count,
+            "comments": obj.comment_count,
+            "shares": obj.share_count,
+            "views": obj.view_count,
+        }
+
+    @staticmethod
+    def resolve_viewer(obj: Video, context: dict) -> dict[str, Any] | None:
+        """The viewer's own state; ``viewer_state`` fills it for a whole page at once."""
+        viewer = viewer_of(context["request"])
+        if viewer is None:
+            return None
+        if not hasattr(obj, "viewer_liked"):
+            viewer_state([obj], viewer)
+        return {
+            "liked": obj.viewer_liked,
+            "is_owner": viewer.pk == obj.author_id,
+            "author_follow": obj.viewer_author_follow,
+        }
+
 
 class VideoPage(Schema):
     items: list[VideoOut]
@@ -82,7 +163,8 @@ class VideoPage(Schema):
 
 class VideoPatch(Schema):
     caption: str | None = Field(None, max_length=2200)
-    visibility: str | None = None
+    # Listed in the document; the service checks it and names the field when wrong.
+    visibility: str | None = Field(None, json_schema_extra={"enum": VISIBILITIES})
     allow_duet: bool | None = None
     allow_react: bool | None = None
     allow_comments: bool | None = None

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_safe
 
 from clipdeck.accounts.models import User
 from clipdeck.kernel.auth import as_viewer
-from clipdeck.kernel.errors import NotFound
 from clipdeck.kernel.ranged import serve_file
 from clipdeck.videos.media import MEDIA_KINDS, sound_token_id, unsign
 from clipdeck.videos.models import Video
@@ -50,10 +49,7 @@ def video_media(request: HttpRequest, video_id, kind: str) -> HttpResponse:
 @require_safe
 def sound_audio(request: HttpRequest, sound_id: int) -> HttpResponse:
     viewer = _viewer_for(request, sound_token_id(sound_id), "audio")
-    try:
-        sound = sound_access(viewer, sound_id)
-    except NotFound:
-        raise Http404 from None
+    sound = sound_access(viewer, sound_id)
     if not sound.audio:
         raise Http404
     library_track = sound.source_video_id is None

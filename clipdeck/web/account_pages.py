@@ -21,8 +21,9 @@ from clipdeck.accounts.services import (
     user_create,
     user_find_by_login,
 )
+from clipdeck.api.errors import status_for
 from clipdeck.kernel import ratelimit
-from clipdeck.kernel.errors import ApiError, InvalidInput
+from clipdeck.kernel.errors import DomainError, InvalidInput
 from clipdeck.kernel.personal_data import records
 from clipdeck.videos import selectors
 from clipdeck.web.pages import cards
@@ -49,7 +50,7 @@ def signup_page(request: HttpRequest) -> HttpResponse:
                 password=request.POST.get("password", ""),
                 display_name=request.POST.get("display_name", ""),
             )
-        except ApiError as exc:
+        except DomainError as exc:
             error = exc
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -58,7 +59,7 @@ def signup_page(request: HttpRequest) -> HttpResponse:
         request,
         "web/signup.html",
         {"error": error, "form": request.POST, "next": _next_url(request)},
-        status=error.status if error else 200,
+        status=status_for(error) if error else 200,
     )
 
 
@@ -70,7 +71,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             user = _login_second_step(request) if "otp" in request.POST else _login_first(request)
-        except ApiError as exc:
+        except DomainError as exc:
             error = exc
             second_step = exc.code in {"otp_required", "invalid_otp"}
             if exc.code == "otp_required" and "otp" not in request.POST:
@@ -89,7 +90,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             "next": _next_url(request),
             "second_step": second_step,
         },
-        status=error.status if error else 200,
+        status=status_for(error) if error else 200,
     )
 
 
@@ -106,7 +107,7 @@ def _login_first(request: HttpRequest):
             password=request.POST.get("password", ""),
             ip=request.META.get("REMOTE_ADDR"),
         )
-    except ApiError as exc:
+    except DomainError as exc:
         if exc.code == "otp_required":
             user = user_find_by_login(name)
             request.session[PENDING_2FA] = {"user": user.pk, "at": int(time.time())}

@@ -7,14 +7,13 @@ other pages are rendered here, every read going through the visibility policy.
 from __future__ import annotations
 
 import markdown
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from clipdeck.accounts.models import Follow, FollowState
 from clipdeck.accounts.policies import can_see_videos_of, profile_access
 from clipdeck.accounts.selectors import profile_counts, relationship
 from clipdeck.feed.explanation import main_parameters_markdown
-from clipdeck.kernel.errors import NotFound
 from clipdeck.videos import selectors
 from clipdeck.videos.media import media_urls, sound_url
 from clipdeck.videos.models import Hashtag, Video, VideoStatus
@@ -45,10 +44,7 @@ def following(request: HttpRequest) -> HttpResponse:
 
 def video_page(request: HttpRequest, video_id) -> HttpResponse:
     viewer = viewer_of(request)
-    try:
-        video = video_access(viewer, video_id)
-    except NotFound:
-        raise Http404 from None
+    video = video_access(viewer, video_id)
     comments = (
         selectors.comments_on(viewer, video).order_by("-created_at")[:50]
         if video.allow_comments
@@ -69,10 +65,7 @@ def video_page(request: HttpRequest, video_id) -> HttpResponse:
 
 def profile_page(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = viewer_of(request)
-    try:
-        owner = profile_access(viewer, handle)
-    except NotFound:
-        raise Http404 from None
+    owner = profile_access(viewer, handle)
     visible = can_see_videos_of(viewer, owner)
     videos = (
         selectors.with_relations(selectors.profile_videos(viewer, owner)).order_by("-published_at")[
@@ -104,10 +97,7 @@ def profile_page(request: HttpRequest, handle: str) -> HttpResponse:
 
 def sound_page(request: HttpRequest, sound_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    try:
-        sound = sound_access(viewer, sound_id)
-    except NotFound:
-        raise Http404 from None
+    sound = sound_access(viewer, sound_id)
     videos = selectors.with_relations(selectors.sound_videos(viewer, sound))[:GRID_SIZE]
     return render(
         request,

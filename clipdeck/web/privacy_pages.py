@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from clipdeck.accounts import two_factor
-from clipdeck.kernel.errors import NotFound
 from clipdeck.privacy import export
 from clipdeck.privacy.residency import locations
 from clipdeck.privacy.transparency import accesses_to, transparency_report
@@ -44,10 +43,7 @@ def transparency_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def export_download(request: HttpRequest, token: str) -> HttpResponse:
     """The ZIP a signed, unexpired link names; 404 for anything else."""
-    try:
-        item = export.export_for_download(token)
-    except NotFound:
-        raise Http404 from None
+    item = export.export_for_download(token)
     if request.user.is_authenticated and request.user.pk != item.user_id:
         raise Http404
     name = f"clipdeck-export-{item.created_at:%Y-%m-%d}.zip"

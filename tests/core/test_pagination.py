@@ -99,10 +99,10 @@ def test_a_limit_outside_1_to_50_is_refused(limit):
     with pytest.raises(InvalidInput) as raised:
         paginate(Comment.objects.all(), cursor=None, limit=limit)
 
-    assert (raised.value.code, raised.value.field, raised.value.status) == (
+    assert (raised.value.code, raised.value.field, raised.value.kind) == (
         "bad_limit",
         "limit",
-        400,
+        "invalid",
     )
 
 

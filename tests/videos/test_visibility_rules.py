@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clipdeck.accounts.models import Block, Follow, FollowState
+from clipdeck.api.errors import status_for
 from clipdeck.kernel.errors import Forbidden, NotFound
 from clipdeck.videos.models import Comment, Hashtag, RemixKind, VideoStatus, Visibility
 from clipdeck.videos.visibility import remix_source_access
@@ -415,7 +416,7 @@ def test_r1_a_video_whose_author_forbids_the_remix_is_refused(kind, field):
     with pytest.raises(Forbidden) as refused:
         remix_source_access(UserFactory(), video.pk, kind)
     # Then it is a 403 naming the rule
-    assert (refused.value.status, refused.value.code) == (403, f"{kind.value}_not_allowed")
+    assert (status_for(refused.value), refused.value.code) == (403, f"{kind.value}_not_allowed")
 
 
 def test_r1_an_unpublished_video_cannot_be_remixed_even_by_its_author():

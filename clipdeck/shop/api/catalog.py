@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from ninja import File, Form, Router, Status, UploadedFile
+from ninja.pagination import paginate
 
 from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
-from clipdeck.kernel.errors import ApiError
-from clipdeck.kernel.pagination import paginate
+from clipdeck.kernel.errors import DomainError, Kind
+from clipdeck.kernel.pagination import CursorPagination
 from clipdeck.shop import catalog, merchants, presenters, products, selectors, tags
 from clipdeck.shop.importers.fetch import DEFAULT_MAX_BYTES
 from clipdeck.shop.schemas import (
@@ -64,11 +65,11 @@ def _upload_bytes(file: UploadedFile | None) -> bytes | None:
         return None
     limit = getattr(settings, "CLIPDECK_SHOP_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
     if file.size > limit:
-        raise ApiError(
+        raise DomainError(
             f"The catalog file is larger than {limit:,} bytes.",
             code="too_large",
             field="file",
-            status=413,
+            kind=Kind.TOO_LARGE,
         )
     return file.read()
 
@@ -93,13 +94,9 @@ def shop_catalog_import(request, file: File[UploadedFile] = None, url: Form[str]
     operation_id="shop_products",
     summary="Your shop's catalog, drafts included, newest first",
 )
-def shop_products(request, cursor: str | None = None, limit: int | None = None):
-    merchant = merchants.merchant_of(request.auth)
-    page = paginate(selectors.merchant_products(merchant), cursor=cursor, limit=limit)
-    return {
-        "items": [presenters.product_out(product) for product in page.items],
-        "next_cursor": page.next_cursor,
-    }
+@paginate(CursorPagination, present=lambda items, _: list(map(presenters.product_out, items)))
+def shop_products(request):
+    return selectors.merchant_products(merchants.merchant_of(request.auth))
 
 
 @router.post(

@@ -1,18 +1,17 @@
 """The merchant's side: orders, their transitions and the dashboard figures."""
 
-from __future__ import annotations
-
-from typing import Literal
-
+# No ``from __future__ import annotations``: ``@paginate`` wraps the handlers, and
+# Ninja reads the wrapper's annotations, which must be objects, not names.
 from ninja import Router
+from ninja.pagination import paginate
 
 from clipdeck.kernel.auth import user_auth
-from clipdeck.kernel.pagination import paginate
+from clipdeck.kernel.pagination import CursorPagination
 from clipdeck.shop import funnel, merchants, orders, presenters, selectors
-from clipdeck.shop.schemas import DashboardOut, OrderOut, OrderPage
+from clipdeck.shop.schemas import DashboardOut, OrderOut, OrderPage, OrderStatusName
 
 router = Router()
-Status_ = Literal["pending", "paid", "fulfilled", "cancelled", "refunded"]
+Status_ = OrderStatusName
 
 
 @router.get(
@@ -22,15 +21,9 @@ Status_ = Literal["pending", "paid", "fulfilled", "cancelled", "refunded"]
     operation_id="shop_orders",
     summary="Your shop's orders, newest first",
 )
-def shop_orders(
-    request, status: Status_ | None = None, cursor: str | None = None, limit: int | None = None
-):
-    merchant = merchants.merchant_of(request.auth)
-    page = paginate(selectors.merchant_orders(merchant, status), cursor=cursor, limit=limit)
-    return {
-        "items": [presenters.order_out(order) for order in page.items],
-        "next_cursor": page.next_cursor,
-    }
+@paginate(CursorPagination, present=lambda items, _: list(map(presenters.order_out, items)))
+def shop_orders(request, status: Status_ | None = None):
+    return selectors.merchant_orders(merchants.merchant_of(request.auth), status)
 
 
 def _act(request, order_id: str, action) -> dict:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from clipdeck.kernel.errors import ApiError
+from clipdeck.kernel.errors import DomainError, Kind
 
 
 @dataclass(frozen=True)
@@ -50,17 +50,17 @@ class PaymentProvider(Protocol):
         """Give back a captured amount; the key makes a retried refund a no-op."""
 
 
-class PaymentDeclined(ApiError):
-    status = 402
+class PaymentDeclined(DomainError):
+    kind = Kind.PAYMENT_DECLINED
     code = "payment_declined"
 
 
-class PaymentError(ApiError):
-    status = 502
+class PaymentError(DomainError):
+    kind = Kind.PAYMENT_FAILED
     code = "payment_error"
 
 
-def error_for(result: PaymentResult) -> ApiError:
+def error_for(result: PaymentResult) -> DomainError:
     """The API error for a failed result, with the provider's words for the buyer."""
     if result.declined:
         return PaymentDeclined(
