@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django_tasks.base import Task
 
@@ -89,6 +88,6 @@ def get(name: str) -> Job:
     return _REGISTRY[name]
 
 
-def unregister(name: str) -> Any:
+def unregister(name: str) -> Job | None:
     """Forget the job called ``name`` (tests register jobs of their own)."""
     return _REGISTRY.pop(name, None)
