@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "template_partials",
     "django_tasks",
     "django_tasks_db",
     "ninja",

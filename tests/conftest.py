@@ -1,13 +1,35 @@
 from __future__ import annotations
 
+import copy
+import os
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from clipdeck.accounts.services import token_issue
 from tests.factories import UserFactory
 from tests.worker_processes import SharedDatabase
+from tests.xdist_redis import redis_url_for_worker
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_redis_database_per_xdist_worker():
+    """With ``REDIS_URL`` under pytest-xdist, this worker's cache (and the worker
+    processes its tests start) use a Redis database of their own."""
+    url = os.environ.get("REDIS_URL", "")
+    own = redis_url_for_worker(url, os.environ.get("PYTEST_XDIST_WORKER", ""))
+    if "redis" not in django_settings.CACHES["default"]["BACKEND"].lower() or own == url:
+        yield
+        return
+    os.environ["REDIS_URL"] = own
+    caches = copy.deepcopy(django_settings.CACHES)
+    caches["default"]["LOCATION"] = own
+    with override_settings(CACHES=caches):
+        yield
+    os.environ["REDIS_URL"] = url
 
 
 @pytest.fixture(autouse=True)

@@ -79,7 +79,7 @@ def _postgres_url(db: dict) -> str:
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
-    """``clipdeck worker`` (one db_worker plus the stalled-render sweeper)."""
+    """``clipdeck worker`` (one db_worker plus the scheduler of periodic jobs)."""
     with open(log, "ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "clipdeck.cli", "worker"],

@@ -7,4 +7,4 @@ class FeedConfig(AppConfig):
     verbose_name = "Feed"
 
     def ready(self) -> None:
-        from clipdeck.feed import invalidation  # noqa: F401 - connects the signal
+        from clipdeck.feed import receivers  # noqa: F401 - connects the signal receivers

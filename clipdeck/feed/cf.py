@@ -6,14 +6,10 @@ item-to-item neighbours over who engaged with what.
 
 from __future__ import annotations
 
-import os
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @dataclass(frozen=True)
@@ -30,17 +26,17 @@ def fit_als(user_items: sp.csr_matrix, params: AlsParams) -> tuple[np.ndarray, n
     from implicit.cpu.als import AlternatingLeastSquares
     from threadpoolctl import threadpool_limits
 
-    model = AlternatingLeastSquares(
-        factors=params.factors,
-        regularization=params.regularization,
-        alpha=params.alpha,
-        iterations=params.iterations,
-        random_state=params.seed,
-        num_threads=1,
-    )
-    with threadpool_limits(1, "blas"), warnings.catch_warnings():
-        # the BLAS pool is limited just above; implicit checks before that applies
-        warnings.filterwarnings("ignore", message="OpenBLAS is configured")
+    # One BLAS thread while implicit builds (it checks the pool then) and fits the
+    # model: its own threads do the work, and a BLAS pool under them is slower.
+    with threadpool_limits(1, "blas"):
+        model = AlternatingLeastSquares(
+            factors=params.factors,
+            regularization=params.regularization,
+            alpha=params.alpha,
+            iterations=params.iterations,
+            random_state=params.seed,
+            num_threads=1,
+        )
         model.fit(user_items.tocsr().astype(np.float32), show_progress=False)
     return np.asarray(model.user_factors), np.asarray(model.item_factors)
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from clipdeck.accounts.models import Follow, FollowState, User
 from clipdeck.feed import realtime
+from clipdeck.feed.interest_weights import SEEN, interest
 from clipdeck.feed.models import Event, EventKind, FeedControl
-from clipdeck.feed.signals import SEEN, interest
 from clipdeck.videos.models import Like, Video
 
 HISTORY_DAYS = 30

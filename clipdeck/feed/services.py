@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from clipdeck.accounts.models import User
 from clipdeck.feed import realtime
+from clipdeck.feed.interest_weights import COMPLETED, interest
 from clipdeck.feed.models import Event, EventKind, FeedControl, VideoStats
-from clipdeck.feed.signals import COMPLETED, interest
 from clipdeck.feed.sources import exploration
 from clipdeck.kernel.counting import first_in_window
 from clipdeck.kernel.errors import InvalidInput

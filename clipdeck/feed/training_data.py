@@ -17,8 +17,8 @@ import scipy.sparse as sp
 
 from clipdeck.feed.context import ViewerContext, fold
 from clipdeck.feed.features import VideoFacts
+from clipdeck.feed.interest_weights import COMPLETED, implicit_weight, interest
 from clipdeck.feed.models import Event, EventKind
-from clipdeck.feed.signals import COMPLETED, implicit_weight, interest
 from clipdeck.videos.models import Comment, Like, Share, Video
 
 

@@ -7,8 +7,7 @@ database cache (a table in the same SQLite/PostgreSQL database), Redis at scale.
 
 from __future__ import annotations
 
-import os
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -36,24 +35,10 @@ def redis_cache(url: str) -> dict:
         )
     return {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": _per_test_worker(url),
+        "LOCATION": url,
         "KEY_PREFIX": "clipdeck",
         "OPTIONS": {
             "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
             "socket_timeout": REDIS_TIMEOUT_SECONDS,
         },
     }
-
-
-def _per_test_worker(url: str) -> str:
-    """Under pytest-xdist, worker ``gwN`` uses Redis database N (like pytest-django's
-    per-worker test databases): the suite clears the cache around every test, and
-    ``clear()`` flushes the whole Redis database."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if not worker.startswith("gw") or not worker[2:].isdigit():
-        return url
-    parts = urlsplit(url)
-    if parts.scheme == "unix":
-        return url
-    base = int(parts.path.strip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{base + int(worker[2:])}"))

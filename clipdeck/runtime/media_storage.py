@@ -133,18 +133,3 @@ def storage_config(location: MediaLocation) -> dict:
             "serve_mode": location.serve,
         },
     }
-
-
-def media_location() -> MediaLocation:
-    """This cell's media location (from settings)."""
-    from django.conf import settings
-
-    return settings.CLIPDECK_MEDIA_LOCATION
-
-
-def media_region() -> str | None:
-    """The configured region of the media bucket; ``None`` when media is on local disk.
-
-    For the residency policy: protected media is stored wherever this says.
-    """
-    return media_location().region

@@ -156,17 +156,17 @@ class Supervisor:
 
 
 def run_task_worker() -> int:
-    """One task worker process: heartbeat and reaper threads, the render sweeper, and
+    """One task worker process: its heartbeat, the scheduler of periodic jobs, and
     ``db_worker`` on every queue. Returns after a graceful stop."""
     from django.core.management import call_command
 
-    from clipdeck.runtime.workers import forget, new_worker_id, start_background
-    from clipdeck.studio.sweeper import start_sweeper
+    from clipdeck.runtime.scheduler import start_scheduler
+    from clipdeck.runtime.workers import forget, new_worker_id, start_heartbeat
 
     stop_with_supervisor()
     worker_id = new_worker_id()
-    background = start_background(worker_id)
-    sweeper = start_sweeper()
+    heartbeat = start_heartbeat(worker_id)
+    scheduler = start_scheduler()
     logger.info("task worker %s started", worker_id)
     try:
         call_command("db_worker", queue_name="*", reload=False, interval=0.5, worker_id=worker_id)
@@ -174,8 +174,8 @@ def run_task_worker() -> int:
         if exit_.code not in (None, 0):
             raise
     finally:
-        background.set()
-        sweeper.set()
+        heartbeat.set()
+        scheduler.set()
         forget(worker_id)
         logger.info("task worker %s stopped", worker_id)
     return 0

@@ -9,9 +9,10 @@ though: a worker that is SIGKILLed, runs out of memory or loses its machine
 leaves its task RUNNING for ever.
 
 So each worker process writes a heartbeat row (:class:`WorkerHeartbeat`) every
-quarter of ``CLIPDECK_WORKER_STALE_SECONDS``, and a reaper thread in every worker
-puts a RUNNING task whose worker has missed its heartbeats back to READY, where
-the next free worker takes it. Delivery is therefore *at least once*: tasks must
+quarter of ``CLIPDECK_WORKER_STALE_SECONDS`` from a thread, and a periodic job
+(``clipdeck.runtime.jobs``, every half of that, once for the whole cell) puts a
+RUNNING task whose worker has missed its heartbeats back to READY, where the
+next free worker takes it. Delivery is therefore *at least once*: tasks must
 be idempotent (``render_video`` is: it takes a render lease and does nothing for
 a video that is done). A task whose workers died ``CLIPDECK_TASK_MAX_ATTEMPTS``
 times is marked FAILED (``WorkerLost``) instead of taking down worker after worker.
@@ -116,33 +117,27 @@ def requeue_orphaned_tasks() -> int:
     return requeued
 
 
-def _every(seconds: float, stop: threading.Event, action, what: str) -> None:
-    while not stop.is_set():
+def _beat_until(stop: threading.Event, worker_id: str, seconds: float) -> None:
+    while not stop.wait(seconds):
         try:
             close_old_connections()
-            action()
+            beat(worker_id)
         except Exception:  # keep going; the database may be back next round
-            logger.exception("%s failed", what)
+            logger.exception("worker heartbeat failed")
         finally:
             connection.close()
-        stop.wait(seconds)
 
 
-def start_background(worker_id: str) -> threading.Event:
-    """Heartbeat and reaper threads for this worker; set the returned event to stop them.
+def start_heartbeat(worker_id: str) -> threading.Event:
+    """A heartbeat thread for this worker; set the returned event to stop it.
 
     The first heartbeat is written before returning, so the worker is known
     alive before it claims anything.
     """
     beat(worker_id)
     stop = threading.Event()
-    period = stale_after().total_seconds()
-    threads = [
-        (max(0.5, period / 4), lambda: beat(worker_id), "worker heartbeat"),
-        (max(1.0, period / 2), requeue_orphaned_tasks, "requeue of orphaned tasks"),
-    ]
-    for seconds, action, what in threads:
-        threading.Thread(
-            target=_every, args=(seconds, stop, action, what), name=what, daemon=True
-        ).start()
+    seconds = max(0.5, stale_after().total_seconds() / 4)
+    threading.Thread(
+        target=_beat_until, args=(stop, worker_id, seconds), name="worker heartbeat", daemon=True
+    ).start()
     return stop

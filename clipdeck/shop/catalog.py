@@ -5,6 +5,11 @@ the shop, variants by SKU within the product, or by their option values when
 the SKU is empty. Variants missing from a new file are kept (a cart or order
 may point at them). Each product is saved in its own savepoint, so one bad
 product never loses the others.
+
+The file's quantity is the merchant's count of units on hand; the variant's
+stock is set from it through ``stock.set_on_hand`` (minus what open orders
+hold), never by saving the row, so a checkout reserving units meanwhile is not
+overwritten.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from clipdeck.kernel.errors import InvalidInput
+from clipdeck.shop import stock
 from clipdeck.shop.importers import fetch, products_json, shopify_csv
 from clipdeck.shop.importers.records import ParseResult, ProductRecord, RowError, VariantRecord
 from clipdeck.shop.models import InventoryPolicy, Merchant, Product, ProductImage, Variant
@@ -109,6 +115,23 @@ def _matching_variant(existing: list[Variant], record: VariantRecord) -> Variant
     return None
 
 
+# Every column the import writes with the row; ``stock`` moves only through stock.py.
+VARIANT_FIELDS = [
+    "title",
+    "option_values",
+    "sku",
+    "barcode",
+    "position",
+    "price",
+    "compare_at_price",
+    "inventory_tracked",
+    "inventory_policy",
+    "requires_shipping",
+    "weight_grams",
+    "image_url",
+]
+
+
 def _save_variant(
     product: Product, variant: Variant | None, record: VariantRecord, position: int
 ) -> None:
@@ -121,11 +144,14 @@ def _save_variant(
     variant.price = record.price
     variant.compare_at_price = record.compare_at_price
     variant.inventory_tracked = record.inventory_tracked
-    variant.stock = record.stock
     variant.inventory_policy = (
         InventoryPolicy.CONTINUE if record.continue_selling else InventoryPolicy.DENY
     )
     variant.requires_shipping = record.requires_shipping
     variant.weight_grams = record.weight_grams
     variant.image_url = record.image_url
-    variant.save()
+    if variant.pk is None:
+        variant.save()
+    else:
+        variant.save(update_fields=VARIANT_FIELDS)
+    stock.set_on_hand(variant.pk, record.stock)

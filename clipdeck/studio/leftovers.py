@@ -2,9 +2,10 @@
 
 A worker killed mid-render leaves its work folder (``render-<pid>-…`` in the
 temporary directory); one killed between storing its outputs and publishing them
-leaves stored files that no row points to. The sweeper in every worker removes
-work folders whose worker process is gone, and every render that publishes or
-fails clears its video's output folders of files nothing references.
+leaves stored files that no row points to. A periodic job on every machine
+(``studio/jobs.py``) removes work folders whose worker process is gone, and every
+render that publishes or fails clears its video's output folders of files nothing
+references.
 """
 
 from __future__ import annotations

@@ -24,3 +24,21 @@ def record(key: str, ledger: str, seconds: float = 0.0) -> None:
 def runs(ledger: Path, key: str, mark: str) -> list[int]:
     """Process ids that reached ``mark`` ("start" or "done") for ``key``."""
     return sorted(int(path.name.split(".")[1]) for path in ledger.glob(f"{key}.*.{mark}"))
+
+
+# Periodic jobs for the scheduler's tests (they run in the test's own process).
+CALLS: list[str] = []
+
+
+@task()
+def ping() -> str:
+    """A periodic job that notes each run."""
+    CALLS.append("ping")
+    return "pong"
+
+
+@task()
+def always_fails() -> None:
+    """A periodic job that never succeeds."""
+    CALLS.append("always_fails")
+    raise RuntimeError("this job always fails")

@@ -16,6 +16,7 @@ from clipdeck.runtime.caches import redis_cache
 from clipdeck.runtime.databases import url_database
 from clipdeck.runtime.logs import JsonFormatter, logging_config
 from clipdeck.runtime.media_storage import parse_media_url, storage_config
+from tests.xdist_redis import redis_url_for_worker
 
 pytestmark = pytest.mark.django_db  # the suite's autouse fixture clears the database cache
 
@@ -47,17 +48,18 @@ def test_an_unknown_database_scheme_is_refused():
         url_database("mongodb://db/clipdeck", **POOL)
 
 
-def test_redis_url_gives_django_redis_cache_with_timeouts(monkeypatch):
-    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+def test_redis_url_gives_django_redis_cache_with_timeouts():
     config = redis_cache("redis://127.0.0.1:6379/3")
     assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert config["LOCATION"] == "redis://127.0.0.1:6379/3"
     assert config["OPTIONS"]["socket_connect_timeout"] > 0
 
 
-def test_each_xdist_worker_gets_its_own_redis_database(monkeypatch):
-    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
-    assert redis_cache("redis://127.0.0.1:6379/2")["LOCATION"] == "redis://127.0.0.1:6379/3"
+def test_each_xdist_worker_gets_its_own_redis_database():
+    assert redis_url_for_worker("redis://127.0.0.1:6379/2", "gw1") == "redis://127.0.0.1:6379/3"
+    assert redis_url_for_worker("redis://127.0.0.1:6379", "gw0") == "redis://127.0.0.1:6379/0"
+    assert redis_url_for_worker("redis://127.0.0.1:6379/2", "") == "redis://127.0.0.1:6379/2"
+    assert redis_url_for_worker("unix:///run/redis.sock", "gw1") == "unix:///run/redis.sock"
 
 
 def test_a_non_redis_cache_url_is_refused():

@@ -133,20 +133,29 @@ def test_a_zero_interval_turns_the_tick_off(settings):
     assert retention.tick() is None
 
 
-def test_the_sweeper_thread_runs_the_tick(monkeypatch):
-    from clipdeck.studio import sweeper
+def test_the_retention_job_runs_once_per_interval_from_the_worker_scheduler(settings, run_worker):
+    from clipdeck.runtime import scheduler
 
-    calls = []
-    monkeypatch.setattr(sweeper, "requeue_stalled", lambda: None)
-    monkeypatch.setattr(sweeper.retention, "tick", lambda: calls.append(1))
+    settings.CLIPDECK_RETENTION_INTERVAL_SECONDS = 3600
+    old_and_new_events()
 
-    class StopAfterOne:
-        def wait(self, seconds):
-            return True
+    first = scheduler.tick()
+    run_worker()
+    old_and_new_events()
+    second = scheduler.tick()
+    run_worker()
 
-    sweeper._loop(StopAfterOne())
+    assert "privacy.retention" in first
+    assert "privacy.retention" not in second
+    assert Event.objects.count() == 3
 
-    assert calls == [1]
+
+def test_a_zero_interval_turns_the_retention_job_off(settings):
+    from clipdeck.runtime import scheduler
+
+    settings.CLIPDECK_RETENTION_INTERVAL_SECONDS = 0
+
+    assert "privacy.retention" not in scheduler.tick()
 
 
 def test_the_command_prints_what_it_deleted():

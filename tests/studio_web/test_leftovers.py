@@ -10,9 +10,9 @@ import sys
 import pytest
 from django.core.files.storage import default_storage
 
+from clipdeck.runtime.scheduler import start_scheduler
 from clipdeck.studio import leftovers, rendering
 from clipdeck.studio.engine.errors import MediaError
-from clipdeck.studio.sweeper import start_sweeper
 from clipdeck.videos.models import Sound, Video, VideoStatus
 from tests.factories import UserFactory
 from tests.studio_web.conftest import upload
@@ -106,14 +106,14 @@ def test_work_folders_of_dead_workers_are_removed_and_live_ones_kept(tmp_path):
     assert not dead.exists() and live.exists() and other.exists()
 
 
-def test_the_sweeper_removes_dead_work_folders(tmp_path, monkeypatch):
+def test_the_worker_scheduler_removes_dead_work_folders(tmp_path, monkeypatch):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     dead = tmp_path / f"render-{_dead_pid()}-abc"
     dead.mkdir()
 
-    stop = start_sweeper()
+    stop = start_scheduler()
     try:
-        wait_until(lambda: not dead.exists(), 30, "the sweeper to remove the folder")
+        wait_until(lambda: not dead.exists(), 30, "the scheduler to remove the folder")
     finally:
         stop.set()
 

@@ -8,7 +8,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-SHARED = Path(settings.BASE_DIR).parent / "shared" / "data"
+
+def shared_data_dir() -> Path:
+    """Where ``prepare`` looks for KuaiRec/KuaiRand without ``--source`` (read when run)."""
+    return Path(settings.BASE_DIR).parent / "shared" / "data"
 
 
 class Command(BaseCommand):
@@ -57,7 +60,7 @@ class Command(BaseCommand):
     def _prepare(self, options) -> None:
         from clipdeck.feed.evaluation import datasets
 
-        source = options["source"] or SHARED / options["dataset"]
+        source = options["source"] or shared_data_dir() / options["dataset"]
         if options["dataset"] == "kuairec":
             counts = datasets.kuairec(source, options["out"], options["seed"])
         else:

@@ -1,4 +1,4 @@
-"""New videos reach the shared candidate lists at once.
+"""The feed's signal receivers: new videos reach the shared candidate lists at once.
 
 The fresh and exploration lists are cached for every viewer (``shared.py``);
 without this a video published a moment ago would wait for the next refresh,
