@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
+from clipdeck.kernel import ratelimit
+from clipdeck.kernel.counting import actor_of, first_in_window
 from clipdeck.kernel.errors import Forbidden, InvalidInput, Kind, NotFound
 from clipdeck.shop.models import Product, VideoProduct
 from clipdeck.videos.visibility import video_access
@@ -57,21 +59,31 @@ def video_products_set(*, user, video_id, product_ids: list[int]) -> list[VideoP
     return list(VideoProduct.objects.filter(video=video).select_related("product"))
 
 
-def _count(viewer, video_id, field: str, **filters) -> int:
+def _count(viewer, video_id, field: str, *, ip: str | None, **filters) -> int:
+    """Count ``field`` on the visible tags; each viewer (or network) once per day.
+
+    Returns how many tags matched, counted or not; anonymous callers are rate limited.
+    """
+    if viewer is None:
+        ratelimit.throttle("count", user_id=None, ip=ip)
     video = video_access(viewer, video_id)
     on_sale = Product.objects.visible_to(viewer, for_sale=True)
     tags = VideoProduct.objects.filter(video=video, product__in=on_sale, **filters)
+    actor = actor_of(user_id=viewer.pk if viewer else None, ip=ip)
+    subject = f"{video.pk}:{filters.get('product_id', '*')}"
+    if not first_in_window(f"shop:{field}", actor=actor, subject=subject):
+        return tags.count()
     return tags.update(**{field: F(field) + 1})
 
 
-def video_products_impression(*, viewer, video_id) -> int:
+def video_products_impression(*, viewer, video_id, ip: str | None = None) -> int:
     """Count one showing of the video's product chips; returns how many chips were counted."""
-    return _count(viewer, video_id, "impressions")
+    return _count(viewer, video_id, "impressions", ip=ip)
 
 
-def video_product_tap(*, viewer, video_id, product_id: int) -> None:
+def video_product_tap(*, viewer, video_id, product_id: int, ip: str | None = None) -> None:
     """Count a tap on a product chip; 404 when the video or the tag is not visible."""
-    if not _count(viewer, video_id, "taps", product_id=product_id):
+    if not _count(viewer, video_id, "taps", ip=ip, product_id=product_id):
         raise NotFound("This product is not tagged in this video.")
 
 

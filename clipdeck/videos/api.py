@@ -176,7 +176,7 @@ def comment_create(request, video_id: str, payload: CommentIn):
 def share(request, video_id: str):
     viewer = viewer_of(request)
     video = video_access(viewer, video_id)
-    services.share_create(video=video, user=viewer)
+    services.share_create(video=video, user=viewer, ip=request.META.get("REMOTE_ADDR"))
     video.refresh_from_db(fields=["share_count"])
     return {"url": share_url(video), "count": video.share_count}
 

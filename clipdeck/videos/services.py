@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from clipdeck.accounts.models import Block, User
+from clipdeck.kernel import ratelimit
+from clipdeck.kernel.counting import actor_of, first_in_window
 from clipdeck.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from clipdeck.videos.captions import hashtags_in, mentions_in
 from clipdeck.videos.models import (
@@ -215,8 +217,15 @@ def comment_create(*, author: User, video: Video, text: str) -> Comment:
 
 
 @transaction.atomic
-def share_create(*, video: Video, user: User | None) -> Share:
-    """Count one share."""
+def share_create(*, video: Video, user: User | None, ip: str | None = None) -> Share:
+    """Record one share; the video's public count moves once per sharer and day.
+
+    Anonymous sharers are told apart by their network only, and are rate limited.
+    """
+    if user is None:
+        ratelimit.throttle("count", user_id=None, ip=ip)
     share = Share.objects.create(video=video, user=user)
-    Video.objects.filter(pk=video.pk).update(share_count=F("share_count") + 1)
+    actor = actor_of(user_id=user.pk if user else None, ip=ip)
+    if first_in_window("share", actor=actor, subject=str(video.pk)):
+        Video.objects.filter(pk=video.pk).update(share_count=F("share_count") + 1)
     return share

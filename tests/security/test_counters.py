@@ -50,3 +50,46 @@ def test_the_window_ends_and_the_viewer_counts_again(api, settings):
     replay(api, fan, video, ["view"], times=2)
 
     assert VideoStats.objects.get(video=video).exposures == 2
+
+
+def product_tagged_in(video):
+    from clipdeck.shop.models import VideoProduct
+    from tests.shop.factories import ProductFactory, VariantFactory
+
+    product = ProductFactory()
+    VariantFactory(product=product)
+    return VideoProduct.objects.create(video=video, product=product)
+
+
+def test_replayed_impressions_and_taps_count_once_per_viewer(api):
+    video = VideoFactory()
+    tag = product_tagged_in(video)
+    fan = api(UserFactory())
+
+    for _ in range(20):
+        fan.post(f"videos/{video.pk}/products/impression")
+        fan.post(f"videos/{video.pk}/products/{tag.product_id}/tap")
+
+    tag.refresh_from_db()
+    assert (tag.impressions, tag.taps) == (1, 1)
+
+
+def test_anonymous_counters_are_rate_limited_per_network(api, settings):
+    settings.CLIPDECK_RATE_LIMITS = {**settings.CLIPDECK_RATE_LIMITS, "count": (0, 5, 60)}
+    video = VideoFactory()
+
+    answers = [api().post(f"videos/{video.pk}/share").status_code for _ in range(7)]
+
+    assert answers == [200] * 5 + [429] * 2
+
+
+def test_replayed_shares_count_once_per_sharer(api):
+    from clipdeck.videos.models import Share
+
+    video = VideoFactory()
+    fan = api(UserFactory())
+
+    counts = [fan.post(f"videos/{video.pk}/share").json()["count"] for _ in range(10)]
+
+    assert counts == [1] * 10
+    assert Share.objects.filter(video=video).count() == 10  # each share is still recorded

@@ -87,8 +87,8 @@ def test_impressions_and_taps_are_counted_per_tag(api, merchant):
     product = on_sale(merchant)
     VideoProduct.objects.create(video=video, product=product)
 
-    api().post(f"videos/{video.pk}/products/impression")
-    api().post(f"videos/{video.pk}/products/impression")
+    api(UserFactory()).post(f"videos/{video.pk}/products/impression")
+    api(UserFactory()).post(f"videos/{video.pk}/products/impression")
     tap = api().post(f"videos/{video.pk}/products/{product.pk}/tap")
     untagged = api().post(f"videos/{video.pk}/products/{on_sale(merchant).pk}/tap")
 

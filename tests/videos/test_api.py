@@ -452,17 +452,19 @@ def test_comments_by_blocked_accounts_are_hidden_from_the_viewer(api):
 # --- shares -------------------------------------------------------------------
 
 
-def test_share_returns_an_absolute_link_and_counts_each_share(api):
+def test_share_returns_an_absolute_link_and_counts_each_sharer(api):
     video = posted_video(UserFactory())
     fan = UserFactory()
 
     first = api(fan).post(f"videos/{video.pk}/share")
-    second = api(fan).post(f"videos/{video.pk}/share")
+    again = api(fan).post(f"videos/{video.pk}/share")
+    other = api(UserFactory()).post(f"videos/{video.pk}/share")
 
     assert first.status_code == 200
     assert first.json() == {"url": f"{settings.PUBLIC_URL}/v/{video.pk}", "count": 1}
     assert first.json()["url"].startswith(("http://", "https://"))
-    assert second.json()["count"] == 2
+    assert again.json()["count"] == 1  # one sharer counts once a day
+    assert other.json()["count"] == 2
     assert Share.objects.filter(video=video, user=fan).count() == 2
 
 

@@ -162,7 +162,9 @@ def video_products_set(request, video_id: str, payload: TagsIn):
     summary="Count that the video's product chips were shown",
 )
 def video_products_impression(request, video_id: str):
-    counted = tags.video_products_impression(viewer=viewer_of(request), video_id=video_id)
+    counted = tags.video_products_impression(
+        viewer=viewer_of(request), video_id=video_id, ip=request.META.get("REMOTE_ADDR")
+    )
     return {"counted": counted}
 
 
@@ -174,5 +176,10 @@ def video_products_impression(request, video_id: str):
     summary="Count a tap on a product chip",
 )
 def video_product_tap(request, video_id: str, product_id: int):
-    tags.video_product_tap(viewer=viewer_of(request), video_id=video_id, product_id=product_id)
+    tags.video_product_tap(
+        viewer=viewer_of(request),
+        video_id=video_id,
+        product_id=product_id,
+        ip=request.META.get("REMOTE_ADDR"),
+    )
     return {"counted": 1}
