@@ -7,16 +7,15 @@ sessions (Django's ``clearsessions``), API tokens idle for
 ``CLIPDECK_API_TOKEN_IDLE_DAYS``, expired cache rows (rate-limit counters
 keyed by network hashes) when the cache is the database, transparency counts
 older than a year and heartbeats of workers silent for a day. ``clipdeck
-retention run`` runs it; every task worker calls :func:`tick`, which runs it at
-most once per ``CLIPDECK_RETENTION_INTERVAL_SECONDS`` across the whole cell.
+retention run`` runs it; the ``privacy.retention`` job (``privacy/jobs.py``)
+runs it once per ``CLIPDECK_RETENTION_INTERVAL_SECONDS`` across the whole cell.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router
 from django.utils import timezone
@@ -24,7 +23,6 @@ from django.utils import timezone
 from clipdeck.kernel.personal_data import pruners
 
 logger = logging.getLogger(__name__)
-TICK_KEY = "retention:last-run"
 
 
 def run() -> dict[str, int]:
@@ -35,14 +33,6 @@ def run() -> dict[str, int]:
         counts.update(prune(now))
     logger.info("retention run: %s", counts)
     return counts
-
-
-def tick() -> dict[str, int] | None:
-    """Run :func:`run` if no worker of this cell did so within the interval."""
-    interval = settings.CLIPDECK_RETENTION_INTERVAL_SECONDS
-    if interval <= 0 or not cache.add(TICK_KEY, timezone.now().isoformat(), timeout=interval):
-        return None
-    return run()
 
 
 def cache_prune() -> int:

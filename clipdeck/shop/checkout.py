@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 
 from clipdeck.kernel.errors import Conflict, InvalidInput, Kind
 from clipdeck.kernel.hashing import keyed_hash
-from clipdeck.shop import orders, personal, stock
+from clipdeck.shop import orders, sealed_fields, stock
 from clipdeck.shop.models import (
     CartItem,
     Order,
@@ -186,7 +186,7 @@ def _place_order(buyer, key, fingerprint, items: list[CartItem], address: dict) 
         currency=merchant.currency,
         subtotal=subtotal,
         total=subtotal,
-        shipping_address=personal.seal_shipping_address(buyer, address),
+        shipping_address=sealed_fields.seal_shipping_address(buyer, address),
         idempotency_key=key,
         request_hash=fingerprint,
     )

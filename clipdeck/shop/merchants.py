@@ -7,7 +7,7 @@ import re
 from django.db import IntegrityError, transaction
 
 from clipdeck.kernel.errors import Conflict, Forbidden, InvalidInput
-from clipdeck.shop import personal
+from clipdeck.shop import sealed_fields
 from clipdeck.shop.models import Merchant
 from clipdeck.shop.money import normalise_currency
 
@@ -68,7 +68,7 @@ def merchant_create(
     )
     if payout_account:
         account = _payout(payout_account)
-        merchant.payout_account = personal.seal_payout_account(user, account)
+        merchant.payout_account = sealed_fields.seal_payout_account(user, account)
         merchant.payout_last4 = account[-4:]
     try:
         with transaction.atomic():
@@ -95,7 +95,7 @@ def merchant_update(
         fields.append("shipping_countries")
     if payout_account is not None:
         account = _payout(payout_account)
-        merchant.payout_account = personal.seal_payout_account(merchant.user, account)
+        merchant.payout_account = sealed_fields.seal_payout_account(merchant.user, account)
         merchant.payout_last4 = account[-4:]
         fields += ["payout_account", "payout_last4"]
     if fields:

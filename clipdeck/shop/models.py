@@ -22,7 +22,7 @@ class Merchant(models.Model):
     name = models.CharField(max_length=80)
     currency = models.CharField(max_length=3)
     shipping_countries = models.JSONField(default=list, blank=True)
-    # Sealed with the merchant's data key (shop/personal.py); write-only, never shown.
+    # Sealed with the merchant's data key (shop/sealed_fields.py); write-only, never shown.
     payout_account = models.CharField(max_length=512, blank=True)
     payout_last4 = models.CharField(max_length=4, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -196,7 +196,7 @@ class Order(models.Model):
     subtotal = models.BigIntegerField()
     shipping = models.BigIntegerField(default=0)
     total = models.BigIntegerField()
-    shipping_address = models.TextField()  # JSON sealed with the buyer's key (shop/personal.py)
+    shipping_address = models.TextField()  # JSON sealed with the buyer key (sealed_fields)
     idempotency_key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)  # keyed hash of the checkout payload
     created_at = models.DateTimeField(default=timezone.now)

@@ -204,7 +204,7 @@ def export(user) -> dict:
 
 
 def _orders(user) -> list[dict]:
-    from clipdeck.shop.personal import shipping_address
+    from clipdeck.shop.sealed_fields import shipping_address
 
     rows = (
         Order.objects.filter(buyer=user)

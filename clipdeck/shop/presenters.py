@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from clipdeck.shop import personal, stock
+from clipdeck.shop import sealed_fields, stock
 from clipdeck.shop.models import CartItem, Merchant, Order, Product, Variant
 from clipdeck.shop.money import money_out
 
@@ -140,7 +140,7 @@ def order_out(order: Order) -> dict:
         "subtotal": money_out(order.subtotal, order.currency),
         "shipping": money_out(order.shipping, order.currency),
         "total": money_out(order.total, order.currency),
-        "shipping_address": personal.shipping_address(order),
+        "shipping_address": sealed_fields.shipping_address(order),
         "payment": payment
         and {
             "provider": payment.provider,

@@ -114,23 +114,22 @@ def test_transparency_counts_are_kept_a_year():
     assert TransparencyCount.objects.count() == 1
 
 
-def test_the_worker_tick_runs_once_per_interval(settings):
-    settings.CLIPDECK_RETENTION_INTERVAL_SECONDS = 3600
+def test_a_retention_run_says_how_many_of_each_kind_went():
     old_and_new_events()
 
-    first = retention.tick()
-    old_and_new_events()
-    second = retention.tick()
+    first = retention.run()
+    second = retention.run()
 
-    assert first["feed_events"] == 1
-    assert second is None
-    assert Event.objects.count() == 3
+    assert (first["feed_events"], second["feed_events"]) == (1, 0)
+    assert Event.objects.count() == 1
 
 
-def test_a_zero_interval_turns_the_tick_off(settings):
-    settings.CLIPDECK_RETENTION_INTERVAL_SECONDS = 0
+def test_a_negative_interval_turns_the_retention_job_off_too(settings):
+    from clipdeck.runtime import scheduler
 
-    assert retention.tick() is None
+    settings.CLIPDECK_RETENTION_INTERVAL_SECONDS = -1
+
+    assert "privacy.retention" not in scheduler.tick()
 
 
 def test_the_retention_job_runs_once_per_interval_from_the_worker_scheduler(settings, run_worker):

@@ -12,7 +12,7 @@ from django.test import Client
 
 from clipdeck.kernel import keys
 from clipdeck.shop.models import Merchant, Order
-from clipdeck.shop.personal import payout_account, shipping_address
+from clipdeck.shop.sealed_fields import payout_account, shipping_address
 from tests.factories import UserFactory
 from tests.shop.factories import ADDRESS, MerchantFactory, product_with_stock
 

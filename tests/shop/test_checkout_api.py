@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from clipdeck.shop.models import CartItem, Notification, Order, Payment, Variant
-from clipdeck.shop.payments.test_card import DECLINED, PROCESSING_ERROR, SUCCEEDS
+from clipdeck.shop.payments.simulated_card import DECLINED, PROCESSING_ERROR, SUCCEEDS
 from tests.factories import UserFactory
 from tests.shop.factories import ADDRESS, MerchantFactory, product_with_stock
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from clipdeck.shop.models import Merchant
-from clipdeck.shop.personal import payout_account
+from clipdeck.shop.sealed_fields import payout_account
 from tests.factories import UserFactory
 from tests.shop.factories import MerchantFactory
 

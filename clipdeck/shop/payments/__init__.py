@@ -12,14 +12,14 @@ from django.conf import settings
 
 from clipdeck.kernel.errors import InvalidInput
 from clipdeck.shop.payments.base import PaymentProvider
-from clipdeck.shop.payments.test_card import TestCardProvider
+from clipdeck.shop.payments.simulated_card import SimulatedCardProvider
 
 
 def providers() -> dict[str, PaymentProvider]:
     """The enabled providers; the test cards unless the operator turns them off."""
     enabled: dict[str, PaymentProvider] = {}
     if getattr(settings, "CLIPDECK_SHOP_TEST_PAYMENTS", True):
-        enabled["test_card"] = TestCardProvider()
+        enabled["test_card"] = SimulatedCardProvider()
     return enabled
 
 
