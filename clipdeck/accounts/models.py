@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 
-class UserQuerySet(models.QuerySet):
+class UserQuerySet(models.QuerySet["User"]):
     def visible_to(self, viewer: User | None) -> UserQuerySet:
         """Profiles ``viewer`` may open (rules P1–P3 of ``clipdeck.accounts.policies``)."""
         from clipdeck.accounts.policies import profiles_visible_to
@@ -20,10 +20,14 @@ class UserQuerySet(models.QuerySet):
         return profiles_visible_to(self, viewer)
 
 
-class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+_UserManagerBase = BaseUserManager.from_queryset(UserQuerySet)
+
+
+class UserManager(_UserManagerBase["User"]):
     use_in_migrations = True
 
-    def get_by_natural_key(self, handle: str) -> User:
+    def get_by_natural_key(self, handle: str | None) -> User:
+        """The account ``handle`` names, in any letter case (sign-in, fixtures)."""
         return self.get(handle__iexact=handle)
 
     def create_user(self, handle: str, email: str, password: str | None = None, **extra) -> User:

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from clipdeck.accounts.models import ApiToken, Block, Follow, TwoFactor, User
 from clipdeck.kernel import plugins
 from clipdeck.kernel.gateway import register_reader
 from clipdeck.kernel.personal_data import DataClass, Retention, declare, iso, register
+from clipdeck.kernel.storage import delete_on_commit
 
 PUB, PROT, INT = DataClass.PUBLIC, DataClass.PROTECTED, DataClass.INTERNAL
 
@@ -193,9 +193,7 @@ def erase(user: User) -> None:
     Runs after every other app's erase hook: theirs need the account row.
     """
     user_id = user.pk
-    if user.avatar:
-        avatar = user.avatar
-        transaction.on_commit(lambda: avatar.storage.delete(avatar.name))
+    delete_on_commit(user.avatar)
     user.delete()
     _sessions_delete(user_id)
 

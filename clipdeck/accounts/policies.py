@@ -24,6 +24,7 @@ callers are ``None``. "Not allowed" and "does not exist" answer the same
 from __future__ import annotations
 
 import enum
+from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 
@@ -32,6 +33,8 @@ from clipdeck.kernel.auth import as_viewer
 from clipdeck.kernel.errors import NotFound
 
 NO_ACCOUNT = "This account does not exist or is not available."
+# Any queryset of users, ``UserQuerySet`` included: the rules keep its class.
+UsersT = TypeVar("UsersT", bound=QuerySet[User])
 
 
 class ProfileContent(enum.Enum):
@@ -48,7 +51,7 @@ def blocked_either_way(viewer: User, field: str) -> Q:
     return Q(**{f"{field}__in": blocked_by_viewer}) | Q(**{f"{field}__in": blocking_viewer})
 
 
-def profiles_visible_to(queryset: QuerySet[User], viewer: User | None) -> QuerySet[User]:
+def profiles_visible_to(queryset: UsersT, viewer: User | None) -> UsersT:
     """Rules P1–P3: the accounts of ``queryset`` whose profile ``viewer`` may open."""
     viewer = as_viewer(viewer)
     visible = queryset.filter(is_active=True)

@@ -7,6 +7,8 @@ token is an error rather than silently anonymous.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
@@ -14,6 +16,9 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from clipdeck.kernel.plugins import token_resolver
+
+# The user model belongs to an app above the kernel: helpers hand back the type they got.
+UserT = TypeVar("UserT", bound=AbstractBaseUser)
 
 
 class BearerToken(HttpBearer):
@@ -65,12 +70,15 @@ def bearer_token_of(request: HttpRequest) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def as_viewer(user: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser | None:
+def as_viewer(user: UserT | AnonymousUser | None) -> UserT | None:
     """The viewer the visibility policies take: a signed-in user, or None for anybody else.
 
     ``None``, ``AnonymousUser`` and any object that is not authenticated all
-    become ``None``, so that policies test one thing.
+    become ``None``, so that policies test one thing. The user comes back with
+    the type it came in as (``User`` for the apps).
     """
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or isinstance(user, AnonymousUser):
+        return None
+    if not getattr(user, "is_authenticated", False):
         return None
     return user

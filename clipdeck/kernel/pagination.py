@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
-from ninja import Schema
 from ninja.pagination import PaginationBase
 
 from clipdeck.kernel.errors import InvalidInput
@@ -98,8 +97,8 @@ def paginate(
 Present = Callable[[list, HttpRequest], list]
 
 
-class CursorQuery(Schema):
-    """The query of a cursor list: ``?cursor=…&limit=…``."""
+class CursorQuery(PaginationBase.Input):
+    """The query of a cursor list: ``?cursor=…&limit=…`` (a Ninja pagination input)."""
 
     cursor: str | None = None
     limit: int | None = None
@@ -123,8 +122,10 @@ class CursorPagination(PaginationBase):
 
     Input = CursorQuery
 
-    # The response schema is the operation's own page schema, named as before.
-    Output = None
+    # The response schema is the operation's own page schema, named as before. Ninja
+    # tests ``if paginator.Output`` and keeps the operation's response when it is
+    # falsy, but its stubs type the attribute as a schema class.
+    Output = None  # type: ignore[assignment]
 
     def __init__(
         self, *, time_field: str = "created_at", present: Present | None = None, **kwargs: Any

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:  # importing a model class needs the app registry; this module does not
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 @cache
@@ -21,15 +25,19 @@ def token_resolver() -> Callable:
     return import_string(settings.CLIPDECK_TOKEN_RESOLVER)
 
 
-_second_factor: list[Callable[[object, str | None], None]] = []
+UserT = TypeVar("UserT", bound="AbstractBaseUser")
+
+# Checks take the app's own user model, which the kernel does not know: ``Any`` here,
+# checked against ``AbstractBaseUser`` where they are registered.
+_second_factor: list[Callable[[Any, str | None], None]] = []
 
 
-def register_second_factor(check: Callable[[object, str | None], None]) -> None:
+def register_second_factor(check: Callable[[UserT, str | None], None]) -> None:
     """Set the re-authentication check: ``(user, code)``, raising when the code is wrong."""
     _second_factor[:] = [check]
 
 
-def require_second_factor(user: object, code: str | None) -> None:
+def require_second_factor(user: AbstractBaseUser, code: str | None) -> None:
     """Raise unless ``user`` has no second factor or ``code`` verifies it."""
     for check in _second_factor:
         check(user, code)

@@ -14,9 +14,15 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.files.storage import FileSystemStorage, Storage
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from django.db.models.fields.files import FieldFile
 
 PARTIAL_MARK = ".partial-"
 
@@ -71,3 +77,14 @@ def local_path(storage: Storage, name: str) -> Iterator[str]:
         shutil.copyfileobj(source, copy, length=1024 * 1024)
         copy.flush()
         yield copy.name
+
+
+def delete_on_commit(file: FieldFile) -> None:
+    """Delete ``file`` from its storage once the current transaction commits.
+
+    An empty file field (no name) deletes nothing. Rows go with the
+    transaction; their files must not go before it is certain to commit.
+    """
+    name = file.name
+    if name:
+        transaction.on_commit(partial(file.storage.delete, name))

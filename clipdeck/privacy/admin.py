@@ -44,7 +44,7 @@ def erase_accounts(modeladmin, request: HttpRequest, queryset):
 def _offer_erasure_on_the_accounts_list() -> None:
     """Add the erasure action to the accounts admin (registered by its own app)."""
     accounts = admin.site.get_model_admin(get_user_model())
-    accounts.actions = (*accounts.actions, erase_accounts)
+    accounts.actions = (*(accounts.actions or ()), erase_accounts)
 
 
 _offer_erasure_on_the_accounts_list()

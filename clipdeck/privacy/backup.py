@@ -25,6 +25,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -94,7 +95,7 @@ def backup_create() -> BackupSummary:
 
 def _write(sink, header: dict) -> dict:
     writer = EncryptingWriter(sink, header)
-    manifest = {"header": header, "database": "", "files": {}}
+    manifest: dict[str, Any] = {"header": header, "database": "", "files": {}}
     with tempfile.TemporaryDirectory() as work, tarfile.open(fileobj=writer, mode="w|") as tar:
         dump = dump_database(Path(work))
         manifest["database"] = f"database/{dump.name}"
@@ -196,8 +197,8 @@ def backup_read(path: Path, extract_to: Path | None = None) -> BackupSummary:
                     seen[member.name] = _copy_member(member.name, data, extract_to)
         except tarfile.TarError as exc:
             raise BackupInvalid(f"The backup's contents are damaged: {exc}.") from exc
-    _check_manifest(manifest, seen)
-    return BackupSummary(Path(path), reader.header, manifest["database"], manifest["files"])
+    checked = _check_manifest(manifest, seen)
+    return BackupSummary(Path(path), reader.header, checked["database"], checked["files"])
 
 
 def _copy_member(name: str, data, extract_to: Path | None) -> str:
@@ -221,7 +222,8 @@ def _copy_member(name: str, data, extract_to: Path | None) -> str:
     return sha.hexdigest()
 
 
-def _check_manifest(manifest: dict | None, seen: dict[str, str]) -> None:
+def _check_manifest(manifest: dict | None, seen: dict[str, str]) -> dict:
+    """The backup's manifest, once it lists exactly the members ``seen``, with their digests."""
     if manifest is None:
         raise BackupInvalid("The backup has no manifest.")
     expected = manifest.get("files", {})
@@ -231,3 +233,4 @@ def _check_manifest(manifest: dict | None, seen: dict[str, str]) -> None:
     extra = sorted(set(seen) - set(expected))
     if extra:
         raise BackupInvalid(f"{extra[0]} is not listed in the manifest.")
+    return manifest

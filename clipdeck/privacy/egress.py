@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Field, Model
+from django.db.models import Field, ForeignObjectRel, Model
 from django.db.models.fields.files import FieldFile
 
 from clipdeck.kernel.personal_data import DataClass, lookup
@@ -52,7 +52,7 @@ def may_leave(model: type[Model], field_name: str) -> bool:
     return record.data_class in MAY_LEAVE
 
 
-def _field_of(model: type[Model], name: str) -> Field:
+def _field_of(model: type[Model], name: str) -> Field | ForeignObjectRel:
     for field in model._meta.get_fields():
         if name in {field.name, getattr(field, "attname", None)}:
             return field

@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import zipfile
 from datetime import timedelta
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -103,7 +103,7 @@ def export_build(export_id) -> None:
         export.file.storage.delete(stored)
 
 
-def write_archive(user, target: BinaryIO) -> None:
+def write_archive(user, target: IO[bytes]) -> None:
     """Write the export ZIP of ``user`` into the binary file ``target``."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         _write_json(archive, "about", about(user))
@@ -150,7 +150,7 @@ def exports_prune() -> int:
     """Delete exports past their retention (file and row); how many."""
     expired = list(DataExport.objects.filter(expires_at__lte=timezone.now()))
     for export in expired:
-        if export.file:
+        if export.file.name:
             export.file.storage.delete(export.file.name)
         export.delete()
     return len(expired)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
-
 from clipdeck.kernel.models import AuditEntry, UserKey
 from clipdeck.kernel.personal_data import DataClass, Retention, declare, register
+from clipdeck.kernel.storage import delete_on_commit
 from clipdeck.privacy.models import DataExport, TransparencyCount
 
 PROT, INT = DataClass.PROTECTED, DataClass.INTERNAL
@@ -90,9 +89,7 @@ def export(user) -> dict:
 def erase(user) -> None:
     """Delete the files of the user's exports once the erasure commits (rows cascade)."""
     for export_row in DataExport.objects.filter(user=user):
-        if export_row.file:
-            file = export_row.file
-            transaction.on_commit(lambda f=file: f.storage.delete(f.name))
+        delete_on_commit(export_row.file)
 
 
 def prune(now: datetime) -> dict[str, int]:

@@ -90,6 +90,6 @@ def replace_media(folder: Path) -> int:
 def _forget_exports() -> None:
     """Export files are never in backups, so restored export rows point at nothing."""
     for export in DataExport.objects.all():
-        if export.file:
+        if export.file.name:
             default_storage.delete(export.file.name)
         export.delete()

@@ -41,7 +41,7 @@ def cache_prune() -> int:
     if not isinstance(backend, DatabaseCache):
         return 0
     connection = connections[router.db_for_write(backend.cache_model_class)]
-    table = connection.ops.quote_name(backend._table)
+    table = connection.ops.quote_name(backend.cache_model_class._meta.db_table)
     now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [now])  # noqa: S608

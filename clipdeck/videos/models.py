@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from clipdeck.accounts.models import User
 
 
 class VideoStatus(models.TextChoices):
@@ -62,8 +66,8 @@ class Sound(models.Model):
         return f"{self.title} – {self.artist}" if self.artist else self.title
 
 
-class VideoQuerySet(models.QuerySet):
-    def visible_to(self, viewer) -> VideoQuerySet:
+class VideoQuerySet(models.QuerySet["Video"]):
+    def visible_to(self, viewer: User | None) -> VideoQuerySet:
         """Videos ``viewer`` may see (rules V1–V6 of ``clipdeck.videos.visibility``)."""
         from clipdeck.videos.visibility import videos_visible_to
 
@@ -120,6 +124,11 @@ class Video(models.Model):
 
     objects = VideoQuerySet.as_manager()
 
+    # Not fields: ``clipdeck.videos.presenters.viewer_state`` sets these on the
+    # instances of a page for ``VideoOut`` (liked, and "none"/"requested"/"following").
+    viewer_liked: bool
+    viewer_author_follow: str
+
     class Meta:
         indexes = [
             models.Index(fields=["author", "status", "created_at"]),
@@ -145,8 +154,8 @@ class Like(models.Model):
         return f"{self.user_id} likes {self.video_id}"
 
 
-class CommentQuerySet(models.QuerySet):
-    def visible_to(self, viewer) -> CommentQuerySet:
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def visible_to(self, viewer: User | None) -> CommentQuerySet:
         """Comments ``viewer`` may read (rules C1–C2 of ``clipdeck.videos.visibility``)."""
         from clipdeck.videos.visibility import comments_visible_to
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.db.models.fields.files import FieldFile
 
 from clipdeck.kernel.personal_data import DataClass, Retention, declare, iso, register
+from clipdeck.kernel.storage import delete_on_commit
 from clipdeck.videos.models import Comment, Hashtag, Like, Share, Sound, Video
 
 PUB, PROT, INT = DataClass.PUBLIC, DataClass.PROTECTED, DataClass.INTERNAL
@@ -130,14 +130,17 @@ def export(user) -> dict:
 def export_files(user) -> Iterator[tuple[str, FieldFile]]:
     """The original upload of each of the user's videos, under ``originals/``."""
     for video in Video.objects.filter(author=user).exclude(original="").order_by("pk"):
-        yield original_name(video), video.original
+        name = original_name(video)
+        if name is not None:
+            yield name, video.original
 
 
 def original_name(video: Video) -> str | None:
     """Where the export holds ``video``'s original upload; None when there is none."""
-    if not video.original:
+    uploaded = video.original.name
+    if not uploaded:
         return None
-    suffix = video.original.name.rsplit(".", 1)[-1] if "." in video.original.name else "bin"
+    suffix = uploaded.rsplit(".", 1)[-1] if "." in uploaded else "bin"
     return f"originals/{video.pk}.{suffix}"
 
 
@@ -204,9 +207,7 @@ def erase(user) -> None:
     Comment.objects.filter(author=user).delete()
     _recount(touched)
     for sound in Sound.objects.filter(created_by=user):
-        if sound.audio:
-            audio = sound.audio
-            transaction.on_commit(lambda f=audio: f.storage.delete(f.name))
+        delete_on_commit(sound.audio)
 
 
 def _with_remixes(videos: QuerySet) -> set:

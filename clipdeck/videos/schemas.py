@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, JsonValue
 
 from clipdeck.accounts.schemas import FollowStateName, UserBrief
 from clipdeck.kernel.auth import viewer_of
@@ -15,7 +15,7 @@ from clipdeck.videos.presenters import viewer_state
 VisibilityName = Literal["public", "followers", "private"]
 VideoStatusName = Literal["processing", "draft", "published", "failed"]
 RemixKindName = Literal["duet", "react"]
-VISIBILITIES = ["public", "followers", "private"]
+VISIBILITIES: list[JsonValue] = ["public", "followers", "private"]
 
 
 def _viewer_id(context: dict) -> int | None:

@@ -10,6 +10,7 @@ from clipdeck.accounts.models import Block, User
 from clipdeck.kernel import ratelimit
 from clipdeck.kernel.counting import actor_of, first_in_window
 from clipdeck.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
+from clipdeck.kernel.storage import delete_on_commit
 from clipdeck.videos.captions import hashtags_in, mentions_in
 from clipdeck.videos.models import (
     Comment,
@@ -158,8 +159,8 @@ def video_delete(*, video: Video) -> None:
     """Delete the video, its media files and its likes, comments and shares."""
     files = [f for f in _media_files(video) if f]
     video.delete()
-    for field in files:
-        transaction.on_commit(lambda f=field: f.storage.delete(f.name))
+    for file in files:
+        delete_on_commit(file)
 
 
 def _media_files(video: Video) -> list:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from clipdeck.accounts.models import User
@@ -31,7 +31,7 @@ def _viewer_for(request: HttpRequest, token_id: str, kind: str) -> User | None:
 
 
 @require_safe
-def video_media(request: HttpRequest, video_id, kind: str) -> HttpResponse:
+def video_media(request: HttpRequest, video_id, kind: str) -> HttpResponseBase:
     if kind not in MEDIA_KINDS:
         raise Http404
     viewer = _viewer_for(request, str(video_id), kind)
@@ -47,18 +47,19 @@ def video_media(request: HttpRequest, video_id, kind: str) -> HttpResponse:
 
 
 @require_safe
-def sound_audio(request: HttpRequest, sound_id: int) -> HttpResponse:
+def sound_audio(request: HttpRequest, sound_id: int) -> HttpResponseBase:
     viewer = _viewer_for(request, sound_token_id(sound_id), "audio")
     sound = sound_access(viewer, sound_id)
-    if not sound.audio:
+    name = sound.audio.name
+    if not name:
         raise Http404
     library_track = sound.source_video_id is None
     cache = f"public, max-age={PUBLIC_MAX_AGE}" if library_track else "private, max-age=300"
-    return serve_file(request, sound.audio.storage, sound.audio.name, cache_control=cache)
+    return serve_file(request, sound.audio.storage, name, cache_control=cache)
 
 
 @require_safe
-def public_media(request: HttpRequest, path: str) -> HttpResponse:
+def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Avatars: public by nature, re-encoded on upload."""
     if not AVATAR_PATH.fullmatch(path) or not default_storage.exists(path):
         raise Http404

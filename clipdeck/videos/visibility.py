@@ -38,6 +38,9 @@ callers are ``None``. "Not allowed" and "does not exist" answer the same
 
 from __future__ import annotations
 
+from typing import TypeVar
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
@@ -45,9 +48,12 @@ from clipdeck.accounts.models import Follow, FollowState, User
 from clipdeck.accounts.policies import blocked_either_way
 from clipdeck.kernel.auth import as_viewer
 from clipdeck.kernel.errors import Forbidden, NotFound
-from clipdeck.videos.models import RemixKind, Sound, Video, VideoStatus, Visibility
+from clipdeck.videos.models import Comment, RemixKind, Sound, Video, VideoStatus, Visibility
 
 NO_VIDEO = "This video does not exist or is not available."
+# Any queryset of videos or comments, the models' own included: the rules keep its class.
+VideosT = TypeVar("VideosT", bound=QuerySet[Video])
+CommentsT = TypeVar("CommentsT", bound=QuerySet[Comment])
 # V2 and V6 together: what anybody, anonymous viewers included, may see.
 _FOR_EVERYONE = {
     "status": VideoStatus.PUBLISHED,
@@ -73,7 +79,7 @@ def is_public(video: Video) -> bool:
     return True
 
 
-def videos_visible_to(queryset: QuerySet[Video], viewer: User | None) -> QuerySet[Video]:
+def videos_visible_to(queryset: VideosT, viewer: User | None) -> VideosT:
     """Rules V1–V6: the videos of ``queryset`` that ``viewer`` may see."""
     viewer = as_viewer(viewer)
     for_everyone = Q(**_FOR_EVERYONE)
@@ -88,7 +94,7 @@ def videos_visible_to(queryset: QuerySet[Video], viewer: User | None) -> QuerySe
     return queryset.filter(Q(author=viewer) | others)
 
 
-def comments_visible_to(queryset: QuerySet, viewer: User | None) -> QuerySet:
+def comments_visible_to(queryset: CommentsT, viewer: User | None) -> CommentsT:
     """Rules C1–C2: the comments of ``queryset`` that ``viewer`` may read."""
     on_visible = queryset.filter(video__in=Video.objects.visible_to(viewer))
     viewer = as_viewer(viewer)
@@ -99,7 +105,7 @@ def comments_visible_to(queryset: QuerySet, viewer: User | None) -> QuerySet:
 
 def video_access(
     viewer: User | None,
-    video_id: object,
+    video_id: UUID | str,
     *,
     require_owner: bool = False,
     for_remix: RemixKind | None = None,
@@ -137,17 +143,18 @@ def _check_remix(source: Video, kind: RemixKind) -> None:
         )
 
 
-def remix_source_access(viewer: User | None, video_id: object, kind: RemixKind) -> Video:
+def remix_source_access(viewer: User | None, video_id: UUID | str, kind: RemixKind) -> Video:
     """The video ``viewer`` wants to duet or react to: ``video_access(..., for_remix=kind)``."""
     return video_access(viewer, video_id, for_remix=kind)
 
 
-def sound_access(viewer: User | None, sound_id: object) -> Sound:
+def sound_access(viewer: User | None, sound_id: int) -> Sound:
     """The sound if rules S1–S2 let ``viewer`` hear it, else NotFound."""
     sound = Sound.objects.select_related("created_by").filter(pk=sound_id).first()
     if sound is not None and sound.is_original:
-        source = Video.objects.visible_to(viewer).filter(pk=sound.source_video_id)
-        sound = sound if sound.source_video_id and source.exists() else None
+        source_id = sound.source_video_id
+        source = Video.objects.visible_to(viewer).filter(pk=source_id) if source_id else None
+        sound = sound if source is not None and source.exists() else None
     if sound is None:
         raise NotFound("This sound does not exist or is not available.")
     return sound
