@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo serve test lint migrations-check pytest format clean
+.PHONY: install demo serve test lint contracts migrations-check pytest format clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -36,17 +36,23 @@ lint: install
 	$(BIN)/ruff check clipdeck tests benchmarks
 	$(BIN)/ruff format --check clipdeck tests benchmarks
 
+# The layers (import-linter contracts in pyproject.toml) and the types of the kernel,
+# accounts, videos and privacy (mypy with django-stubs).
+contracts: install
+	$(BIN)/lint-imports
+	CLIPDECK_DATA_DIR=$$(mktemp -d) $(BIN)/mypy
+
 migrations-check: install
 	CLIPDECK_DATA_DIR=$$(mktemp -d) $(BIN)/clipdeck manage makemigrations --check --dry-run
 
 pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint migrations-check pytest
+test: lint contracts migrations-check pytest
 
 format: install
 	$(BIN)/ruff format clipdeck tests benchmarks
 	$(BIN)/ruff check --fix clipdeck tests benchmarks
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
