@@ -68,6 +68,7 @@ class MediaWatcher(threading.Thread):
                 self._look()
                 self.looks += 1
                 time.sleep(0.01)
+            self._look()  # one last look: on a loaded machine the render may beat the poll
         finally:
             connection.close()
 
