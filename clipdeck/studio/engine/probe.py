@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import av
 
-from . import sniff
+from . import inputs, sniff
 from .errors import MediaError
 from .limits import Limits
 from .media import VIDEO_CODECS, audio_codec_accepted, codec_name, open_input, video_streams
@@ -84,7 +84,7 @@ def probe(path: str | os.PathLike, limits: Limits | None = None) -> ProbeResult:
 
 def _check_size(path: str, limits: Limits) -> int:
     try:
-        size = os.path.getsize(path)
+        size = inputs.file_size(path)
     except OSError as exc:
         raise MediaError("corrupt_media", "The uploaded file could not be read.") from exc
     if size == 0:
@@ -364,7 +364,7 @@ def probe_sound(path: str | os.PathLike, limits: Limits | None = None) -> AudioI
         "sound_unusable", "The selected sound could not be read; please choose another one."
     )
     try:
-        if not 0 < os.path.getsize(path) <= limits.max_bytes:
+        if not 0 < inputs.file_size(path) <= limits.max_bytes:
             raise unusable
         with open_input(path) as container:
             if not container.streams.audio:
