@@ -237,6 +237,8 @@ CLIPDECK_LENGTH_OPTIONS_MS = [
 CLIPDECK_RENDER_LEASE_SECONDS = env_int("CLIPDECK_RENDER_LEASE_SECONDS", 60)
 CLIPDECK_RENDER_MAX_ATTEMPTS = env_int("CLIPDECK_RENDER_MAX_ATTEMPTS", 3)
 CLIPDECK_RENDER_WALL_SECONDS = env_int("CLIPDECK_RENDER_WALL_SECONDS", 900)
+# How many of one person's videos may be processing at once; the next upload answers 429.
+CLIPDECK_MAX_RENDERS_IN_FLIGHT = env_int("CLIPDECK_MAX_RENDERS_IN_FLIGHT", 3)
 CLIPDECK_RENDER_MEMORY_MB = env_int("CLIPDECK_RENDER_MEMORY_MB", 4096)
 
 # Shop: catalog import limits, the built-in test payment provider, crash recovery.

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import io
 import secrets
 import time
-import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,9 +20,8 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
-from clipdeck.accounts import two_factor
+from clipdeck.accounts import avatars, two_factor
 from clipdeck.accounts.models import ApiToken, Block, Follow, FollowState, User
 from clipdeck.accounts.validators import check_password, clean_email, clean_handle
 from clipdeck.kernel import keys, ratelimit
@@ -39,7 +36,6 @@ from clipdeck.kernel.errors import (
 from clipdeck.kernel.hashing import email_index, keyed_hash, network_hash
 
 TOKEN_PREFIX = "cd_"  # noqa: S105 - a prefix, not a secret
-AVATAR_SIZE = 320
 EMAIL_FIELD = "accounts.User.email"
 
 
@@ -264,43 +260,13 @@ def user_update_profile(
 
 def user_set_avatar(*, user: User, upload) -> User:
     """Store a square JPEG avatar, re-encoded so no metadata (EXIF, GPS) survives."""
-    try:
-        with warnings.catch_warnings():
-            # Pillow only warns between 1× and 2× its pixel limit; refuse those too.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                image.verify()
-            upload.seek(0)
-            with Image.open(upload) as image:
-                square = _square(image.convert("RGB"))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise InvalidInput(
-            "The avatar image is too large; use one under 40 megapixels.",
-            code="invalid_image",
-            field="file",
-        ) from exc
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise InvalidInput(
-            "The avatar must be a JPEG, PNG or WebP image.", code="invalid_image", field="file"
-        ) from exc
-    buffer = io.BytesIO()
-    square.save(buffer, format="JPEG", quality=88)
+    data = avatars.avatar_jpeg(upload)
     old = user.avatar.name if user.avatar else None
-    user.avatar.save(
-        f"{user.pk}-{secrets.token_hex(6)}.jpg", ContentFile(buffer.getvalue()), save=False
-    )
+    user.avatar.save(f"{user.pk}-{secrets.token_hex(6)}.jpg", ContentFile(data), save=False)
     user.save(update_fields=["avatar"])
     if old:
         user.avatar.storage.delete(old)
     return user
-
-
-def _square(image: Image.Image) -> Image.Image:
-    side = min(image.size)
-    left = (image.width - side) // 2
-    top = (image.height - side) // 2
-    cropped = image.crop((left, top, left + side, top + side))
-    return cropped.resize((AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS)
 
 
 def user_change_password(

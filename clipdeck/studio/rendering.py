@@ -123,7 +123,7 @@ def _render_in_sandbox(job: RenderJob, work: Path) -> RenderResult:
             partner=partner,
             max_output_ms=job.max_output_ms,
         )
-        return safe_render(engine_job, render_limits())
+        return safe_render(engine_job, render_limits(job.max_output_ms))
 
 
 def _partner_path(stack: contextlib.ExitStack, video: Video) -> str:

@@ -18,18 +18,25 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from clipdeck.accounts.models import User
-from clipdeck.kernel.errors import DomainError, InvalidInput, Kind
+from clipdeck.kernel.errors import DomainError, InvalidInput, Kind, TooManyRequests
 from clipdeck.studio import edits
 from clipdeck.studio.engine.errors import MediaError
 from clipdeck.studio.engine.plan import LENGTH_TOLERANCE_MS
 from clipdeck.studio.engine.sandbox import safe_probe
-from clipdeck.studio.limits import default_length_ms, length_options_ms, probe_limits
+from clipdeck.studio.limits import (
+    default_length_ms,
+    length_options_ms,
+    probe_limits,
+    renders_in_flight_limit,
+)
 from clipdeck.studio.models import Layout, RenderJob
 from clipdeck.studio.tasks import enqueue_render
-from clipdeck.videos.models import RemixKind, Video
+from clipdeck.videos.models import RemixKind, Video, VideoStatus
 from clipdeck.videos.services import video_create
 
 logger = logging.getLogger(__name__)
+
+RENDERS_RETRY_AFTER_SECONDS = 30
 
 MEDIA_ERROR_KINDS = {
     "file_too_large": Kind.TOO_LARGE,
@@ -147,11 +154,25 @@ def _check_edited_length(edited_ms: int, limit_ms: int) -> None:
         )
 
 
+def _check_renders_in_flight(author: User) -> None:
+    """429 while ``author`` already has the allowed number of videos processing."""
+    limit = renders_in_flight_limit()
+    processing = Video.objects.filter(author=author, status=VideoStatus.PROCESSING).count()
+    if processing >= limit:
+        raise TooManyRequests(
+            f"You already have {processing} videos processing; the most at once is {limit}. "
+            "Wait until one is ready, then upload again.",
+            code="too_many_renders",
+            retry_after=RENDERS_RETRY_AFTER_SECONDS,
+        )
+
+
 def upload_video(
     *, author: User, upload: UploadedFile, fields: VideoFields, remix: Remix | None = None
 ) -> Video:
     """Check and store an upload, create its video and queue the render."""
     limits = probe_limits()
+    _check_renders_in_flight(author)
     _check_size(upload.size, limits.max_bytes)
     length_ms = _check_length_choice(fields.length_ms)
     edit = edits.parse(fields.edit, viewer=author)
@@ -187,6 +208,8 @@ def _create(
     length_ms: int,
     suffix: str,
 ) -> Video:
+    list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk"))  # one at a time
+    _check_renders_in_flight(author)  # again, now that concurrent uploads are serialised
     video = video_create(
         author=author,
         caption=fields.caption,

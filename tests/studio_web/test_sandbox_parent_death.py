@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from clipdeck.studio.engine.sandbox import staging_folders
 from clipdeck.studio.engine.synth import make_clip
 from tests.worker_processes import PROJECT_ROOT, children_of, is_alive, wait_until
 
@@ -64,8 +65,9 @@ def test_killed_parent_takes_its_render_with_it(endless, tmp_path):
     child = None
     try:
         child = wait_until(lambda: _sandbox_child(parent.pid), 60, "the sandbox child")
-        temp = tmp_path / f".video.mp4.tmp-{child}"
-        wait_until(temp.exists, 60, "the render to start writing")
+        name = f".video.mp4.tmp-{child}"
+        folders = [tmp_path, *staging_folders(parent.pid)]
+        wait_until(lambda: any((f / name).exists() for f in folders), 60, "the render to write")
 
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait()

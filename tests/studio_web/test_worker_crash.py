@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from clipdeck.studio.engine.sandbox import staging_folders
 from clipdeck.studio.engine.synth import make_clip
 from clipdeck.studio.models import RenderJob
 from clipdeck.videos.models import Video, VideoStatus
@@ -88,7 +89,8 @@ class MediaWatcher(threading.Thread):
 def _render_child(worker_pid: int, work: Path) -> int | None:
     """The worker's sandbox child, once it is writing its output."""
     for pid in children_of(worker_pid):
-        if any(work.glob(f"render-*/.video.mp4.tmp-{pid}")):
+        staged = (f / f".video.mp4.tmp-{pid}" for f in staging_folders(worker_pid))
+        if any(work.glob(f"render-*/.video.mp4.tmp-{pid}")) or any(p.exists() for p in staged):
             return pid
     return None
 

@@ -15,6 +15,10 @@ CODES = frozenset(
         "no_video_stream",  # a media file without a picture (audio only, data only)
         "unsupported_codec",  # a video or audio codec outside the accepted list
         "dimensions_too_large",  # a side over Limits.max_side
+        "dimensions_too_small",  # a side under Limits.min_side
+        "frame_rate_too_high",  # more pictures a second than Limits.max_fps
+        "too_many_frames",  # more pictures than the frame budget (duration x max_fps)
+        "pixel_rate_too_high",  # width x height x fps over Limits.max_pixel_rate
         "corrupt_media",  # damaged, truncated or undecodable
         "source_too_long",  # the uploaded file is longer than Limits.max_source_ms
         "video_too_long",  # the edited result is longer than the job's max_output_ms

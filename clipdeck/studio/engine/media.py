@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import av
 
+from .inputs import media_source
+
 DEMUXERS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,ogg,wav,mp3,aac,flac"
 OPEN_OPTIONS = {"format_whitelist": DEMUXERS, "protocol_whitelist": "file"}
 
@@ -19,7 +21,7 @@ AUDIO_CODECS = frozenset({"aac", "opus", "mp3", "vorbis"})
 
 def open_input(path: str):
     """Open ``path`` for reading with the safe options (a context manager)."""
-    return av.open(str(path), options=OPEN_OPTIONS, metadata_errors="ignore")
+    return av.open(media_source(path), options=OPEN_OPTIONS, metadata_errors="ignore")
 
 
 def codec_name(stream) -> str:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import av
 
-from . import sniff
+from . import inputs, sniff
 from .errors import MediaError
 from .limits import Limits
 from .media import VIDEO_CODECS, audio_codec_accepted, codec_name, open_input, video_streams
@@ -23,6 +23,7 @@ from .media import VIDEO_CODECS, audio_codec_accepted, codec_name, open_input, v
 FIRST_FRAME_PACKETS = 300
 VFR_SAMPLE = 120
 REORDER_SLACK = 16  # B-frames arrive out of order: ignore the newest packets' gaps
+FPS_TOLERANCE = 1.02  # 59.94 and 60 fps are "60"; timestamps round
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def probe(path: str | os.PathLike, limits: Limits | None = None) -> ProbeResult:
 
 def _check_size(path: str, limits: Limits) -> int:
     try:
-        size = os.path.getsize(path)
+        size = inputs.file_size(path)
     except OSError as exc:
         raise MediaError("corrupt_media", "The uploaded file could not be read.") from exc
     if size == 0:
@@ -201,6 +202,12 @@ def check_stream(stream, limits: Limits) -> None:
             f"This video is {width}x{height} pixels; "
             f"the largest side we accept is {limits.max_side} pixels.",
         )
+    if min(width, height) < limits.min_side:
+        raise MediaError(
+            "dimensions_too_small",
+            f"This video is {width}x{height} pixels; "
+            f"the smallest side we accept is {limits.min_side} pixels.",
+        )
 
 
 def _check_header_duration(container, stream, limits: Limits) -> None:
@@ -224,13 +231,53 @@ def _scan(container, stream, limits: Limits) -> tuple[int, float, bool, int]:
 
     Returns (duration_ms, fps, is_vfr, rotation). A truncated or damaged file fails
     here with ``corrupt_media``, timestamps spanning more than ``max_source_ms`` with
-    ``source_too_long`` (whatever the header claims).
+    ``source_too_long`` (whatever the header claims), more pictures than the frame
+    budget with ``too_many_frames`` (as soon as the count passes it), and a measured
+    frame rate or pixel rate over the limits with ``frame_rate_too_high`` or
+    ``pixel_rate_too_high``.
     """
     scan = _Scan(stream)
+    budget = limits.max_frames(limits.max_source_ms)
     for packet in container.demux(stream):
         scan.add(packet)
+        if scan.count > min(budget, limits.max_frames(scan.seconds * 1000)):
+            raise _over_budget(scan, limits)
     _check_length(scan.seconds * 1000, limits)
-    return scan.result()
+    result = scan.result()
+    check_rate(stream, result[1], limits)
+    return result
+
+
+def _over_budget(scan: _Scan, limits: Limits) -> MediaError:
+    """The error for a picture count past the frame budget: the rate when it is known."""
+    if scan.seconds > 0:
+        return _frame_rate_error(scan.count / scan.seconds, limits)
+    return MediaError(
+        "too_many_frames",
+        "This video holds more pictures than its length allows (over "
+        f"{limits.max_fps:g} a second); it cannot be processed.",
+    )
+
+
+def _frame_rate_error(fps: float, limits: Limits) -> MediaError:
+    return MediaError(
+        "frame_rate_too_high",
+        f"This video has {fps:.0f} frames per second; the most we accept is {limits.max_fps:g}.",
+    )
+
+
+def check_rate(stream, fps: float, limits: Limits) -> None:
+    """Raise for a measured frame rate or pixel rate (width x height x fps) over the limits."""
+    if fps > limits.max_fps * FPS_TOLERANCE:
+        raise _frame_rate_error(fps, limits)
+    width, height = int(stream.width), int(stream.height)
+    if width * height * fps > limits.max_pixel_rate * FPS_TOLERANCE:
+        raise MediaError(
+            "pixel_rate_too_high",
+            f"This video is {width}x{height} pixels at {fps:.0f} frames per second, more "
+            f"than we can process; the most we accept is {limits.max_pixel_rate / 1e6:.0f} "
+            "million pixels a second (4K at 60 frames per second).",
+        )
 
 
 class _Scan:
@@ -317,7 +364,7 @@ def probe_sound(path: str | os.PathLike, limits: Limits | None = None) -> AudioI
         "sound_unusable", "The selected sound could not be read; please choose another one."
     )
     try:
-        if not 0 < os.path.getsize(path) <= limits.max_bytes:
+        if not 0 < inputs.file_size(path) <= limits.max_bytes:
             raise unusable
         with open_input(path) as container:
             if not container.streams.audio:

@@ -6,6 +6,8 @@ FFmpeg); it only explains a refusal: "it looks like a PNG image".
 
 from __future__ import annotations
 
+from . import inputs
+
 SIGNATURES: list[tuple[int, bytes, str]] = [
     (0, b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (0, b"\xff\xd8\xff", "a JPEG image"),
@@ -47,8 +49,7 @@ def looks_like_video_container(head: bytes) -> bool:
 def read_head(path: str, size: int = 4096) -> bytes:
     """The first ``size`` bytes of ``path`` (empty on any read error)."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read(size)
+        return inputs.read_head(path, size)
     except OSError:
         return b""
 
