@@ -12,7 +12,7 @@ import threading
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -93,7 +93,6 @@ def requeue_stalled() -> int:
     """Queue again every stalled job; returns how many."""
     from clipdeck.studio.tasks import enqueue_render
 
-    close_old_connections()
     count = 0
     for video_id in list(stalled_jobs().values_list("video_id", flat=True)):
         moved = RenderJob.objects.filter(pk=video_id).update(enqueued_at=timezone.now())

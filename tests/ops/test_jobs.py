@@ -63,6 +63,8 @@ def test_the_decorator_registers_a_job_under_the_task_path(only):
     assert jobs.get("tests.ops.tasks.ping").interval() == 5
 
 
+# The in-process worker manages its own transactions (as on PostgreSQL in production).
+@pytest.mark.django_db(transaction=True)
 def test_a_registered_job_is_enqueued_by_the_tick_and_run_by_a_worker(only, run_worker):
     only(job(tasks.ping))
 
@@ -106,6 +108,8 @@ def test_workers_ticking_at_once_enqueue_the_job_once(only):
     assert queued(tasks.ping) == 1
 
 
+# The in-process worker manages its own transactions (as on PostgreSQL in production).
+@pytest.mark.django_db(transaction=True)
 def test_the_job_is_enqueued_again_once_its_interval_has_passed(only, run_worker):
     only(job(tasks.ping, every=1))
 
@@ -127,6 +131,8 @@ def test_a_job_still_waiting_in_the_queue_is_not_enqueued_twice(only):
     assert queued(tasks.ping) == 1
 
 
+# The in-process worker manages its own transactions (as on PostgreSQL in production).
+@pytest.mark.django_db(transaction=True)
 def test_a_failing_job_does_not_stop_the_others(only, run_worker):
     only(job(tasks.always_fails), job(tasks.ping))
 

@@ -55,8 +55,10 @@ def ledger(tmp_path) -> Path:
 
 
 def statuses() -> dict[str, int]:
+    """How many of this test's tasks are in each state (the workers' periodic jobs aside)."""
     found: dict[str, int] = {}
-    for status in DBTaskResult.objects.values_list("status", flat=True):
+    ours = DBTaskResult.objects.filter(task_path=record.module_path)
+    for status in ours.values_list("status", flat=True):
         found[status] = found.get(status, 0) + 1
     return found
 

@@ -132,6 +132,8 @@ def test_a_negative_interval_turns_the_retention_job_off_too(settings):
     assert "privacy.retention" not in scheduler.tick()
 
 
+# The in-process worker manages its own transactions (as on PostgreSQL in production).
+@pytest.mark.django_db(transaction=True)
 def test_the_retention_job_runs_once_per_interval_from_the_worker_scheduler(settings, run_worker):
     from clipdeck.runtime import scheduler
 

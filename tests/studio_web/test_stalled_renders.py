@@ -35,6 +35,8 @@ def renders_queued() -> list[str]:
     return [row.args_kwargs["args"][0] for row in rows]
 
 
+# The in-process worker manages its own transactions (as on PostgreSQL in production).
+@pytest.mark.django_db(transaction=True)
 def test_a_render_whose_lease_ran_out_is_queued_again_and_a_leased_one_is_not(settings):
     settings.CLIPDECK_RENDER_LEASE_SECONDS = 10
     stalled = render_job(queued_ago=30, lease_left=-1)
@@ -48,6 +50,8 @@ def test_a_render_whose_lease_ran_out_is_queued_again_and_a_leased_one_is_not(se
     assert not {str(working.pk), str(just_queued.pk)} & set(renders_queued())
 
 
+# The in-process worker manages its own transactions (as on PostgreSQL in production).
+@pytest.mark.django_db(transaction=True)
 def test_the_scheduler_requeues_stalled_renders_every_half_lease(settings, run_worker):
     settings.CLIPDECK_RENDER_LEASE_SECONDS = 10
     stalled = render_job(queued_ago=30)
