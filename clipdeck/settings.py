@@ -203,6 +203,8 @@ CLIPDECK_LOGIN_BACKOFF_MAX_SECONDS = env_int("CLIPDECK_LOGIN_BACKOFF_MAX_SECONDS
 # Retention jobs (privacy/retention.py): how often workers run them, idle API tokens.
 CLIPDECK_RETENTION_INTERVAL_SECONDS = env_int("CLIPDECK_RETENTION_INTERVAL_SECONDS", 3600)
 CLIPDECK_API_TOKEN_IDLE_DAYS = env_int("CLIPDECK_API_TOKEN_IDLE_DAYS", 180)
+# An API token stops working this long after it was issued, however often it is used.
+CLIPDECK_API_TOKEN_MAX_AGE_DAYS = env_int("CLIPDECK_API_TOKEN_MAX_AGE_DAYS", 90)
 # Rate limits on writes: (per user, per network, window in seconds); see core/ratelimit.py.
 CLIPDECK_RATE_LIMITS = {
     "signup": (0, env_int("CLIPDECK_SIGNUPS_PER_NETWORK_PER_HOUR", 20), 3600),
