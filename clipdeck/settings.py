@@ -180,6 +180,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 # Staff sessions (the back office) end after this much inactivity.
 CLIPDECK_STAFF_SESSION_SECONDS = env_int("CLIPDECK_STAFF_SESSION_SECONDS", 30 * 60)
+# ... and this long after sign-in, however active they are.
+CLIPDECK_STAFF_SESSION_MAX_SECONDS = env_int("CLIPDECK_STAFF_SESSION_MAX_SECONDS", 12 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
 # Cookies are HTTPS-only whenever the cell's public address is HTTPS.
 SESSION_COOKIE_SECURE = env_bool("CLIPDECK_SECURE_COOKIES", PUBLIC_URL.startswith("https://"))
