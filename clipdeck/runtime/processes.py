@@ -2,9 +2,11 @@
 task worker processes, the shared metrics folder, and one task worker's main loop.
 
 Graceful shutdown: SIGTERM (or Ctrl-C) makes every task worker stop taking tasks,
-finish the one it runs (a render included) and exit; a second signal stops the
-current task too. Task workers run in their own session so that a Ctrl-C in a
-terminal reaches only the supervisor, which passes one SIGTERM on.
+finish the one it runs (a render included) and exit; a second signal to the
+supervisor stops the current task too (it sends ``FORCE_SIGNAL``). Task workers
+run in their own session so that a Ctrl-C in a terminal reaches only the
+supervisor, which passes one SIGTERM on; a supervised worker ignores further
+SIGTERMs, and its supervisor kills it after the grace period.
 """
 
 from __future__ import annotations
