@@ -78,7 +78,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     from clipdeck.runtime.logs import uvicorn_log_config
+    from clipdeck.runtime.serving import serve_with_workers
 
+    config = uvicorn.Config(
+        "clipdeck.asgi:application",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        lifespan="off",
+        log_config=uvicorn_log_config(),
+        access_log=not args.no_access_log,
+        proxy_headers=True,
+        timeout_graceful_shutdown=30,
+    )
     workers = Supervisor(args.task_workers, grace_seconds=settings.CLIPDECK_SHUTDOWN_GRACE_SECONDS)
     workers.start().watch_in_background()
     print(
@@ -87,21 +99,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     try:
-        uvicorn.run(
-            "clipdeck.asgi:application",
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            lifespan="off",
-            log_config=uvicorn_log_config(),
-            access_log=not args.no_access_log,
-            proxy_headers=True,
-            timeout_graceful_shutdown=30,
-        )
+        return serve_with_workers(config, workers)
     finally:
-        workers.stop()
         remove_metrics_dir(metrics_dir)
-    return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

@@ -180,6 +180,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 # Staff sessions (the back office) end after this much inactivity.
 CLIPDECK_STAFF_SESSION_SECONDS = env_int("CLIPDECK_STAFF_SESSION_SECONDS", 30 * 60)
+# ... and this long after sign-in, however active they are.
+CLIPDECK_STAFF_SESSION_MAX_SECONDS = env_int("CLIPDECK_STAFF_SESSION_MAX_SECONDS", 12 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
 # Cookies are HTTPS-only whenever the cell's public address is HTTPS.
 SESSION_COOKIE_SECURE = env_bool("CLIPDECK_SECURE_COOKIES", PUBLIC_URL.startswith("https://"))
@@ -203,6 +205,8 @@ CLIPDECK_LOGIN_BACKOFF_MAX_SECONDS = env_int("CLIPDECK_LOGIN_BACKOFF_MAX_SECONDS
 # Retention jobs (privacy/retention.py): how often workers run them, idle API tokens.
 CLIPDECK_RETENTION_INTERVAL_SECONDS = env_int("CLIPDECK_RETENTION_INTERVAL_SECONDS", 3600)
 CLIPDECK_API_TOKEN_IDLE_DAYS = env_int("CLIPDECK_API_TOKEN_IDLE_DAYS", 180)
+# An API token stops working this long after it was issued, however often it is used.
+CLIPDECK_API_TOKEN_MAX_AGE_DAYS = env_int("CLIPDECK_API_TOKEN_MAX_AGE_DAYS", 90)
 # Rate limits on writes: (per user, per network, window in seconds); see core/ratelimit.py.
 CLIPDECK_RATE_LIMITS = {
     "signup": (0, env_int("CLIPDECK_SIGNUPS_PER_NETWORK_PER_HOUR", 20), 3600),

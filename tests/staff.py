@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from django.test import Client
 
-from clipdeck.web.staff_admin import SECOND_FACTOR
+from clipdeck.web.staff_admin import SECOND_FACTOR, SIGNED_IN_AT
 
 
 def staff_sign_in(client: Client, user) -> Client:
@@ -12,5 +14,6 @@ def staff_sign_in(client: Client, user) -> Client:
     client.force_login(user)
     session = client.session
     session[SECOND_FACTOR] = True
+    session[SIGNED_IN_AT] = time.time()
     session.save()
     return client

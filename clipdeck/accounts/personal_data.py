@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db.models import Q
 from django.utils import timezone
 
+from clipdeck.accounts import services
 from clipdeck.accounts.models import ApiToken, Block, Follow, TwoFactor, User
 from clipdeck.kernel import plugins
 from clipdeck.kernel.gateway import register_reader
@@ -225,12 +225,11 @@ def sessions_prune() -> int:
 
 
 def api_tokens_prune(now: datetime) -> int:
-    """Delete API tokens not used for ``CLIPDECK_API_TOKEN_IDLE_DAYS``; how many."""
-    cutoff = now - timedelta(days=settings.CLIPDECK_API_TOKEN_IDLE_DAYS)
-    idle = ApiToken.objects.filter(last_used_on__lt=cutoff.date()) | ApiToken.objects.filter(
-        last_used_on__isnull=True, created_at__lt=cutoff
-    )
-    deleted, _ = idle.delete()
+    """Delete API tokens idle for ``CLIPDECK_API_TOKEN_IDLE_DAYS`` or issued more than
+    ``CLIPDECK_API_TOKEN_MAX_AGE_DAYS`` ago (they no longer sign anyone in); how many."""
+    deleted, _ = ApiToken.objects.exclude(
+        pk__in=services.current_api_tokens(now).values("pk")
+    ).delete()
     return deleted
 
 

@@ -6,6 +6,9 @@ from clipdeck.accounts.models import User
 from clipdeck.accounts.selectors import profile_counts, relationship
 from clipdeck.accounts.services import user_email
 
+# What ``Counts`` shows of the content numbers when the viewer may not see the videos.
+HIDDEN_CONTENT_COUNTS = {"videos": None, "likes": None}
+
 
 def avatar_url(user: User) -> str | None:
     """The avatar's URL, or None without one."""
@@ -27,7 +30,7 @@ def user_profile(user: User, viewer: User | None) -> dict:
     return {
         **user_brief(user),
         "bio": user.bio,
-        "counts": profile_counts(user),
+        "counts": {**HIDDEN_CONTENT_COUNTS, **profile_counts(user, viewer)},
         "relationship": relationship(viewer, user),
     }
 

@@ -48,8 +48,12 @@ class UserBrief(Schema):
 class Counts(Schema):
     followers: int
     following: int
-    videos: int
-    likes: int
+    videos: int | None = Field(
+        description="published videos; null for a viewer who may not see them"
+    )
+    likes: int | None = Field(
+        description="likes on those videos; null for a viewer who may not see the videos"
+    )
 
 
 class Relationship(Schema):

@@ -25,12 +25,21 @@ def register_profile_counter(counter: ProfileCounter) -> ProfileCounter:
     return counter
 
 
-def profile_counts(user: User) -> dict[str, int]:
-    """Followers and following of ``user``, and the numbers registered by other apps."""
-    counts = {
+def profile_counts(user: User, viewer: User | None) -> dict[str, int | None]:
+    """A profile's numbers as ``viewer`` may see them.
+
+    Followers and following are shown to everyone who may see the profile, as on
+    other short-video platforms (a private account's lists stay hidden; only
+    their sizes show). The numbers registered by other apps describe the
+    account's content (``videos``, ``likes``): they are None for a viewer who
+    may not see its videos (``can_see_videos_of``).
+    """
+    counts: dict[str, int | None] = {
         "followers": Follow.objects.filter(followee=user, state=FollowState.FOLLOWING).count(),
         "following": Follow.objects.filter(follower=user, state=FollowState.FOLLOWING).count(),
     }
+    if not can_see_videos_of(viewer, user):
+        return counts
     for counter in _profile_counters:
         counts.update(counter(user))
     return counts

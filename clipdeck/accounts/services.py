@@ -13,12 +13,14 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from clipdeck.accounts import avatars, two_factor
@@ -314,9 +316,15 @@ def token_issue(*, user: User) -> str:
 
 
 def token_user(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
+    """The active user a bearer token belongs to, or None.
+
+    A token stops working ``CLIPDECK_API_TOKEN_MAX_AGE_DAYS`` after it was
+    issued, however often it is used, and after ``CLIPDECK_API_TOKEN_IDLE_DAYS``
+    without use; the retention job deletes such tokens as well.
+    """
     row = (
-        ApiToken.objects.select_related("user")
+        current_api_tokens(timezone.now())
+        .select_related("user")
         .filter(key_hash=_token_hash(token), user__is_active=True)
         .first()
     )
@@ -326,6 +334,16 @@ def token_user(token: str) -> User | None:
     if row.last_used_on != today:
         ApiToken.objects.filter(pk=row.pk).update(last_used_on=today)
     return row.user
+
+
+def current_api_tokens(now: datetime) -> QuerySet[ApiToken]:
+    """Tokens younger than the maximum age and used (or issued) within the idle limit."""
+    issued_after = now - timedelta(days=settings.CLIPDECK_API_TOKEN_MAX_AGE_DAYS)
+    idle_since = now - timedelta(days=settings.CLIPDECK_API_TOKEN_IDLE_DAYS)
+    recently_used = Q(last_used_on__gte=idle_since.date()) | Q(
+        last_used_on__isnull=True, created_at__gte=idle_since
+    )
+    return ApiToken.objects.filter(recently_used, created_at__gte=issued_after)
 
 
 def token_revoke(token: str) -> None:

@@ -2,9 +2,11 @@
 task worker processes, the shared metrics folder, and one task worker's main loop.
 
 Graceful shutdown: SIGTERM (or Ctrl-C) makes every task worker stop taking tasks,
-finish the one it runs (a render included) and exit; a second signal stops the
-current task too. Task workers run in their own session so that a Ctrl-C in a
-terminal reaches only the supervisor, which passes one SIGTERM on.
+finish the one it runs (a render included) and exit; a second signal to the
+supervisor stops the current task too (it sends ``FORCE_SIGNAL``). Task workers
+run in their own session so that a Ctrl-C in a terminal reaches only the
+supervisor, which passes one SIGTERM on; a supervised worker ignores further
+SIGTERMs, and its supervisor kills it after the grace period.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ METRICS_DIR_PREFIX = "clipdeck-metrics-"
 SUPERVISOR_ENV = "CLIPDECK_SUPERVISOR_PID"
 RESTART_DELAY_SECONDS = 2.0
 PR_SET_PDEATHSIG = 1
+# A supervised worker takes every SIGTERM as "finish the current task, then exit"
+# (it may get several: from its supervisor, from the parent-death signal, from a
+# service manager signalling the whole group); this one makes it stop at once.
+FORCE_SIGNAL = signal.SIGQUIT
 
 
 def prepare_metrics_dir() -> Path | None:
@@ -87,7 +93,8 @@ class Supervisor:
         self.grace_seconds = grace_seconds
         self.processes: list[subprocess.Popen] = []
         self.stopping = threading.Event()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # signal handlers may take it in a thread holding it
+        self._deadline = float("inf")
 
     def _spawn(self) -> subprocess.Popen:
         command = [sys.executable, "-m", "clipdeck.cli", "worker", "--concurrency", "1"]
@@ -124,29 +131,50 @@ class Supervisor:
                 if process.poll() is None:
                     process.send_signal(signum)
 
-    def stop(self) -> None:
-        """SIGTERM every worker, wait for their current tasks, kill after the grace period."""
-        self.stopping.set()
+    def begin_stop(self) -> None:
+        """Ask every worker, once, to finish its current task and exit; returns at once.
+
+        The grace period starts now. Calling it again does nothing: a second
+        SIGTERM would make a worker abandon its task.
+        """
+        with self._lock:
+            if self.stopping.is_set():
+                return
+            self.stopping.set()
+            self._deadline = time.monotonic() + self.grace_seconds
+        logger.warning("stopping task workers gracefully (at most %g s)", self.grace_seconds)
         self.signal_all(signal.SIGTERM)
-        deadline = time.monotonic() + self.grace_seconds
-        for process in self.processes:
+
+    def force(self) -> None:
+        """Make every worker stop now, abandoning its current task (queued again)."""
+        logger.warning("stopping task workers now")
+        self.signal_all(FORCE_SIGNAL)
+
+    def stop_requested(self) -> None:
+        """A stop signal arrived: the first stops gracefully, any later one forces."""
+        if self.stopping.is_set():
+            self.force()
+        else:
+            self.begin_stop()
+
+    def stop(self) -> None:
+        """Stop gracefully (if not already asked) and wait for the workers until the end
+        of the grace period; kill those still running then."""
+        self.begin_stop()
+        for process in list(self.processes):
             try:
-                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+                process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 logger.error("task worker %d did not stop in time; killing it", process.pid)
                 process.kill()
                 process.wait()
 
     def run_until_signalled(self) -> int:
-        """Supervise in the foreground: the first SIGTERM/SIGINT stops gracefully, a second
-        one is passed on (the workers then abandon their current task)."""
+        """Supervise in the foreground: the first SIGTERM/SIGINT stops gracefully, a
+        later one forces the workers to abandon their current task."""
 
         def on_signal(signum, frame) -> None:
-            if self.stopping.is_set():
-                self.signal_all(signal.SIGTERM)
-                return
-            logger.warning("%s: stopping task workers gracefully", signal.strsignal(signum))
-            self.stopping.set()
+            self.stop_requested()
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
@@ -157,19 +185,18 @@ class Supervisor:
 
 def run_task_worker() -> int:
     """One task worker process: its heartbeat, the scheduler of periodic jobs, and
-    ``db_worker`` on every queue. Returns after a graceful stop."""
-    from django.core.management import call_command
-
+    ``db_worker``'s loop on every queue. Returns after a graceful stop."""
     from clipdeck.runtime.scheduler import start_scheduler
     from clipdeck.runtime.workers import forget, new_worker_id, start_heartbeat
 
+    supervised = SUPERVISOR_ENV in os.environ
     stop_with_supervisor()
     worker_id = new_worker_id()
     heartbeat = start_heartbeat(worker_id)
     scheduler = start_scheduler()
     logger.info("task worker %s started", worker_id)
     try:
-        call_command("db_worker", queue_name="*", reload=False, interval=0.5, worker_id=worker_id)
+        _task_loop(worker_id, supervised=supervised)
     except SystemExit as exit_:  # db_worker exits this way on a signal while idle
         if exit_.code not in (None, 0):
             raise
@@ -179,3 +206,30 @@ def run_task_worker() -> int:
         forget(worker_id)
         logger.info("task worker %s stopped", worker_id)
     return 0
+
+
+def _task_loop(worker_id: str, *, supervised: bool) -> None:
+    """``db_worker`` (every queue, polling every 0.5 s) until a signal stops it."""
+    from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
+    from django_tasks_db.management.commands.db_worker import Command, Worker
+
+    class TaskWorker(Worker):
+        def shutdown(self, signum: int, frame) -> None:
+            if supervised and signum == signal.SIGTERM and not self.running:
+                logger.info("already stopping after the current task; SIGTERM ignored")
+                return
+            super().shutdown(signum, frame)
+
+    Command().configure_logging(verbosity=1)
+    worker = TaskWorker(
+        queue_names=["*"],
+        interval=0.5,
+        batch=False,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        startup_delay=True,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+    worker.configure_signals()
+    worker.run()

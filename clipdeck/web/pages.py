@@ -80,7 +80,7 @@ def profile_page(request: HttpRequest, handle: str) -> HttpResponse:
         "web/profile.html",
         {
             "owner": owner,
-            "counts": profile_counts(owner),
+            "counts": profile_counts(owner, viewer),
             "relation": relationship(viewer, owner),
             "is_owner": is_owner,
             "can_see_videos": visible,

@@ -95,8 +95,9 @@ def test_a_run_deletes_what_is_past_its_retention_and_keeps_the_rest(settings):
         assert counts["cache_entries"] == 0
 
 
-def test_a_token_used_recently_is_kept_however_old(settings):
+def test_a_token_used_recently_is_kept_however_old_within_its_maximum_age(settings):
     settings.CLIPDECK_API_TOKEN_IDLE_DAYS = 30
+    settings.CLIPDECK_API_TOKEN_MAX_AGE_DAYS = 500
     token_issue(user=UserFactory())
     ApiToken.objects.update(
         created_at=timezone.now() - timedelta(days=400), last_used_on=timezone.localdate()

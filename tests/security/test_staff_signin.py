@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 
 import pytest
 from django.test import Client
@@ -102,3 +103,22 @@ def test_the_admin_login_redirect_only_goes_back_into_the_admin():
     response = Client().get("/admin/login/?next=https://evil.example/")
 
     assert response["Location"] == "/login?next=%2Fadmin%2F"
+
+
+def test_a_staff_session_ends_at_its_absolute_limit_however_active(api, operator, monkeypatch):
+    secret = enable_2fa(api, operator)
+    client = Client()
+    sign_in(client)
+    client.post("/login", {"otp": code_for(secret), "next": "/admin/"})
+    signed_in = time.time()
+    for hours in (0, 4, 8, 11.9):  # active all along: the idle limit is never reached
+        monkeypatch.setattr(time, "time", lambda hours=hours: signed_in + hours * 3600)
+        assert client.get("/admin/").status_code == 200
+
+    monkeypatch.setattr(time, "time", lambda: signed_in + 12 * 3600 + 1)
+    answer = client.get("/admin/")
+
+    assert answer.status_code == 302
+    assert "_auth_user_id" not in client.session  # signed out, not just turned away
+    monkeypatch.undo()
+    assert client.get("/admin/").status_code == 302

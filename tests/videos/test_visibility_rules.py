@@ -169,11 +169,13 @@ def test_p3_a_private_accounts_profile_shows_but_its_videos_are_404_to_non_follo
     FollowFactory(follower=requester, followee=owner, state=FollowState.REQUESTED)
     # When non-followers open the profile and its videos
     for client in (api(), api(stranger), api(requester)):
-        # Then the profile is shown, with its counts, but the videos are 404
+        # Then the profile is shown, with its follow counts but not how many videos
+        # it has, and the videos are 404
         profile = client.get(f"users/{owner.handle}")
         assert profile.status_code == 200
         assert profile.json()["is_private"] is True
-        assert profile.json()["counts"]["videos"] == 1
+        assert profile.json()["counts"]["followers"] == 0
+        assert profile.json()["counts"]["videos"] is None
         assert client.get(f"users/{owner.handle}/videos").json() == FOLLOWERS_ONLY
 
 
