@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from clipdeck.accounts import avatars, two_factor
 from clipdeck.accounts.models import ApiToken, Block, Follow, FollowState, User
+from clipdeck.accounts.signals import account_made_private, block_made
 from clipdeck.accounts.validators import check_password, clean_email, clean_handle
 from clipdeck.kernel import keys, ratelimit
 from clipdeck.kernel.errors import (
@@ -257,6 +258,8 @@ def user_update_profile(
                 )
         if fields:
             user.save(update_fields=fields)
+        if is_private and "is_private" in fields:
+            account_made_private.send(sender=User, user=user)
     return user
 
 
@@ -386,12 +389,16 @@ def follow_request_decide(*, owner: User, requester: User, approve: bool) -> Non
 
 @transaction.atomic
 def block_create(*, blocker: User, blocked: User) -> Block:
-    """Block: also removes follows and requests in both directions. Idempotent."""
+    """Block: also removes follows and requests in both directions. Idempotent.
+
+    Announced with ``block_made``: remixes between the two fall back to their owners.
+    """
     if blocker.pk == blocked.pk:
         raise InvalidInput("You cannot block yourself.", code="block_self", field="handle")
     Follow.objects.filter(follower=blocker, followee=blocked).delete()
     Follow.objects.filter(follower=blocked, followee=blocker).delete()
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    block_made.send(sender=Block, blocker=blocker, blocked=blocked)
     return block
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clipdeck.accounts.models import User
-from clipdeck.kernel.errors import InvalidInput, NotFound
+from clipdeck.kernel.errors import Forbidden, InvalidInput, NotFound
 from clipdeck.studio.engine.spec import EditSpec, Layout, SpecError
 from clipdeck.videos.models import Sound
 from clipdeck.videos.visibility import sound_access
@@ -56,9 +56,11 @@ def _resolve_sound(raw, viewer: User) -> tuple[Sound, dict]:
     if isinstance(sound_id, bool) or not isinstance(sound_id, int):
         raise _invalid("sound.id", "sound.id must be the id of a sound from the library.")
     try:
-        sound = sound_access(viewer, sound_id)
+        sound = sound_access(viewer, sound_id, for_use=True)
     except NotFound:
         raise _invalid("sound.id", "That sound does not exist or is not available.") from None
+    except Forbidden as refused:  # rule R1: seen, but not for everyone
+        raise Forbidden(refused.message, code=refused.code, field="edit.sound.id") from None
     if not sound.audio:
         raise _invalid("sound.id", "That sound has no audio yet.")
     engine = {"path": _PLACEHOLDER, **{k: raw[k] for k in ("offset_ms", "volume") if k in raw}}

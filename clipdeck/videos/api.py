@@ -94,7 +94,7 @@ def video_publish(request, video_id: str):
     response=VideoPage,
     auth=user_auth,
     operation_id="drafts",
-    summary="Your drafts and videos still processing or failed",
+    summary="Your drafts, videos still processing or failed, and remixes only you can see",
 )
 @paginate(CursorPagination, present=video_page)
 def drafts(request):
@@ -201,7 +201,7 @@ def sounds(request, genre: str | None = None):
     summary="A sound",
 )
 def sound_get(request, sound_id: int):
-    return sound_access(viewer_of(request), sound_id)
+    return sound_access(viewer_of(request), sound_id, for_use=True)
 
 
 @router.get(
@@ -214,4 +214,4 @@ def sound_get(request, sound_id: int):
 @paginate(CursorPagination, time_field="published_at", present=video_page)
 def sound_videos(request, sound_id: int):
     viewer = viewer_of(request)
-    return selectors.sound_videos(viewer, sound_access(viewer, sound_id))
+    return selectors.sound_videos(viewer, sound_access(viewer, sound_id, for_use=True))

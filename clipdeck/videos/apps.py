@@ -8,6 +8,7 @@ class VideosConfig(AppConfig):
 
     def ready(self) -> None:
         from clipdeck.accounts.selectors import register_profile_counter
+        from clipdeck.videos import receivers  # noqa: F401  (connects rule R2's receivers)
         from clipdeck.videos.selectors import profile_video_counts
 
         register_profile_counter(profile_video_counts)

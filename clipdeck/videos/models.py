@@ -32,6 +32,24 @@ class RemixKind(models.TextChoices):
     REACT = "react", "React"
 
 
+class WithheldReason(models.TextChoices):
+    """Why a remix is shown to its owner only (rule R2 of ``clipdeck.videos.visibility``)."""
+
+    NONE = "", "Not withheld"
+    SOURCE_NOT_PUBLIC = (
+        "source_not_public",
+        "The original video is no longer public, so only you can see this video.",
+    )
+    SOURCE_DELETED = (
+        "source_deleted",
+        "The original video was deleted, so only you can see this video.",
+    )
+    BLOCKED = (
+        "blocked",
+        "You and the creator of the original video are in a block, so only you can see this video.",
+    )
+
+
 class Hashtag(models.Model):
     name = models.CharField(max_length=100, unique=True)  # stored lower-case
     created_at = models.DateTimeField(default=timezone.now)
@@ -108,6 +126,11 @@ class Video(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
     )
     remix_kind = models.CharField(max_length=8, choices=RemixKind.choices, blank=True)
+    # Set when the video's remix source (or the video whose original sound it
+    # uses) stops being for everyone: the video is then its owner's alone (R2).
+    withheld_reason = models.CharField(
+        max_length=20, choices=WithheldReason.choices, blank=True, default=""
+    )
     original = models.FileField(upload_to="originals/", blank=True, max_length=255)
     mp4 = models.FileField(upload_to="videos/", blank=True, max_length=255)
     mp4_720 = models.FileField(upload_to="videos/", blank=True, max_length=255)
@@ -128,6 +151,9 @@ class Video(models.Model):
     # instances of a page for ``VideoOut`` (liked, and "none"/"requested"/"following").
     viewer_liked: bool
     viewer_author_follow: str
+    # Not stored: set by ``presenters.source_state`` for the viewer at hand (rule R3).
+    shown_remix_of: Video | None
+    shown_sound: Sound | None
 
     class Meta:
         indexes = [

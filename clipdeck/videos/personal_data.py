@@ -63,6 +63,11 @@ declare(
         "sound": (PUB, "The sound used.", VIDEO),
         "remix_of": (PUB, "Credit for a duet or reaction.", VIDEO),
         "remix_kind": (PUB, "Duet or reaction.", VIDEO),
+        "withheld_reason": (
+            INT,
+            "Why a remix is shown to its owner only (its source stopped being public).",
+            VIDEO,
+        ),
         "original": (
             PROT,
             "The uploaded file, kept until rendering succeeds or for export.",
@@ -156,6 +161,7 @@ def _videos(user) -> list[dict]:
             "edit": video.edit,
             "remix_of": str(video.remix_of_id) if video.remix_of_id else None,
             "remix_kind": video.remix_kind or None,
+            "withheld_reason": video.withheld_reason or None,
             "sound_id": video.sound_id,
             "allow_duet": video.allow_duet,
             "allow_react": video.allow_react,

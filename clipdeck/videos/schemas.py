@@ -10,17 +10,25 @@ from clipdeck.accounts.schemas import FollowStateName, UserBrief
 from clipdeck.kernel.auth import viewer_of
 from clipdeck.videos.media import media_urls, sound_url
 from clipdeck.videos.models import Sound, Video
-from clipdeck.videos.presenters import viewer_state
+from clipdeck.videos.presenters import source_state, viewer_state
 
 VisibilityName = Literal["public", "followers", "private"]
 VideoStatusName = Literal["processing", "draft", "published", "failed"]
 RemixKindName = Literal["duet", "react"]
+WithheldReasonName = Literal["source_not_public", "source_deleted", "blocked"]
 VISIBILITIES: list[JsonValue] = ["public", "followers", "private"]
 
 
 def _viewer_id(context: dict) -> int | None:
     viewer = viewer_of(context["request"])
     return viewer.pk if viewer else None
+
+
+def _with_sources(obj: Video, context: dict) -> Video:
+    """``obj`` marked with the sources its viewer may see (``viewer_state`` does whole pages)."""
+    if not hasattr(obj, "shown_remix_of"):
+        source_state([obj], viewer_of(context["request"]))
+    return obj
 
 
 class MediaOut(Schema):
@@ -91,7 +99,13 @@ class VideoOut(Schema):
     height: int
     media: MediaOut
     sound: SoundOut | None
-    remix_of: RemixOut | None
+    remix_of: RemixOut | None = Field(
+        description="the video this remixes, when you may see it (else null)"
+    )
+    withheld_reason: WithheldReasonName | None = Field(
+        description="why only the owner can see this remix: its source stopped being public"
+    )
+    withheld: str | None = Field(description="withheld_reason, as a sentence for the owner")
     counts: VideoCounts
     viewer: ViewerState | None
     created_at: datetime
@@ -122,15 +136,25 @@ class VideoOut(Schema):
         return media_urls(obj, _viewer_id(context))
 
     @staticmethod
-    def resolve_remix_of(obj: Video) -> dict[str, Any] | None:
-        if not obj.remix_kind:
+    def resolve_sound(obj: Video, context: dict) -> Sound | None:
+        """Another video's original sound only while the viewer may see that video (R3)."""
+        return _with_sources(obj, context).shown_sound
+
+    @staticmethod
+    def resolve_remix_of(obj: Video, context: dict) -> dict[str, Any] | None:
+        """The source only when the viewer may see it (R3)."""
+        source = _with_sources(obj, context).shown_remix_of
+        if not obj.remix_kind or source is None:
             return None
-        source = obj.remix_of
-        return {
-            "id": str(source.pk) if source else "",
-            "kind": obj.remix_kind,
-            "author": source.author if source else None,
-        }
+        return {"id": str(source.pk), "kind": obj.remix_kind, "author": source.author}
+
+    @staticmethod
+    def resolve_withheld_reason(obj: Video) -> str | None:
+        return obj.withheld_reason or None
+
+    @staticmethod
+    def resolve_withheld(obj: Video) -> str | None:
+        return obj.get_withheld_reason_display() if obj.withheld_reason else None
 
     @staticmethod
     def resolve_counts(obj: Video) -> dict[str, int]:

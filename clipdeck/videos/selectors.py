@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from clipdeck.accounts.models import Follow, User
 from clipdeck.videos.models import Comment, Like, Sound, Video, VideoStatus
@@ -39,8 +39,12 @@ def profile_video_counts(owner: User) -> dict[str, int]:
 
 
 def drafts_of(owner: User) -> QuerySet[Video]:
-    """The owner's drafts (and videos still rendering or failed), never anyone else's."""
-    return with_relations(Video.objects.filter(author=owner).exclude(status=VideoStatus.PUBLISHED))
+    """The owner's drafts, videos still rendering or failed, and withheld remixes (R2).
+
+    Never anyone else's: everything here is for the owner's eyes only.
+    """
+    only_theirs = ~Q(status=VideoStatus.PUBLISHED) | ~Q(withheld_reason="")
+    return with_relations(Video.objects.filter(only_theirs, author=owner))
 
 
 def comments_on(viewer: User | None, video: Video) -> QuerySet[Comment]:

@@ -21,7 +21,10 @@ from clipdeck.videos.models import (
     Video,
     VideoStatus,
     Visibility,
+    WithheldReason,
 )
+from clipdeck.videos.remixes import remixes_withhold
+from clipdeck.videos.visibility import is_public
 
 MAX_CAPTION = 2200
 MAX_COMMENT = 500
@@ -116,7 +119,10 @@ def video_update(
     allow_react: bool | None = None,
     allow_comments: bool | None = None,
 ) -> Video:
-    """The owner changes the caption, visibility or what others may do."""
+    """The owner changes the caption, visibility or what others may do.
+
+    A video that stops being for everyone takes its remixes with it (rule R2).
+    """
     fields = []
     if caption is not None:
         video.caption = _clean_caption(caption)
@@ -137,6 +143,8 @@ def video_update(
             video.save(update_fields=fields)
         if caption is not None:
             _sync_caption_links(video)
+        if visibility is not None and not is_public(video):
+            remixes_withhold(video, reason=WithheldReason.SOURCE_NOT_PUBLIC)
     return video
 
 
@@ -156,7 +164,10 @@ def video_publish(*, video: Video) -> Video:
 
 
 def video_delete(*, video: Video) -> None:
-    """Delete the video, its media files and its likes, comments and shares."""
+    """Delete the video, its media files and its likes, comments and shares.
+
+    Its remixes fall back to their owners (rule R2, a ``pre_delete`` receiver).
+    """
     files = [f for f in _media_files(video) if f]
     video.delete()
     for file in files:

@@ -22,14 +22,30 @@ Comments (``Comment.objects.visible_to``)
     C2. Comments by someone the viewer blocked, or who blocked the viewer, are
         hidden from the viewer.
 
-Remix sources (``video_access(..., for_remix=kind)``)
-    R1. A video can be duetted or reacted to only when the viewer may see it,
-        its author allows that kind of remix, and it is published.
+Remixes (``video_access(..., for_remix=kind)``, ``sound_access(..., for_use=True)``)
+    R1. A video can be duetted or reacted to, and an original sound used
+        ("use this sound"), only when its video is published and for everyone
+        (V6: public, on a public account, of an active author), the viewer
+        may see it (so neither blocked the other, V3), and its author allows
+        that kind of remix. The author's own followers-only or private videos
+        are no exception. A source the viewer may not see is a 404; one they
+        see that is not for everyone, or whose author turned the remix off, a
+        403 naming the rule.
+    R2. A remix (a duet, a reaction, or a video using another video's original
+        sound) whose source stops being for everyone (its visibility changes,
+        its account goes private, it is deleted) or whose author and the
+        remixer come to be in a block, either way, is withheld: its owner
+        alone sees it, with ``withheld_reason`` saying why, like a private
+        video (V4); so are the remixes of a withheld remix. Withholding is not
+        undone when the source becomes public again.
+    R3. A remix names its source (``remix_of``, the original sound's credit)
+        only to viewers who may see that source (V1–V6).
 
 Sounds (``sound_access``)
     S1. Library sounds are public.
     S2. An original sound (the audio of a video) is visible to a viewer only
-        while its source video is (V1–V6).
+        while its source video is (V1–V6); its page, the list of the videos
+        using it and its use in an edit follow R1.
 
 Viewers are normalised with ``clipdeck.kernel.auth.as_viewer``: anonymous
 callers are ``None``. "Not allowed" and "does not exist" answer the same
@@ -38,6 +54,7 @@ callers are ``None``. "Not allowed" and "does not exist" answer the same
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TypeVar
 from uuid import UUID
 
@@ -54,10 +71,14 @@ NO_VIDEO = "This video does not exist or is not available."
 # Any queryset of videos or comments, the models' own included: the rules keep its class.
 VideosT = TypeVar("VideosT", bound=QuerySet[Video])
 CommentsT = TypeVar("CommentsT", bound=QuerySet[Comment])
-# V2 and V6 together: what anybody, anonymous viewers included, may see.
+NO_SOUND = "This sound does not exist or is not available."
+SOUND_NOT_PUBLIC = "Only sounds of public videos of public accounts can be used."
+_REMIX_VERB = {RemixKind.DUET: "duetted", RemixKind.REACT: "reacted to"}
+# V2 and R2: what anybody but the author may see at all.
+_SHOWN = {"status": VideoStatus.PUBLISHED, "author__is_active": True, "withheld_reason": ""}
+# V2, V6 and R2 together: what anybody, anonymous viewers included, may see.
 _FOR_EVERYONE = {
-    "status": VideoStatus.PUBLISHED,
-    "author__is_active": True,
+    **_SHOWN,
     "visibility": Visibility.PUBLIC,
     "author__is_private": False,
 }
@@ -69,7 +90,7 @@ def _blocked_either_way(viewer: User, field: str) -> Q:
 
 
 def is_public(video: Video) -> bool:
-    """Whether everyone, anonymous viewers included, may see ``video`` (V2, V6)."""
+    """Whether everyone, anonymous viewers included, may see ``video`` (V2, V6, R2)."""
     for lookup, wanted in _FOR_EVERYONE.items():
         value = video
         for name in lookup.split("__"):
@@ -80,12 +101,12 @@ def is_public(video: Video) -> bool:
 
 
 def videos_visible_to(queryset: VideosT, viewer: User | None) -> VideosT:
-    """Rules V1–V6: the videos of ``queryset`` that ``viewer`` may see."""
+    """Rules V1–V6 and R2: the videos of ``queryset`` that ``viewer`` may see."""
     viewer = as_viewer(viewer)
     for_everyone = Q(**_FOR_EVERYONE)
     if viewer is None:
         return queryset.filter(for_everyone)
-    shown = Q(status=VideoStatus.PUBLISHED, author__is_active=True)
+    shown = Q(**_SHOWN)
     followed = Follow.objects.filter(follower=viewer, state=FollowState.FOLLOWING).values(
         "followee"
     )
@@ -114,7 +135,8 @@ def video_access(
 
     ``require_owner``: only its author gets it (editing, publishing, deleting).
     ``for_remix``: the viewer wants to duet or react to it, so rule R1 applies
-    too; a video whose author turned that remix off is a 403 naming the rule.
+    too; a video that is not for everyone, or whose author turned that remix
+    off, is a 403 naming the rule.
     """
     viewer = as_viewer(viewer)
     if require_owner and viewer is None:
@@ -135,6 +157,11 @@ def _check_remix(source: Video, kind: RemixKind) -> None:
     """Rule R1 for a video the viewer may see."""
     if source.status != VideoStatus.PUBLISHED:
         raise NotFound(NO_VIDEO)
+    if not is_public(source):
+        raise Forbidden(
+            f"Only public videos of public accounts can be {_REMIX_VERB[kind]}.",
+            code="remix_not_public",
+        )
     allowed = source.allow_duet if kind == RemixKind.DUET else source.allow_react
     if not allowed:
         raise Forbidden(
@@ -148,16 +175,37 @@ def remix_source_access(viewer: User | None, video_id: UUID | str, kind: RemixKi
     return video_access(viewer, video_id, for_remix=kind)
 
 
-def sound_access(viewer: User | None, sound_id: int) -> Sound:
-    """The sound if rules S1–S2 let ``viewer`` hear it, else NotFound."""
+def sound_access(viewer: User | None, sound_id: int, *, for_use: bool = False) -> Sound:
+    """The sound if rules S1–S2 let ``viewer`` hear it, else NotFound.
+
+    ``for_use``: the viewer wants its page, its videos or to use it in an edit,
+    so rule R1 applies too: the original sound of a video that is not for
+    everyone is a 403 naming the rule.
+    """
     sound = Sound.objects.select_related("created_by").filter(pk=sound_id).first()
-    if sound is not None and sound.is_original:
-        source_id = sound.source_video_id
-        source = Video.objects.visible_to(viewer).filter(pk=source_id) if source_id else None
-        sound = sound if source is not None and source.exists() else None
     if sound is None:
-        raise NotFound("This sound does not exist or is not available.")
+        raise NotFound(NO_SOUND)
+    if sound.is_original:
+        _check_original_sound(viewer, sound, for_use=for_use)
     return sound
+
+
+def _check_original_sound(viewer: User | None, sound: Sound, *, for_use: bool) -> None:
+    """Rule S2, and R1 when the sound is to be used."""
+    videos = Video.objects.visible_to(viewer).select_related("author")
+    source = videos.filter(pk=sound.source_video_id).first()
+    if source is None:
+        raise NotFound(NO_SOUND)
+    if for_use and not is_public(source):
+        raise Forbidden(SOUND_NOT_PUBLIC, code="sound_not_public")
+
+
+def visible_video_ids(viewer: User | None, ids: Iterable[object]) -> set:
+    """Which of the video ``ids`` ``viewer`` may see (V1–V6, R2), in one query (R3)."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return set()
+    return set(Video.objects.visible_to(viewer).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 __all__ = [
@@ -168,4 +216,5 @@ __all__ = [
     "sound_access",
     "video_access",
     "videos_visible_to",
+    "visible_video_ids",
 ]

@@ -14,10 +14,12 @@ from clipdeck.accounts.models import Follow, FollowState
 from clipdeck.accounts.policies import can_see_videos_of, profile_access
 from clipdeck.accounts.selectors import profile_counts, relationship
 from clipdeck.feed.explanation import main_parameters_markdown
+from clipdeck.kernel.errors import Forbidden, NotFound
 from clipdeck.videos import selectors
 from clipdeck.videos.media import media_urls, sound_url
 from clipdeck.videos.models import Hashtag, Video, VideoStatus
-from clipdeck.videos.visibility import sound_access, video_access
+from clipdeck.videos.presenters import source_state
+from clipdeck.videos.visibility import is_public, sound_access, video_access
 from clipdeck.web.viewer import viewer_of
 
 GRID_SIZE = 60
@@ -44,7 +46,7 @@ def following(request: HttpRequest) -> HttpResponse:
 
 def video_page(request: HttpRequest, video_id) -> HttpResponse:
     viewer = viewer_of(request)
-    video = video_access(viewer, video_id)
+    video = source_state([video_access(viewer, video_id)], viewer)[0]
     comments = (
         selectors.comments_on(viewer, video).order_by("-created_at")[:50]
         if video.allow_comments
@@ -58,6 +60,7 @@ def video_page(request: HttpRequest, video_id) -> HttpResponse:
             "media": media_urls(video, viewer.pk if viewer else None),
             "comments": comments,
             "liked": bool(selectors.liked_ids(viewer, [video])),
+            "remixable": is_public(video),
             "og_url": request.build_absolute_uri(),
         },
     )
@@ -96,8 +99,12 @@ def profile_page(request: HttpRequest, handle: str) -> HttpResponse:
 
 
 def sound_page(request: HttpRequest, sound_id: int) -> HttpResponse:
+    """A sound, its "use this sound" button and its videos: only for a sound one may use (R1)."""
     viewer = viewer_of(request)
-    sound = sound_access(viewer, sound_id)
+    try:
+        sound = sound_access(viewer, sound_id, for_use=True)
+    except Forbidden as refused:
+        raise NotFound(refused.message) from None
     videos = selectors.with_relations(selectors.sound_videos(viewer, sound))[:GRID_SIZE]
     return render(
         request,

@@ -129,9 +129,14 @@ def test_original_sound_follows_its_video(api, owner, stranger, portrait_clip, r
     assert api(stranger).get(f"sounds/{sound_id}").status_code == 404
     assert api(stranger).get(f"sounds/{sound_id}/videos").status_code == 404
     assert api().get(f"sounds/{sound_id}/videos").status_code == 404
-    assert api(owner).get(f"sounds/{sound_id}").status_code == 200
-    owner_list = api(owner).get(f"sounds/{sound_id}/videos").json()["items"]
-    assert sorted(v["id"] for v in owner_list) == sorted([body["id"], second["id"]])
+    # A sound that is not for everyone cannot be used, even by its owner (rule R1) ...
+    refused = api(owner).get(f"sounds/{sound_id}")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "sound_not_public")
+    # ... and the stranger's video using it is now the stranger's alone (rule R2)
+    assert api().get(f"videos/{second['id']}").status_code == 404
+    assert api(owner).get(f"videos/{second['id']}").status_code == 404
+    withheld = api(stranger).get(f"videos/{second['id']}").json()
+    assert (withheld["withheld_reason"], withheld["sound"]) == ("source_not_public", None)
 
 
 def test_original_sound_of_a_draft_is_not_visible_to_others(

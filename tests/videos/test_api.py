@@ -92,6 +92,8 @@ def test_a_published_video_shows_every_field(api):
         "media": {"mp4": None, "mp4_720": None, "poster": None},
         "sound": None,
         "remix_of": None,
+        "withheld_reason": None,
+        "withheld": None,
         "counts": {"likes": 7, "comments": 2, "shares": 1, "views": 99},
         "viewer": None,
         "created_at": "2026-03-01T12:00:00Z",

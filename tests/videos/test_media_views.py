@@ -284,7 +284,9 @@ def test_the_original_sound_of_a_non_public_video_is_signed_for_its_viewer(api):
     video = VideoFactory(author=owner, visibility=Visibility.FOLLOWERS)
     sound = original_sound_of(video)
 
-    url = api(owner).get(f"sounds/{sound.pk}").json()["audio"]
+    # The sound of a video that is not for everyone has no page (rule R1); its video shows it.
+    assert api(owner).get(f"sounds/{sound.pk}").status_code == 403
+    url = api(owner).get(f"videos/{video.pk}").json()["sound"]["audio"]
     path, token = split(url)
 
     assert token  # a token-only client has no session: the URL itself grants access

@@ -477,3 +477,15 @@ def test_the_profile_video_list_has_no_n_plus_one(api):
     # Then both pages take the same number of queries
     assert (shown_small, shown_large) == (10, 20)
     assert small == large
+
+
+def test_r1_a_video_the_viewer_sees_but_that_is_not_for_everyone_is_refused():
+    # Given a followers-only video and an approved follower of its author
+    video = VideoFactory(visibility=Visibility.FOLLOWERS)
+    follower = UserFactory()
+    FollowFactory(follower=follower, followee=video.author)
+    # When the follower asks for it as a remix source
+    with pytest.raises(Forbidden) as refused:
+        remix_source_access(follower, video.pk, RemixKind.REACT)
+    # Then it is a 403 naming the rule
+    assert (status_for(refused.value), refused.value.code) == (403, "remix_not_public")
