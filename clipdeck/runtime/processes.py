@@ -155,10 +155,36 @@ class Supervisor:
         return 0
 
 
+def _run_db_worker(worker_id: str, *, most_restarts: int = 20) -> None:
+    """``db_worker`` on every queue until it stops; when the database was locked
+    (SQLite under a long write) it starts again after a doubling pause instead of
+    ending the process, so a busy database never makes the workers crash-loop."""
+    from django.core.management import call_command
+    from django.db import OperationalError, close_old_connections
+
+    from clipdeck.kernel.retry import backoff_delays, is_locked
+
+    for delay in [*backoff_delays(most_restarts, 0.5, 10.0), None]:
+        try:
+            call_command(
+                "db_worker", queue_name="*", reload=False, interval=0.5, worker_id=worker_id
+            )
+            return
+        except SystemExit as exit_:  # db_worker exits this way on a signal while idle
+            if exit_.code not in (None, 0):
+                raise
+            return
+        except OperationalError as error:
+            if delay is None or not is_locked(error):
+                raise
+            logger.warning("task worker %s: database is locked; again in %.1f s", worker_id, delay)
+            close_old_connections()
+            time.sleep(delay)
+
+
 def run_task_worker() -> int:
     """One task worker process: its heartbeat, the scheduler of periodic jobs, and
     ``db_worker`` on every queue. Returns after a graceful stop."""
-    from django.core.management import call_command
 
     from clipdeck.runtime.scheduler import start_scheduler
     from clipdeck.runtime.workers import forget, new_worker_id, start_heartbeat
@@ -169,10 +195,7 @@ def run_task_worker() -> int:
     scheduler = start_scheduler()
     logger.info("task worker %s started", worker_id)
     try:
-        call_command("db_worker", queue_name="*", reload=False, interval=0.5, worker_id=worker_id)
-    except SystemExit as exit_:  # db_worker exits this way on a signal while idle
-        if exit_.code not in (None, 0):
-            raise
+        _run_db_worker(worker_id)
     finally:
         heartbeat.set()
         scheduler.set()
