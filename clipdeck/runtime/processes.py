@@ -183,6 +183,30 @@ class Supervisor:
         return 0
 
 
+def _run_task_loop(worker_id: str, *, supervised: bool, most_restarts: int = 20) -> None:
+    """The task loop until it stops; when the database was locked (SQLite under a
+    long write) it starts again after a doubling pause instead of ending the
+    process, so a busy database never makes the workers crash-loop."""
+    from django.db import OperationalError, close_old_connections
+
+    from clipdeck.kernel.retry import backoff_delays, is_locked
+
+    for delay in [*backoff_delays(most_restarts, 0.5, 10.0), None]:
+        try:
+            _task_loop(worker_id, supervised=supervised)
+            return
+        except SystemExit as exit_:  # db_worker exits this way on a signal while idle
+            if exit_.code not in (None, 0):
+                raise
+            return
+        except OperationalError as error:
+            if delay is None or not is_locked(error):
+                raise
+            logger.warning("task worker %s: database is locked; again in %.1f s", worker_id, delay)
+            close_old_connections()
+            time.sleep(delay)
+
+
 def run_task_worker() -> int:
     """One task worker process: its heartbeat, the scheduler of periodic jobs, and
     ``db_worker``'s loop on every queue. Returns after a graceful stop."""
@@ -196,10 +220,7 @@ def run_task_worker() -> int:
     scheduler = start_scheduler()
     logger.info("task worker %s started", worker_id)
     try:
-        _task_loop(worker_id, supervised=supervised)
-    except SystemExit as exit_:  # db_worker exits this way on a signal while idle
-        if exit_.code not in (None, 0):
-            raise
+        _run_task_loop(worker_id, supervised=supervised)
     finally:
         heartbeat.set()
         scheduler.set()

@@ -32,6 +32,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from clipdeck.kernel.retry import retry_when_locked
 from clipdeck.runtime.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,12 @@ def new_worker_id() -> str:
 
 
 def beat(worker_id: str) -> None:
-    """Record that ``worker_id`` (this process) is alive now."""
+    """Record that ``worker_id`` (this process) is alive now, retrying while the
+    database is locked (SQLite under a long write)."""
+    retry_when_locked(lambda: _beat_once(worker_id))
+
+
+def _beat_once(worker_id: str) -> None:
     now = timezone.now()
     updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(last_seen=now)
     if not updated:
@@ -69,7 +75,7 @@ def beat(worker_id: str) -> None:
 
 def forget(worker_id: str) -> None:
     """Remove the heartbeat of a worker that stopped cleanly."""
-    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+    retry_when_locked(WorkerHeartbeat.objects.filter(worker_id=worker_id).delete)
 
 
 def live_workers():

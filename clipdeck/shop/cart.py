@@ -9,9 +9,10 @@ from django.utils import timezone
 from clipdeck.kernel.errors import Conflict, InvalidInput, Kind, NotFound
 from clipdeck.shop import stock, tags
 from clipdeck.shop.models import Cart, CartItem, Product, Variant
+from clipdeck.shop.money import MAX_LINE_QUANTITY
 from clipdeck.videos.visibility import video_access
 
-MAX_QUANTITY = 99
+MAX_QUANTITY = MAX_LINE_QUANTITY
 
 
 def cart_of(user) -> Cart:

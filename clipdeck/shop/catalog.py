@@ -10,21 +10,37 @@ The file's quantity is the merchant's count of units on hand; the variant's
 stock is set from it through ``stock.set_on_hand`` (minus what open orders
 hold), never by saving the row, so a checkout reserving units meanwhile is not
 overwritten.
+
+Products are saved in batches of ``BATCH_SIZE``, a transaction per batch (and
+a savepoint per product inside it), so a large import never holds the
+database's write lock for long and other writers interleave. The API and the
+dashboard run imports in the background (``shop/imports.py``);
+:func:`catalog_import` runs one to the end in the caller.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, transaction
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
-from clipdeck.kernel.errors import InvalidInput
+from clipdeck.kernel.errors import DomainError, InvalidInput, Kind
 from clipdeck.shop import stock
 from clipdeck.shop.importers import fetch, products_json, shopify_csv
 from clipdeck.shop.importers.records import ParseResult, ProductRecord, RowError, VariantRecord
 from clipdeck.shop.models import InventoryPolicy, Merchant, Product, ProductImage, Variant
 from clipdeck.shop.sanitize import clean_description
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 200  # products per transaction
+DEFAULT_MAX_ROWS = 50_000  # CSV rows (header excluded) or products.json products
 
 
 @dataclass
@@ -50,8 +66,43 @@ def parse_catalog(data: bytes, currency: str) -> ParseResult:
     return shopify_csv.parse(data, currency)
 
 
+def max_rows() -> int:
+    """The most rows (CSV records or JSON products) one import may have."""
+    return getattr(settings, "CLIPDECK_SHOP_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+
+
+def count_rows(data: bytes) -> int:
+    """Rows of the catalog (CSV records after the header, or JSON products), after
+    checking that it is a catalog at all: a cheap check before any parsing."""
+    if not data.strip():
+        raise InvalidInput("The file is empty.", code="empty_catalog", field="file")
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return len(products_json.load_products(data))
+    reader = csv.reader(io.StringIO(shopify_csv.decode(data), newline=""))
+    try:
+        shopify_csv.map_columns(next(reader, None) or [])
+        return sum(1 for cells in reader if any(cell.strip() for cell in cells))
+    except csv.Error as exc:
+        raise InvalidInput(
+            f"The file is not a readable CSV file ({exc}).", code="bad_csv", field="file"
+        ) from None
+
+
+def check_row_count(rows: int) -> None:
+    """Refuse a catalog with more rows than :func:`max_rows`."""
+    limit = max_rows()
+    if rows > limit:
+        raise DomainError(
+            f"The catalog has {rows:,} rows; one import takes at most {limit:,}. "
+            "Split the file and import the parts one after the other.",
+            code="too_many_rows",
+            field="file",
+            kind=Kind.TOO_LARGE,
+        )
+
+
 def catalog_import(*, merchant: Merchant, data: bytes | None = None, url: str = "") -> ImportResult:
-    """Import a catalog file (or the document at ``url``) into ``merchant``'s shop."""
+    """Import a catalog file (or the document at ``url``) into ``merchant``'s shop, now."""
     if data is None:
         if not url:
             raise InvalidInput(
@@ -60,21 +111,38 @@ def catalog_import(*, merchant: Merchant, data: bytes | None = None, url: str = 
                 field="file",
             )
         data = fetch.fetch_catalog(url)
+    check_row_count(count_rows(data))
     parsed = parse_catalog(data, merchant.currency)
     result = ImportResult(errors=list(parsed.errors))
-    for record in parsed.products:
+    for batch in batches(parsed.products):
+        with transaction.atomic():
+            save_batch(merchant, batch, result)
+    result.errors.sort(key=lambda error: error.row)
+    return result
+
+
+def batches(records: list[ProductRecord], size: int = 0) -> Iterator[list[ProductRecord]]:
+    """``records`` in consecutive lists of ``size`` (default ``BATCH_SIZE``)."""
+    size = size or BATCH_SIZE
+    for start in range(0, len(records), size):
+        yield records[start : start + size]
+
+
+def save_batch(merchant: Merchant, records: Iterable[ProductRecord], result: ImportResult) -> None:
+    """Save each record in its own savepoint (call inside a transaction); a product
+    that cannot be saved becomes an error of its row and the others go on."""
+    for record in records:
         try:
             with transaction.atomic():
                 created = save_product(merchant, record)
-        except DatabaseError:
+        except Exception:  # one bad product never aborts the others
+            log.exception("catalog import: product %r could not be saved", record.handle)
             result.errors.append(
                 RowError(record.row, f"{record.handle}: the product could not be saved.")
             )
             continue
         result.created += created
         result.updated += not created
-    result.errors.sort(key=lambda error: error.row)
-    return result
 
 
 def save_product(merchant: Merchant, record: ProductRecord) -> bool:

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 
 from clipdeck.kernel.errors import Conflict, InvalidInput, Kind
 from clipdeck.kernel.hashing import keyed_hash
-from clipdeck.shop import orders, sealed_fields, stock
+from clipdeck.shop import money, orders, sealed_fields, stock
 from clipdeck.shop.models import (
     CartItem,
     Order,
@@ -179,7 +179,7 @@ def _out_of_stock(item: CartItem) -> Conflict:
 @transaction.atomic
 def _place_order(buyer, key, fingerprint, items: list[CartItem], address: dict) -> Order:
     merchant = items[0].variant.product.merchant
-    subtotal = sum(item.variant.price * item.quantity for item in items)
+    subtotal = money.order_total([(item.variant.price, item.quantity) for item in items])
     order = Order.objects.create(
         buyer=buyer,
         merchant=merchant,

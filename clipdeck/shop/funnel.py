@@ -2,6 +2,11 @@
 
 Impressions, taps and add-to-carts are counters on the tag (``VideoProduct``),
 no per-viewer rows; orders are paid orders with a line bought from the video.
+
+The videos come from the visibility policy (``Video.objects.visible_to``) for
+the merchant's account, never from the tags alone: another account may tag
+the shop's products in a private video, a draft, or after blocking the
+merchant, and the merchant learns nothing of those (not even that they exist).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from clipdeck.shop.models import Merchant, Order, OrderLine, OrderStatus, VideoProduct
+from clipdeck.videos.models import Video
 
 SOLD = [OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.REFUNDED]
 
@@ -37,9 +43,11 @@ class VideoFunnel:
 
 
 def video_funnels(merchant: Merchant) -> list[VideoFunnel]:
-    """One funnel per video that tags this shop's products, most impressions first."""
+    """One funnel per video the merchant may see that tags this shop's products,
+    most impressions first."""
+    visible = Video.objects.visible_to(merchant.user).values("pk")
     counts = (
-        VideoProduct.objects.filter(product__merchant=merchant)
+        VideoProduct.objects.filter(product__merchant=merchant, video__in=visible)
         .values("video_id", "video__caption")
         .annotate(
             impressions=Sum("impressions"), taps=Sum("taps"), add_to_carts=Sum("add_to_carts")

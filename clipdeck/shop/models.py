@@ -307,3 +307,43 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class CatalogImport(models.Model):
+    """One catalog import, run by a task worker in batches (``shop/imports.py``).
+
+    ``done`` counts the products handled so far; it is committed with each
+    batch, so after a crash it says where the import stopped and a re-run
+    resumes there. The uploaded file is private and deleted when the import ends.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="imports")
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    file = models.FileField(upload_to="shop-imports/", blank=True, max_length=255)
+    url = models.URLField(max_length=2000, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.status})"

@@ -32,6 +32,15 @@ SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "KRW": "₩", "IN
 DECIMAL_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?$|^[+-]?\.\d+$")
 
 
+# Bounds that keep every amount and every sum of them far inside a signed 64-bit
+# column: a price or stock count above these is refused with a message, and an
+# order total is checked before it is stored.
+MAX_PRICE = 10**12  # minor units: 10 billion dollars, 1 trillion yen
+MAX_STOCK = 10_000_000  # units on hand of one variant (either sign)
+MAX_LINE_QUANTITY = 99  # units of one variant in a cart line or order line
+MAX_ORDER_TOTAL = 10**14  # minor units; 99 units at the highest price fit
+
+
 class MoneyError(ValueError):
     """A value that is not an amount of this currency; the message says why."""
 
@@ -72,6 +81,54 @@ def to_minor(text: str, currency: str) -> int:
         allowed = "no decimal places" if places == 0 else f"at most {places} decimal places"
         raise MoneyError(f"{raw!r} has more decimal places than {currency} allows ({allowed})")
     return int(minor)
+
+
+def highest_price(currency: str = "") -> str:
+    """``MAX_PRICE`` as the currency displays it (``$10,000,000,000.00``)."""
+    return format_money(MAX_PRICE, currency) if currency else f"{MAX_PRICE:,} minor units"
+
+
+def check_price(amount: int, *, field: str, currency: str = "") -> int:
+    """``amount`` (minor units) if it is a price Clipdeck accepts, else ``InvalidInput``."""
+    if amount < 0:
+        raise InvalidInput("A price cannot be negative.", code="bad_price", field=field)
+    if amount > MAX_PRICE:
+        most = format_money(MAX_PRICE, currency) if currency else f"{MAX_PRICE:,} minor units"
+        raise InvalidInput(f"A price can be at most {most}.", code="price_too_large", field=field)
+    return amount
+
+
+def check_stock(count: int, *, field: str) -> int:
+    """``count`` if it is a stock count Clipdeck accepts, else ``InvalidInput``."""
+    if abs(count) > MAX_STOCK:
+        raise InvalidInput(
+            f"A stock count can be at most {MAX_STOCK:,} units.",
+            code="stock_too_large",
+            field=field,
+        )
+    return count
+
+
+def order_total(lines: list[tuple[int, int]]) -> int:
+    """The sum of ``unit price × quantity`` over ``lines``, or ``InvalidInput`` when a
+    price, a quantity or the total is beyond what an order may hold (no overflow)."""
+    total = 0
+    for unit_price, quantity in lines:
+        if not 0 <= unit_price <= MAX_PRICE or not 1 <= quantity <= MAX_LINE_QUANTITY:
+            raise _order_too_large()
+        total += unit_price * quantity
+    if total > MAX_ORDER_TOTAL:
+        raise _order_too_large()
+    return total
+
+
+def _order_too_large() -> InvalidInput:
+    return InvalidInput(
+        "This order is larger than one order may be; lower the quantities in your cart "
+        "or split it into several orders.",
+        code="order_too_large",
+        field="cart",
+    )
 
 
 def to_decimal(amount: int, currency: str) -> Decimal:

@@ -6,6 +6,7 @@ from clipdeck.kernel.personal_data import DataClass, Retention, declare, iso, re
 from clipdeck.shop.models import (
     Cart,
     CartItem,
+    CatalogImport,
     Merchant,
     Notification,
     Order,
@@ -21,6 +22,7 @@ from clipdeck.shop.models import (
 PUB, PROT, INT = DataClass.PUBLIC, DataClass.PROTECTED, DataClass.INTERNAL
 SHOP = "Until the shop closes or the account is erased."
 CATALOG = "Until the merchant deletes the product or closes the shop."
+IMPORTS = "Until the shop closes or the account is erased."
 ORDERS = "As long as tax and consumer law require (kept with the order), then deleted."
 
 declare(
@@ -191,6 +193,26 @@ declare(
         "order": (PROT, "The order it is about.", ORDERS),
         "created_at": (PROT, "When.", ORDERS),
         "sent_at": (PROT, "When a mailer delivered it.", ORDERS),
+    },
+)
+declare(
+    CatalogImport,
+    {
+        "id": (INT, "Internal key.", IMPORTS),
+        "merchant": (INT, "Whose catalog is imported.", IMPORTS),
+        "status": (INT, "Progress of the import.", IMPORTS),
+        "file": (INT, "The uploaded catalog, deleted when the import ends.", IMPORTS),
+        "url": (INT, "Where the catalog is downloaded from.", IMPORTS),
+        "total": (INT, "Progress of the import.", IMPORTS),
+        "done": (INT, "Progress of the import; where a crashed import resumes.", IMPORTS),
+        "created": (INT, "The import's result.", IMPORTS),
+        "updated": (INT, "The import's result.", IMPORTS),
+        "errors": (INT, "Rows that could not be imported, for the merchant.", IMPORTS),
+        "message": (INT, "Why an import stopped.", IMPORTS),
+        "task_id": (INT, "The background task running the import.", IMPORTS),
+        "created_at": (INT, "Ordering.", IMPORTS),
+        "started_at": (INT, "Progress of the import.", IMPORTS),
+        "finished_at": (INT, "Progress of the import.", IMPORTS),
     },
 )
 

@@ -7,24 +7,38 @@ from django.utils.text import slugify
 
 from clipdeck.kernel.errors import Conflict, InvalidInput
 from clipdeck.shop.catalog import save_product
+from clipdeck.shop.importers.fields import CellError, web_address
 from clipdeck.shop.importers.records import ImageRecord, ProductRecord, VariantRecord
 from clipdeck.shop.models import Merchant, Product, ProductStatus
+from clipdeck.shop.money import check_price, check_stock
 
 
-def _variant(index: int, data: dict) -> VariantRecord:
-    if data["price"] < 0:
-        raise InvalidInput("A price cannot be negative.", field=f"variants.{index}.price")
+def _variant(index: int, data: dict, currency: str) -> VariantRecord:
+    field = f"variants.{index}"
+    compare_at = data.get("compare_at_price")
     return VariantRecord(
         row=index,
         option_values=[value.strip() for value in data.get("option_values") or [] if value],
-        price=data["price"],
-        compare_at_price=data.get("compare_at_price"),
+        price=check_price(data["price"], field=f"{field}.price", currency=currency),
+        compare_at_price=(
+            None
+            if compare_at is None
+            else check_price(compare_at, field=f"{field}.compare_at_price", currency=currency)
+        ),
         sku=(data.get("sku") or "").strip(),
         inventory_tracked=data.get("inventory_tracked", True),
-        stock=data.get("stock", 0),
+        stock=check_stock(data.get("stock", 0), field=f"{field}.stock"),
         continue_selling=data.get("inventory_policy") == "continue",
         requires_shipping=data.get("requires_shipping", True),
     )
+
+
+def _image(index: int, src: str) -> ImageRecord:
+    """An image by address, under the importer's rule: http(s) only."""
+    try:
+        return ImageRecord(src=web_address(src, column="The image address"), position=index)
+    except CellError as exc:
+        raise InvalidInput(str(exc), code="bad_image_url", field=f"images.{index - 1}") from None
 
 
 @transaction.atomic
@@ -56,8 +70,8 @@ def product_create(
         status=status,
         published=published,
         option_names=option_names or [],
-        variants=[_variant(i, data) for i, data in enumerate(variants)],
-        images=[ImageRecord(src=src, position=i) for i, src in enumerate(images or [], start=1)],
+        variants=[_variant(i, data, merchant.currency) for i, data in enumerate(variants)],
+        images=[_image(i, src) for i, src in enumerate(images or [], start=1)],
     )
     save_product(merchant, record)
     return merchant.products.get(handle=handle)

@@ -163,10 +163,17 @@ class ImportError_(Schema):
     message: str
 
 
-class ImportOut(Schema):
-    created: int
-    updated: int
-    errors: list[ImportError_]
+class ImportJobOut(Schema):
+    id: str
+    status: Literal["queued", "running", "done", "failed"] = Field(
+        description="queued → running → done, or failed (message says where it stopped)"
+    )
+    total: int = Field(0, description="Products to save, known once the file is parsed")
+    done: int = Field(0, description="Products handled so far")
+    created: int = 0
+    updated: int = 0
+    errors: list[ImportError_] = Field(default_factory=list)
+    message: str = ""
 
 
 class VideoProductsOut(Schema):

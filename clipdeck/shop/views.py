@@ -2,11 +2,14 @@
 
 Reads go through the same selectors (and so the same visibility rules) as the
 API; buying happens in the browser through the API (``static/shop/shop.js``).
-The dashboard's import and order actions are plain form posts to services.
+The dashboard's import and order actions are plain form posts to services (the
+import form is taken over by ``shop.js``, which posts to the API and polls the
+progress; without JS the page shows the latest import's state).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,14 +20,15 @@ from clipdeck.accounts.policies import profile_access
 from clipdeck.kernel.auth import as_viewer
 from clipdeck.kernel.errors import DomainError
 from clipdeck.shop import (
-    catalog,
     charts,
     funnel,
+    imports,
     merchants,
     orders,
     presenters,
     selectors,
 )
+from clipdeck.shop.importers.fetch import DEFAULT_MAX_BYTES
 from clipdeck.shop.models import Merchant
 from clipdeck.videos.media import media_urls
 
@@ -90,6 +94,11 @@ def order_page(request: HttpRequest, order_id) -> HttpResponse:
     return render(request, "shop/order.html", {"order": presenters.order_out(order)})
 
 
+def _latest_import(merchant: Merchant) -> dict | None:
+    job = imports.latest_import(merchant)
+    return imports.import_out(job) if job else None
+
+
 def _video_funnel_svg(index: int, row: funnel.VideoFunnel):
     title = f"Funnel of the video “{row.caption[:60]}”"
     return charts.funnel_svg(row.steps(), chart_id=f"funnel-{index}", title=title)
@@ -115,7 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "total_svg": charts.funnel_svg(total.steps(), title="Funnel of all your videos"),
         "orders_svg": charts.orders_per_day_svg(funnel.orders_per_day(merchant)),
-        "import_result": request.session.pop("shop_import_result", None),
+        "import_result": _latest_import(merchant),
         "message": request.session.pop("shop_message", None),
     }
     return render(request, "shop/dashboard.html", context)
@@ -139,17 +148,24 @@ def open_shop(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def dashboard_import(request: HttpRequest) -> HttpResponse:
+    """Queue an import of the posted file (or URL); the dashboard shows its progress."""
     upload = request.FILES.get("file")
     try:
-        result = catalog.catalog_import(
+        imports.import_start(
             merchant=merchants.merchant_of(request.user),
-            data=upload.read() if upload else None,
+            data=_upload_bytes(upload) if upload else None,
             url=request.POST.get("url", ""),
-        ).as_dict()
+        )
     except DomainError as error:
-        result = {"created": 0, "updated": 0, "errors": [{"row": 0, "message": error.message}]}
-    request.session["shop_import_result"] = result
+        request.session["shop_message"] = error.message
     return redirect("shop-dashboard")
+
+
+def _upload_bytes(upload) -> bytes:
+    limit = getattr(settings, "CLIPDECK_SHOP_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    if upload.size > limit:
+        raise DomainError(f"The catalog file is larger than {limit:,} bytes.", code="too_large")
+    return upload.read()
 
 
 @login_required

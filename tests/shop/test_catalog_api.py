@@ -14,15 +14,26 @@ def upload(name: str, data: bytes):
     return {"file": SimpleUploadedFile(name, data, content_type="text/csv")}
 
 
-def test_a_merchant_imports_the_real_legacy_template_through_the_api(api, merchant, shopify_dir):
+def test_a_merchant_imports_the_real_legacy_template_through_the_api(
+    api, merchant, shopify_dir, run_worker, django_capture_on_commit_callbacks
+):
     data = (shopify_dir / "shopify_product_template_legacy_headers.csv").read_bytes()
 
-    response = api(merchant.user).post(
-        "shop/catalog/import", upload("products.csv", data), multipart=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(merchant.user).post(
+            "shop/catalog/import", upload("products.csv", data), multipart=True
+        )
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+    run_worker()
+    report = api(merchant.user).get(f"shop/catalog/imports/{response.json()['id']}").json()
 
-    assert response.status_code == 200
-    assert response.json() == {"created": 3, "updated": 0, "errors": []}
+    assert report["status"] == "done"
+    assert {key: report[key] for key in ("created", "updated", "errors")} == {
+        "created": 3,
+        "updated": 0,
+        "errors": [],
+    }
     listed = api(merchant.user).get("shop/products").json()["items"]
     assert sorted(item["handle"] for item in listed) == [
         "example-hat",

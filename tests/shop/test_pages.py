@@ -128,7 +128,7 @@ def test_a_new_merchant_opens_a_shop_from_the_dashboard(user):
 
 
 def test_the_dashboard_shows_orders_funnel_charts_and_imports_a_catalog(
-    api, user, merchant, shopify_dir
+    api, user, merchant, shopify_dir, run_worker, django_capture_on_commit_callbacks
 ):
     variant = product_with_stock(merchant, title="Mug")
     video = VideoFactory(author=merchant.user)
@@ -138,12 +138,16 @@ def test_the_dashboard_shows_orders_funnel_charts_and_imports_a_catalog(
 
     page = client.get("/shop/dashboard").content.decode()
     data = (shopify_dir / "shopify_product_template_2025_headers.csv").read_bytes()
-    client.post("/shop/dashboard/import", {"file": SimpleUploadedFile("p.csv", data)})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/shop/dashboard/import", {"file": SimpleUploadedFile("p.csv", data)})
+    queued = client.get("/shop/dashboard").content.decode()
+    run_worker()
     after = client.get("/shop/dashboard").content.decode()
 
     assert f"@{user.handle}" in page
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"' in page
     assert "Impressions: 9; Product taps: 3; Added to cart: 0; Orders: 0." in page
+    assert "Import queued…" in queued and "data-import-poll=" in queued
     assert "2 created, 0 updated, 0 problems." in after
     assert Product.objects.filter(merchant=merchant).count() == 3
 

@@ -9,11 +9,11 @@ from ninja.pagination import paginate
 from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
 from clipdeck.kernel.errors import DomainError, Kind
 from clipdeck.kernel.pagination import CursorPagination
-from clipdeck.shop import catalog, merchants, presenters, products, selectors, tags
+from clipdeck.shop import imports, merchants, presenters, products, selectors, tags
 from clipdeck.shop.importers.fetch import DEFAULT_MAX_BYTES
 from clipdeck.shop.schemas import (
     CountedOut,
-    ImportOut,
+    ImportJobOut,
     MerchantIn,
     MerchantOut,
     MerchantPatch,
@@ -76,15 +76,27 @@ def _upload_bytes(file: UploadedFile | None) -> bytes | None:
 
 @router.post(
     "/shop/catalog/import",
-    response=ImportOut,
+    response={202: ImportJobOut},
     auth=user_auth,
     operation_id="shop_catalog_import",
-    summary="Import a Shopify product CSV or products.json (file or URL)",
+    summary="Queue an import of a Shopify product CSV or products.json (file or URL)",
 )
 def shop_catalog_import(request, file: File[UploadedFile] = None, url: Form[str] = ""):
     merchant = merchants.merchant_of(request.auth)
-    result = catalog.catalog_import(merchant=merchant, data=_upload_bytes(file), url=url)
-    return result.as_dict()
+    job = imports.import_start(merchant=merchant, data=_upload_bytes(file), url=url)
+    return Status(202, imports.import_out(job))
+
+
+@router.get(
+    "/shop/catalog/imports/{import_id}",
+    response=ImportJobOut,
+    auth=user_auth,
+    operation_id="shop_catalog_import_get",
+    summary="An import's progress and, once done, its result (created, updated, errors)",
+)
+def shop_catalog_import_get(request, import_id: str):
+    merchant = merchants.merchant_of(request.auth)
+    return imports.import_out(imports.import_access(merchant=merchant, import_id=import_id))
 
 
 @router.get(

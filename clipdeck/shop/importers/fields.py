@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from clipdeck.shop.money import MoneyError, to_minor
+from clipdeck.shop.money import MAX_PRICE, MAX_STOCK, MoneyError, highest_price, to_minor
 
 TRUE_WORDS = {"true", "yes", "1", "y"}
 FALSE_WORDS = {"false", "no", "0", "n"}
 INTEGER_RE = re.compile(r"^[+-]?\d+$")
 DECIMAL_RE = re.compile(r"^\d+(?:\.\d+)?$")
+MAX_GRAMS = Decimal("999999999.999")  # what the weight column holds
 
 
 class CellError(ValueError):
@@ -36,6 +37,8 @@ def whole_number(value: str, *, column: str) -> int:
         return 0
     if not INTEGER_RE.match(text):
         raise CellError(f"{column} is {value!r}, which is not a whole number.")
+    if len(text.lstrip("+-")) > 12 or abs(int(text)) > MAX_STOCK:
+        raise CellError(f"{column} is {value!r}; a stock count can be at most {MAX_STOCK:,}.")
     return int(text)
 
 
@@ -47,9 +50,12 @@ def grams(value: str, *, column: str) -> Decimal | None:
     if not DECIMAL_RE.match(text):
         raise CellError(f"{column} is {value!r}, which is not a weight in grams.")
     try:
-        return Decimal(text).quantize(Decimal("0.001"))
+        weight = Decimal(text).quantize(Decimal("0.001"))
     except InvalidOperation:
-        raise CellError(f"{column} is {value!r}, which is too large a weight.") from None
+        weight = MAX_GRAMS + 1
+    if weight > MAX_GRAMS:
+        raise CellError(f"{column} is {value!r}, which is too large a weight.")
+    return weight
 
 
 def price(value: str, *, column: str, currency: str, required: bool) -> int | None:
@@ -65,6 +71,11 @@ def price(value: str, *, column: str, currency: str, required: bool) -> int | No
         raise CellError(f"{column} {exc}.") from None
     if amount < 0:
         raise CellError(f"{column} is {value!r}; a price cannot be negative.")
+    if amount > MAX_PRICE:
+        raise CellError(
+            f"{column} is {value!r}, which is larger than the highest price "
+            f"({highest_price(currency)})."
+        )
     return amount
 
 

@@ -171,3 +171,75 @@ document.addEventListener("submit", (event) => {
 for (const container of document.querySelectorAll("[data-product-chips]")) {
   renderProductChips(container, container.dataset.productChips);
 }
+
+// Catalog import on the dashboard: the file is queued, then its progress is polled.
+function importSummary(job) {
+  const problems = job.errors.length;
+  if (job.status === "queued") return "Import queued…";
+  if (job.status === "running") return `Importing… ${job.done} of ${job.total} products.`;
+  const done = `${job.created} created, ${job.updated} updated, ${problems} problem${problems === 1 ? "" : "s"}.`;
+  return job.status === "failed" ? `${job.message} ${done}` : done;
+}
+
+function showImport(region, job) {
+  region.hidden = false;
+  region.replaceChildren();
+  const summary = document.createElement("p");
+  summary.textContent = importSummary(job);
+  region.append(summary);
+  if (job.errors.length) {
+    const list = document.createElement("ul");
+    for (const error of job.errors) {
+      const item = document.createElement("li");
+      item.textContent = (error.row ? `Row ${error.row}: ` : "") + error.message;
+      list.append(item);
+    }
+    region.append(list);
+  }
+}
+
+export async function followImport(region, importId) {
+  for (;;) {
+    const job = await api("GET", `/shop/catalog/imports/${importId}`);
+    showImport(region, job);
+    if (job.status === "done" || job.status === "failed") {
+      if (job.status === "done" && (job.created || job.updated)) region.dataset.importFinished = "";
+      return job;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+async function startImport(form) {
+  const region = document.querySelector("[data-import-progress]");
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const response = await fetch(API + "/shop/catalog/import", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() },
+      body: new FormData(form),
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.error?.message || `Something went wrong (${response.status}).`);
+    showImport(region, data);
+    await followImport(region, data.id);
+  } catch (error) {
+    region.hidden = false;
+    region.textContent = error.message;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+document.addEventListener("submit", (event) => {
+  if (event.target.matches("[data-catalog-import]")) {
+    event.preventDefault();
+    startImport(event.target);
+  }
+});
+
+for (const region of document.querySelectorAll("[data-import-poll]")) {
+  followImport(region, region.dataset.importPoll).catch((error) => { region.textContent = error.message; });
+}
