@@ -193,14 +193,15 @@ def sound_access(viewer: User | None, sound_id: int, *, for_use: bool = False) -
 def _check_original_sound(viewer: User | None, sound: Sound, *, for_use: bool) -> None:
     """Rule S2, and R1 when the sound is to be used."""
     videos = Video.objects.visible_to(viewer).select_related("author")
-    source = videos.filter(pk=sound.source_video_id).first()
+    source_id = sound.source_video_id
+    source = videos.filter(pk=source_id).first() if source_id is not None else None
     if source is None:
         raise NotFound(NO_SOUND)
     if for_use and not is_public(source):
         raise Forbidden(SOUND_NOT_PUBLIC, code="sound_not_public")
 
 
-def visible_video_ids(viewer: User | None, ids: Iterable[object]) -> set:
+def visible_video_ids(viewer: User | None, ids: Iterable[UUID | None]) -> set[UUID]:
     """Which of the video ``ids`` ``viewer`` may see (V1–V6, R2), in one query (R3)."""
     wanted = {pk for pk in ids if pk is not None}
     if not wanted:
