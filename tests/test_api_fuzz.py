@@ -10,6 +10,8 @@ pytest-xdist does not report as failures).
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -21,7 +23,9 @@ from schemathesis.checks import not_a_server_error
 from clipdeck.accounts.services import token_issue
 from tests.factories import UserFactory, VideoFactory
 
-MAX_EXAMPLES = 5
+# A few examples per operation in ``make test``; a deeper run for the security
+# record: ``FUZZ_EXAMPLES=60 make pytest PYTEST_ARGS=tests/test_api_fuzz.py``.
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 pytestmark = pytest.mark.django_db  # the autouse fixture clears the database cache
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
@@ -60,7 +64,7 @@ def test_no_input_causes_a_server_error(operation, bearer):
     @given(case=operation.as_strategy())
     @settings(
         max_examples=MAX_EXAMPLES,
-        derandomize=True,
+        derandomize=MAX_EXAMPLES <= 5,
         database=None,
         deadline=None,
         suppress_health_check=list(HealthCheck),
