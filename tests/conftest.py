@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import copy
 import os
+from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django_tasks_db.management.commands import db_worker as db_worker_module
 
 from clipdeck.accounts.services import token_issue
 from tests.factories import UserFactory
@@ -101,14 +103,18 @@ def run_worker():
     """``run_worker()`` runs every queued task in this process, as a worker would."""
 
     def drain() -> None:
-        call_command(
-            "db_worker",
-            batch=True,
-            startup_delay=False,  # the option is --no-startup-delay; its dest is startup_delay
-            queue_name="*",
-            reload=False,
-            verbosity=0,
-        )
+        # A real worker drops connections whose autocommit state looks wrong; inside
+        # a test's transaction that would close the test's own connection (fatal on
+        # PostgreSQL with a pool), so this in-process worker keeps it.
+        with mock.patch.object(db_worker_module, "close_old_connections", lambda: None):
+            call_command(
+                "db_worker",
+                batch=True,
+                startup_delay=False,  # the option is --no-startup-delay; its dest is startup_delay
+                queue_name="*",
+                reload=False,
+                verbosity=0,
+            )
 
     return drain
 
