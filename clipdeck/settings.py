@@ -47,6 +47,19 @@ CLIPDECK_CELL_KEY = env_str("CLIPDECK_CELL_KEY") or secret_from_file(DATA_DIR / 
 CLIPDECK_SHREDDED_KEYS_FILE = Path(
     env_str("CLIPDECK_SHREDDED_KEYS_FILE", str(DATA_DIR / "shredded-keys"))
 )
+# The audit chain (docs/privacy.md, "Staff access"): entries are chained with
+# HMAC-SHA256 under a key kept in a file apart from the database (never in a
+# backup, generated 0600 at first use); signed checkpoints of the chain's head go
+# to a witness folder that should live on other storage, under other credentials.
+CLIPDECK_AUDIT_KEY_FILE = Path(
+    env_str("CLIPDECK_AUDIT_KEY_FILE", str(DATA_DIR / "audit-chain.key"))
+)
+CLIPDECK_AUDIT_WITNESS_DIR = Path(
+    env_str("CLIPDECK_AUDIT_WITNESS_DIR", str(DATA_DIR / "audit-witness"))
+)
+CLIPDECK_AUDIT_CHECKPOINT_INTERVAL_SECONDS = env_int(
+    "CLIPDECK_AUDIT_CHECKPOINT_INTERVAL_SECONDS", 600
+)
 CLIPDECK_EXPORT_RETENTION_DAYS = env_int("CLIPDECK_EXPORT_RETENTION_DAYS", 7)
 CLIPDECK_EXPORT_LINK_SECONDS = env_int("CLIPDECK_EXPORT_LINK_SECONDS", 3600)
 

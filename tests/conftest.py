@@ -43,8 +43,10 @@ def _fast_password_hashing(request, settings):
 
 @pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
-    """Each test writes media to its own folder and starts with an empty cache."""
+    """Each test writes media (and audit witness checkpoints) to its own folder
+    and starts with an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CLIPDECK_AUDIT_WITNESS_DIR = tmp_path / "audit-witness"
     cache.clear()
     yield
     cache.clear()

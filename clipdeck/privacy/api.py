@@ -58,6 +58,14 @@ class StaffAccessCount(Schema):
     count: int
 
 
+class AuditCheckpointOut(Schema):
+    seq: int = Field(description="The audit entry the checkpoint covers")
+    entry_hash: str = Field(description="That entry's chain hash")
+    at: datetime
+    signature: str = Field(description="Ed25519 over seq and hash, base64")
+    public_key: str = Field(description="The cell's checkpoint-signing key, base64")
+
+
 class TransparencyOut(Schema):
     since: datetime
     until: datetime
@@ -65,6 +73,9 @@ class TransparencyOut(Schema):
     staff_accesses_total: int
     erasures: int
     exports: int
+    checkpoint: AuditCheckpointOut | None = Field(
+        None, description="The newest witnessed checkpoint of the audit chain"
+    )
 
 
 class EraseIn(Schema):

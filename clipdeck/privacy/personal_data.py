@@ -65,7 +65,12 @@ declare(
         "fields": (INT, "Which fields were read, by name (never their values).", AUDIT),
         "justification": (INT, "The written reason given for the access.", AUDIT),
         "prev_hash": (INT, "Links the entry to the one before (hash chain).", AUDIT),
-        "entry_hash": (INT, "SHA-256 of this entry and the previous hash.", AUDIT),
+        "entry_hash": (
+            INT,
+            "HMAC-SHA256 (keyed; SHA-256 for old entries) of this entry and the previous hash.",
+            AUDIT,
+        ),
+        "version": (INT, "How the hash is made: 1 unkeyed SHA-256, 2 HMAC-SHA256.", AUDIT),
     },
 )
 declare(

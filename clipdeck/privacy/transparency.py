@@ -1,7 +1,9 @@
 """The transparency report: what staff and users did with personal data, counted.
 
 For the last 30 days: staff accesses to protected data by role and action
-(from the audit chain; the free-text justifications are not published, they
+(counted from the audit chain's own rows, with the newest witnessed
+checkpoint's sequence number and hash so that anyone can hold the counts
+against the chain an auditor verifies; the free-text justifications are not published, they
 may quote a support case), account erasures (from the shredded-key ledger,
 which survives restores and is never in a backup) and personal-data exports
 (from :class:`TransparencyCount`, since exports themselves are deleted after a
@@ -15,6 +17,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
+from clipdeck.kernel.audit import checkpoint_signature_ok, witness_latest
 from clipdeck.kernel.ledger import ledger_path
 from clipdeck.kernel.models import AuditEntry
 from clipdeck.kernel.personal_data import iso
@@ -55,6 +58,21 @@ def transparency_report(*, now: datetime | None = None) -> dict:
         "staff_accesses_total": sum(row["count"] for row in staff),
         "erasures": erasures_between(since, now),
         "exports": exports or 0,
+        "checkpoint": witnessed_checkpoint(),
+    }
+
+
+def witnessed_checkpoint() -> dict | None:
+    """The newest witness checkpoint (seq, hash, when, signature) if it is validly signed."""
+    checkpoint = witness_latest()
+    if not checkpoint or not checkpoint_signature_ok(checkpoint):
+        return None
+    return {
+        "seq": int(checkpoint["seq"]),
+        "entry_hash": str(checkpoint["entry_hash"]),
+        "at": datetime.fromisoformat(str(checkpoint["at"])),
+        "signature": str(checkpoint["signature"]),
+        "public_key": str(checkpoint["public_key"]),
     }
 
 

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 
+from clipdeck.kernel import audit_guard
 from clipdeck.videos.models import RemixKind, Video
 from tests.factories import VideoFactory
 
@@ -13,6 +15,14 @@ def _ledger_and_backups(settings, tmp_path):
     settings.CLIPDECK_SHREDDED_KEYS_FILE = tmp_path / "shredded-keys"
     settings.CLIPDECK_BACKUP_URL = str(tmp_path / "backups")
     settings.CLIPDECK_BACKUP_REGION = "sg"
+
+
+@pytest.fixture
+def unguarded(db):
+    """The audit table without its append-only triggers, as whoever holds the
+    database file (or owns the PostgreSQL table) can make it; rolled back with
+    the test."""
+    audit_guard.remove(connection)
 
 
 def video_with_files(author, *, remix_of: Video | None = None, **fields) -> Video:

@@ -127,6 +127,7 @@ def test_an_intact_chain_verifies():
     assert (verdict.ok, verdict.checked, verdict.head_hash) == (True, 3, entries[-1].entry_hash)
 
 
+@pytest.mark.usefixtures("unguarded")
 def test_changing_a_row_is_detected_at_that_row():
     chain(4)
     AuditEntry.objects.filter(seq=2).update(justification="nothing to see")
@@ -137,6 +138,7 @@ def test_changing_a_row_is_detected_at_that_row():
     assert "content does not match" in verdict.reason
 
 
+@pytest.mark.usefixtures("unguarded")
 def test_rehashing_a_changed_row_breaks_the_next_link():
     chain(4)
     entry = AuditEntry.objects.get(seq=2)
@@ -149,6 +151,7 @@ def test_rehashing_a_changed_row_breaks_the_next_link():
     assert (verdict.ok, verdict.bad_seq) == (False, 3)
 
 
+@pytest.mark.usefixtures("unguarded")
 def test_deleting_a_row_is_detected_where_it_was():
     chain(4)
     AuditEntry.objects.filter(seq=3).delete()
@@ -159,6 +162,7 @@ def test_deleting_a_row_is_detected_where_it_was():
     assert "removed" in verdict.reason
 
 
+@pytest.mark.usefixtures("unguarded")
 def test_reordering_rows_is_detected():
     chain(4)
     AuditEntry.objects.filter(seq=2).update(seq=99)
@@ -170,6 +174,7 @@ def test_reordering_rows_is_detected():
     assert (verdict.ok, verdict.bad_seq) == (False, 2)
 
 
+@pytest.mark.usefixtures("unguarded")
 def test_truncation_is_detected_against_a_signed_checkpoint():
     chain(3)
     checkpoint = audit_checkpoint()
@@ -192,6 +197,7 @@ def test_a_forged_checkpoint_is_refused():
     assert "signature" in verdict.reason
 
 
+@pytest.mark.usefixtures("unguarded")
 def test_the_command_reports_the_first_broken_entry(capsys, tmp_path):
     chain(3)
     saved = tmp_path / "checkpoint.json"
