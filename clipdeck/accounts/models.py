@@ -20,11 +20,15 @@ class UserQuerySet(models.QuerySet["User"]):
         return profiles_visible_to(self, viewer)
 
 
-_UserManagerBase = BaseUserManager.from_queryset(UserQuerySet)
-
-
-class UserManager(_UserManagerBase["User"]):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
+    def visible_to(self, viewer: User | None) -> UserQuerySet:
+        """Profiles ``viewer`` may open (see :meth:`UserQuerySet.visible_to`)."""
+        return self.get_queryset().visible_to(viewer)
 
     def get_by_natural_key(self, handle: str | None) -> User:
         """The account ``handle`` names, in any letter case (sign-in, fixtures)."""
