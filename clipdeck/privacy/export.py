@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files import File
 from django.db import transaction
@@ -52,7 +53,7 @@ def export_request(*, user) -> DataExport:
     exports_prune()
     with transaction.atomic():
         # Lock the user's row so that two requests at once make one export.
-        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         current = (
             DataExport.objects.filter(user=user, status=ExportStatus.PENDING)
             .order_by("-created_at")
