@@ -58,7 +58,7 @@ def _check_residency() -> None:
     """Refuse to start when a storage or backup location breaks the residency policy."""
     from clipdeck.privacy.residency import policy_violations
 
-    problems = policy_violations()
+    problems = policy_violations(verify=True)
     for problem in problems:
         print(f"clipdeck: residency policy: {problem}", file=sys.stderr)
     if problems:

@@ -31,8 +31,10 @@ CLIPDECK_REGION = env_str("CLIPDECK_REGION", "us").lower()
 # Residency policy: where each location is, and where the cell allows it to be
 # (docs/configuration.md, "Residency"; checked by ``clipdeck serve``/``worker``).
 DEFAULT_BACKUP_REGIONS = {"us": ["sg"]}
-CLIPDECK_DATABASE_REGION = env_str("CLIPDECK_DATABASE_REGION", CLIPDECK_REGION).lower()
-CLIPDECK_MEDIA_REGION = env_str("CLIPDECK_MEDIA_REGION", CLIPDECK_REGION).lower()
+# Unset: a local database or media folder is in the cell's region; a database on
+# another host must say (docs/configuration.md, "Residency").
+CLIPDECK_DATABASE_REGION = env_str("CLIPDECK_DATABASE_REGION").lower()
+CLIPDECK_MEDIA_REGION = env_str("CLIPDECK_MEDIA_REGION").lower()
 CLIPDECK_BACKUP_URL = env_str("CLIPDECK_BACKUP_URL")
 CLIPDECK_BACKUP_REGION = env_str("CLIPDECK_BACKUP_REGION").lower()
 CLIPDECK_ALLOWED_DATABASE_REGIONS = env_list("CLIPDECK_ALLOWED_DATABASE_REGIONS", [CLIPDECK_REGION])

@@ -1,7 +1,9 @@
 """Personal-data exports: request, build in the background, download, expire.
 
 ``export_request`` creates the row and queues ``tasks.build_export`` when the
-transaction commits; a second request while one is pending returns that one.
+transaction commits. One export per user per day: a request while one is
+pending, or while one made in the last ``EXPORT_INTERVAL`` is ready, returns
+that one; a new export deletes the user's older ones (file and row).
 ``export_build`` is idempotent: it only builds a pending export, writes the ZIP
 to a temporary file, stores it atomically, then marks the row ready with a
 conditional update. Downloads go through a signed URL that names the export
@@ -27,6 +29,7 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files import File
 from django.db import transaction
@@ -41,19 +44,39 @@ from clipdeck.privacy.residency import locations
 
 log = logging.getLogger(__name__)
 SIGNING_SALT = "clipdeck.privacy.export-download"
+# At most one export (pending or ready) per user in this interval.
+EXPORT_INTERVAL = timedelta(days=1)
 
 
 def export_request(*, user) -> DataExport:
-    """A new export for ``user`` (or the one already being built)."""
+    """A new export for ``user``, or the one being built or built in the last day."""
     exports_prune()
-    pending = DataExport.objects.filter(user=user, status=ExportStatus.PENDING).first()
-    if pending is not None:
-        return pending
-    export = DataExport.objects.create(
-        user=user,
-        expires_at=timezone.now() + timedelta(days=settings.CLIPDECK_EXPORT_RETENTION_DAYS),
-    )
-    transparency.count_event(transparency.EXPORT)
+    with transaction.atomic():
+        # Lock the user's row so that two requests at once make one export.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        current = (
+            DataExport.objects.filter(user=user, status=ExportStatus.PENDING)
+            .order_by("-created_at")
+            .first()
+        ) or (
+            DataExport.objects.filter(
+                user=user,
+                status=ExportStatus.READY,
+                created_at__gt=timezone.now() - EXPORT_INTERVAL,
+                expires_at__gt=timezone.now(),
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if current is not None:
+            return current
+        for older in DataExport.objects.filter(user=user):
+            _delete(older)
+        export = DataExport.objects.create(
+            user=user,
+            expires_at=timezone.now() + timedelta(days=settings.CLIPDECK_EXPORT_RETENTION_DAYS),
+        )
+        transparency.count_event(transparency.EXPORT)
     transaction.on_commit(lambda: _enqueue(export.pk))
     return export
 
@@ -150,10 +173,14 @@ def exports_prune() -> int:
     """Delete exports past their retention (file and row); how many."""
     expired = list(DataExport.objects.filter(expires_at__lte=timezone.now()))
     for export in expired:
-        if export.file.name:
-            export.file.storage.delete(export.file.name)
-        export.delete()
+        _delete(export)
     return len(expired)
+
+
+def _delete(export: DataExport) -> None:
+    if export.file.name:
+        export.file.storage.delete(export.file.name)
+    export.delete()
 
 
 def download_url(export: DataExport) -> str | None:

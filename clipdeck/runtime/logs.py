@@ -3,6 +3,11 @@
 ``CLIPDECK_LOG_FORMAT=json`` switches every logger, uvicorn's access log
 included, to :class:`JsonFormatter`, for log shippers (journald → Loki, Vector,
 Fluent Bit) that index fields instead of parsing text.
+
+Every record goes through :class:`RedactFilter` first (docs/privacy.md, "Logs"):
+the access log names no client address, and no line keeps a query string (signed
+media URLs carry their token in ``?t=``) or a capability path segment (the token
+of an export download link).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import socket
 from datetime import UTC, datetime
 
@@ -24,6 +30,43 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {
     "taskName",
     "color_message",
 }
+
+
+# Path segments that are capabilities: whoever has the URL may use it.
+CAPABILITY_PATHS = (re.compile(r"(/privacy/exports/)[^/\s\"'?]+(/download)"),)
+# A query string inside a path or URL, up to the next space or quote.
+_QUERY = re.compile(r"(/[^\s\"'?]*)\?[^\s\"']*")
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    """``text`` without query strings and with capability path segments replaced."""
+    text = _QUERY.sub(r"\1", text)
+    for pattern in CAPABILITY_PATHS:
+        text = pattern.sub(rf"\1{REDACTED}\2", text)
+    return text
+
+
+class RedactFilter(logging.Filter):
+    """Keeps client addresses, query strings and capability tokens out of every log line.
+
+    uvicorn's access log records carry the client address as their first argument
+    (``'%s - "%s %s HTTP/%s" %d'``): it becomes ``-``. Django's request log passes
+    the request itself as an extra (its ``repr`` holds the full path and query):
+    it becomes the redacted path.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "uvicorn.access" and isinstance(record.args, tuple) and record.args:
+            record.args = ("-", *record.args[1:])
+        request = getattr(record, "request", None)
+        if request is not None and not isinstance(request, str):
+            record.request = redact(str(getattr(request, "path", "")))
+        record.msg = redact(record.getMessage())
+        record.args = ()
+        if hasattr(record, "color_message"):
+            del record.color_message
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -65,7 +108,14 @@ def logging_config(log_format: str, level: str) -> dict:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"main": formatter},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "main"}},
+        "filters": {"redact": {"()": "clipdeck.runtime.logs.RedactFilter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "main",
+                "filters": ["redact"],
+            }
+        },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "django.db.backends": {"level": "WARNING"},

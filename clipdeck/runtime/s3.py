@@ -68,6 +68,16 @@ class MediaS3Storage(S3Storage):
         headers = reply["ResponseMetadata"]["HTTPHeaders"]
         return headers.get("x-amz-bucket-region") or "us-east-1"
 
+    def bucket_location(self) -> str:
+        """The bucket's region as S3 records it (``GetBucketLocation``), for residency."""
+        client = self.connection.meta.client
+        reply = client.get_bucket_location(Bucket=self.bucket_name)
+        constraint = str(reply.get("LocationConstraint") or "")
+        # No constraint is us-east-1; "EU" is the old name of eu-west-1.
+        if not constraint:
+            return "us-east-1"
+        return "eu-west-1" if constraint == "EU" else constraint
+
 
 class BucketUnusable(Exception):
     """The bucket cannot be reached, or is not where the configuration says."""

@@ -170,3 +170,37 @@ def test_the_exports_list_and_the_page_show_the_download(
     assert page.status_code == 200
     assert listing["items"][0]["download_url"].split("?")[0].encode() in page.content
     assert b"Erase my account" in page.content
+
+
+def test_three_requests_in_a_row_make_one_export_and_one_zip(
+    api, run_worker, django_capture_on_commit_callbacks, settings
+):
+    client = api(UserFactory())
+
+    first = requested(client, django_capture_on_commit_callbacks)
+    run_worker()
+    second = requested(client, django_capture_on_commit_callbacks)
+    run_worker()
+    third = requested(client, django_capture_on_commit_callbacks)
+    run_worker()
+
+    assert first["id"] == second["id"] == third["id"]
+    assert third["status"] == "ready"
+    assert DataExport.objects.count() == 1
+    assert len(list((settings.MEDIA_ROOT).rglob("*.zip"))) == 1
+
+
+def test_a_day_later_a_new_export_replaces_the_old_one(
+    api, run_worker, django_capture_on_commit_callbacks
+):
+    client = api(UserFactory())
+    first = requested(client, django_capture_on_commit_callbacks)
+    run_worker()
+    old_path = DataExport.objects.get(pk=first["id"]).file.path
+    DataExport.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+
+    second = requested(client, django_capture_on_commit_callbacks)
+
+    assert second["id"] != first["id"]
+    assert [str(pk) for pk in DataExport.objects.values_list("pk", flat=True)] == [second["id"]]
+    assert not os.path.exists(old_path)

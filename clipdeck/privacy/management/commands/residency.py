@@ -28,9 +28,16 @@ class Command(BaseCommand):
             state = "ok" if place["ok"] else "BREAKS POLICY"
             if not place["configured"]:
                 state = "not configured"
+            verified = (
+                f"{place['verified']} ({place['verified_how']})"
+                if place["verified"]
+                else "not verified"
+            )
             self.stdout.write(
                 f"  {place['name']:<9} region {place['region'] or '?':<4} "
-                f"allowed {','.join(place['allowed']):<8} {state:<14} {place['where']}"
+                f"allowed {','.join(place['allowed']):<8} {state:<14} {place['where']}\n"
+                f"  {'':<9} declared {place['declared'] or 'unset'} "
+                f"({place['region_setting']}), verified {verified}"
             )
         self.stdout.write("Data classes:")
         for name, entry in report["classes"].items():
