@@ -129,6 +129,10 @@ def test_the_child_cannot_connect_anywhere(listener, data_folder):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="dropping to nobody needs root")
+@pytest.mark.skipif(
+    not isolation.code_reachable_by_others(),
+    reason="this checkout is in a private folder: nobody could not run the engine",
+)
 def test_as_root_the_child_cannot_read_the_secret_key_or_the_data_folder(listener, data_folder):
     found = attack("auto", listener, data_folder)
 
@@ -164,3 +168,19 @@ def test_a_real_probe_still_works_in_the_sandbox(tmp_path, secrets_in_env):
 
     assert (info.video.width, info.video.height) == (180, 320)
     assert info.duration_ms == 500
+
+
+def test_the_user_layer_is_skipped_where_nobody_could_not_run_the_engine(monkeypatch):
+    monkeypatch.setattr(isolation.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(isolation, "_reachable", lambda path: False)
+
+    assert isolation.sandbox_ids() is None
+
+
+def test_a_private_folder_on_the_way_is_not_reachable(tmp_path):
+    private = tmp_path / "private"
+    (private / "venv").mkdir(parents=True)
+    private.chmod(0o700)
+
+    assert isolation._reachable(str(private / "venv")) is False
+    assert isolation._reachable("/usr/bin") is True

@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import importlib.util
 import os
 import platform
 import pwd
+import stat
 import struct
 import subprocess
 import sys
@@ -81,14 +83,46 @@ def launch(
 
 
 def sandbox_ids() -> tuple[int, int] | None:
-    """(uid, gid) the child drops to: ``nobody`` when running as root, else None."""
-    if os.geteuid() != 0:
+    """(uid, gid) the child drops to: ``nobody`` when running as root and ``nobody``
+    can reach the interpreter and the engine's code, else None (the parent logs
+    that the user layer is missing)."""
+    if os.geteuid() != 0 or not code_reachable_by_others():
         return None
     try:
         entry = pwd.getpwnam(SANDBOX_USER)
     except KeyError:
         return None
     return entry.pw_uid, entry.pw_gid
+
+
+def code_reachable_by_others() -> bool:
+    """Whether a user who is neither owner nor group can read the packages and the
+    code the child may still import lazily after dropping (PyAV loads some of its
+    modules on first use; the standard library the child needs is imported before
+    it drops). A checkout under a private folder (mode 0700, e.g. a fresh
+    ``mktemp -d``) is not: dropping there would break every probe."""
+    roots = [sys.prefix, os.path.dirname(os.path.abspath(__file__))]
+    spec = importlib.util.find_spec("av")
+    if spec is not None and spec.origin:
+        roots.append(os.path.dirname(spec.origin))
+    return all(_reachable(root) for root in roots)
+
+
+def _reachable(path: str) -> bool:
+    """``path`` is world-readable and every folder above it world-searchable."""
+    path = os.path.realpath(path)
+    try:
+        if not os.stat(path).st_mode & stat.S_IROTH:
+            return False
+        while True:
+            if not os.stat(path).st_mode & stat.S_IXOTH:
+                return False
+            parent = os.path.dirname(path)
+            if parent == path:
+                return True
+            path = parent
+    except OSError:
+        return False
 
 
 def enter(*, network: str = "auto", drop_user: bool = True) -> dict[str, str]:
