@@ -27,3 +27,9 @@ def once_per_interval(key: str, seconds: float) -> bool:
         return False
     claimed_at = timezone.now().isoformat()
     return cache.add(f"{KEY_PREFIX}{key}", claimed_at, timeout=math.ceil(seconds))
+
+
+def release(key: str) -> None:
+    """Give the interval of ``key`` back, so the next caller may claim it at once
+    (the claimant could not do the work, e.g. its database was busy)."""
+    cache.delete(f"{KEY_PREFIX}{key}")

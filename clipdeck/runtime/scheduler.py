@@ -22,7 +22,7 @@ from django.db import close_old_connections, connection
 from django_tasks_db.models import DBTaskResult
 
 from clipdeck.kernel import jobs
-from clipdeck.kernel.locks import once_per_interval
+from clipdeck.kernel.locks import once_per_interval, release
 
 logger = logging.getLogger(__name__)
 
@@ -36,17 +36,26 @@ def tick() -> list[str]:
     started = []
     for job in jobs.registered():
         try:
-            if _due(job):
-                _start(job)
-                started.append(job.name)
+            if not _due(job):
+                continue
+        except Exception:  # the cache may be back next tick
+            logger.exception("periodic job %s: could not tell whether it is due", job.name)
+            continue
+        try:
+            _start(job)
+            started.append(job.name)
         except Exception:  # the next job, and the next tick, may still succeed
             logger.exception("periodic job %s could not be started", job.name)
+            release(_key(job))  # so the next tick tries again instead of a whole interval later
     return started
 
 
+def _key(job: jobs.Job) -> str:
+    return f"job:{job.name}:{socket.gethostname()}" if job.per_machine else f"job:{job.name}"
+
+
 def _due(job: jobs.Job) -> bool:
-    key = f"job:{job.name}:{socket.gethostname()}" if job.per_machine else f"job:{job.name}"
-    return once_per_interval(key, job.interval())
+    return once_per_interval(_key(job), job.interval())
 
 
 def _start(job: jobs.Job) -> None:

@@ -104,8 +104,37 @@ def test_workers_ticking_at_once_enqueue_the_job_once(only):
     for thread in threads:
         thread.join()
 
-    assert sorted(started) == [[], [], [], ["ping"]]
+    # At most one of them starts it. On SQLite's shared in-memory test database the
+    # winner's insert may meet a locked table: it then gives the interval back, and
+    # the next tick starts the job.
+    assert sum(len(names) for names in started) <= 1
+    if not any(started):
+        assert scheduler.tick() == ["ping"]
     assert queued(tasks.ping) == 1
+
+
+def test_a_job_that_could_not_be_started_is_tried_again_at_the_next_tick(only, monkeypatch):
+    only(job(tasks.ping))
+    enqueue = tasks.ping.enqueue
+    monkeypatch.setattr(type(tasks.ping), "enqueue", _fail_once(enqueue))
+
+    first = scheduler.tick()
+    second = scheduler.tick()
+
+    assert (first, second) == ([], ["ping"])
+    assert queued(tasks.ping) == 1
+
+
+def _fail_once(enqueue):
+    calls = []
+
+    def flaky(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database table is locked")
+        return enqueue(*args, **kwargs)
+
+    return flaky
 
 
 # The in-process worker manages its own transactions (as on PostgreSQL in production).
