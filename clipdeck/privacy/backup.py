@@ -34,6 +34,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clipdeck.kernel.archive import BackupInvalid, DecryptingReader, EncryptingWriter
+from clipdeck.kernel.ledger import shredded_key_ids
 from clipdeck.privacy.residency import policy_violations
 
 SUFFIX = ".cdbk"
@@ -80,7 +81,13 @@ def backup_create() -> BackupSummary:
     folder.mkdir(parents=True, exist_ok=True)
     now = timezone.now()
     name = f"clipdeck-{settings.CLIPDECK_REGION}-{now:%Y%m%dT%H%M%S%fZ}{SUFFIX}"
-    header = {"format": 1, "created_at": now.isoformat(), "region": settings.CLIPDECK_REGION}
+    header = {
+        "format": 1,
+        "created_at": now.isoformat(),
+        "region": settings.CLIPDECK_REGION,
+        # The ledger's high-water mark: a restore refuses a ledger that knows fewer.
+        "shredded_keys": len(shredded_key_ids()),
+    }
     partial = folder / f".{name}.partial"
     try:
         with open(partial, "xb") as sink:

@@ -27,9 +27,13 @@ from django.core.management import call_command
 from django.db import connection
 
 from clipdeck.kernel.archive import BackupInvalid
+from clipdeck.kernel.audit import audit_append
+from clipdeck.kernel.ledger import shredded_key_ids
 from clipdeck.privacy.backup import BackupSummary, backup_read, media_names
 from clipdeck.privacy.erasure import reapply_ledger
 from clipdeck.privacy.models import DataExport
+
+MIN_REASON = 10
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,14 @@ class RestoreSummary:
     reerased: int
 
 
-def backup_restore(path: Path) -> RestoreSummary:
-    """Replace the database and media with the backup at ``path``."""
+def backup_restore(path: Path, *, ledger_behind_reason: str = "") -> RestoreSummary:
+    """Replace the database and media with the backup at ``path``.
+
+    Refused, with nothing changed, when the backup was taken after more erasures
+    than the shredded-key ledger given here lists: restoring it would bring those
+    accounts back. ``ledger_behind_reason`` (a written reason) goes on anyway and
+    records the decision in the audit chain.
+    """
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.DATA_DIR, prefix=".restore-") as work:
         staging = Path(work)
@@ -51,10 +61,36 @@ def backup_restore(path: Path) -> RestoreSummary:
                 f"This backup belongs to a cell in region '{region}', not "
                 f"'{settings.CLIPDECK_REGION}' (CLIPDECK_REGION)."
             )
+        overridden = _ledger_behind(summary.header, ledger_behind_reason)
         load_database(staging / summary.database)
         count = replace_media(staging / "media")
     _forget_exports()
+    if overridden:  # into the restored chain, so the decision stays on record
+        audit_append(
+            actor_id=None,
+            actor_role="operator",
+            action="restore_ledger_behind",
+            subject=f"backup:{path.name}",
+            fields=[],
+            justification=ledger_behind_reason.strip()[:500],
+        )
     return RestoreSummary(summary, count, reapply_ledger())
+
+
+def _ledger_behind(header: dict, reason: str) -> bool:
+    """Whether the ledger here is behind the backup and a reason lets the restore go on;
+    refuses (nothing changed yet) when it is behind without a reason."""
+    known, needed = len(shredded_key_ids()), int(header.get("shredded_keys", 0))
+    if known >= needed:
+        return False
+    if len(reason.strip()) < MIN_REASON:
+        raise BackupInvalid(
+            f"This backup was taken after {needed} erasure(s), but the shredded-key ledger "
+            f"here ({settings.CLIPDECK_SHREDDED_KEYS_FILE}) lists {known}: restoring it would "
+            "bring erased accounts back. Put the ledger kept beside the backups in place, or "
+            "give a written reason with --ledger-behind (recorded in the audit chain)."
+        )
+    return True
 
 
 def load_database(dump: Path) -> None:

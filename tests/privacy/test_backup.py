@@ -16,7 +16,7 @@ from clipdeck.accounts.models import User
 from clipdeck.accounts.services import user_email
 from clipdeck.kernel import keys
 from clipdeck.kernel.archive import DecryptingReader
-from clipdeck.kernel.models import UserKey
+from clipdeck.kernel.models import AuditEntry, UserKey
 from clipdeck.privacy.backup import BackupError, backup_create
 from clipdeck.privacy.erasure import account_erase
 from clipdeck.videos.models import Video
@@ -205,3 +205,40 @@ def test_the_sqlite_copy_is_a_consistent_database(settings):
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("SELECT handle FROM accounts_user").fetchall() == [("consistent",)]
     db.close()
+
+
+def backup_after_an_erasure(django_capture_on_commit_callbacks) -> Path:
+    leaver = UserFactory(handle="leaver", email="leaver@example.com")
+    UserFactory(handle="stayer")
+    with django_capture_on_commit_callbacks(execute=True):
+        account_erase(user=User.objects.get(pk=leaver.pk))
+    return backup_create().path
+
+
+def test_a_restore_refuses_a_ledger_that_knows_fewer_erasures_than_the_backup(
+    settings, django_capture_on_commit_callbacks
+):
+    backup = backup_after_an_erasure(django_capture_on_commit_callbacks)
+    Path(settings.CLIPDECK_SHREDDED_KEYS_FILE).unlink()  # a new machine: cell key, no ledger
+    UserFactory(handle="latecomer")
+
+    with pytest.raises(CommandError, match="lists 0: restoring it would bring erased accounts"):
+        call_command("restore", str(backup))
+
+    assert set(User.objects.values_list("handle", flat=True)) == {"stayer", "latecomer"}
+
+
+def test_going_on_with_a_ledger_behind_needs_a_reason_and_is_audited(
+    settings, capsys, django_capture_on_commit_callbacks
+):
+    backup = backup_after_an_erasure(django_capture_on_commit_callbacks)
+    Path(settings.CLIPDECK_SHREDDED_KEYS_FILE).unlink()
+
+    with pytest.raises(CommandError):
+        call_command("restore", str(backup), ledger_behind="ok")
+    call_command("restore", str(backup), ledger_behind="The ledger copy burned with the rack.")
+
+    entry = AuditEntry.objects.get(action="restore_ledger_behind")
+    assert entry.subject == f"backup:{backup.name}"
+    assert entry.justification == "The ledger copy burned with the rack."
+    assert list(User.objects.values_list("handle", flat=True)) == ["stayer"]

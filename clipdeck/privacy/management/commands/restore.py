@@ -15,10 +15,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="a .cdbk file written by clipdeck backup")
+        parser.add_argument(
+            "--ledger-behind",
+            default="",
+            metavar="REASON",
+            help="restore even though the shredded-key ledger lists fewer erasures than the "
+            "backup knew of (erased accounts come back); the reason goes into the audit chain",
+        )
 
-    def handle(self, *args, file: str, **options) -> None:
+    def handle(self, *args, file: str, ledger_behind: str = "", **options) -> None:
         try:
-            summary = backup_restore(Path(file))
+            summary = backup_restore(Path(file), ledger_behind_reason=ledger_behind)
         except (BackupInvalid, OSError) as exc:
             raise CommandError(f"Backup refused, nothing was changed: {exc}") from exc
         self.stdout.write(
