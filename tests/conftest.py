@@ -133,3 +133,15 @@ def shared_db(transactional_db, tmp_path):
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+@pytest.fixture
+def alice(db):
+    """Alice: the author in remix and visibility tests."""
+    return UserFactory(handle="alice")
+
+
+@pytest.fixture
+def bob(db):
+    """Bob: the viewer or remixer in remix and visibility tests."""
+    return UserFactory(handle="bob")

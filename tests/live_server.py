@@ -12,6 +12,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.worker_processes import stop
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -19,13 +21,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+def wait_until_up(
+    url: str, process: subprocess.Popen, timeout: float = 120, *, path: str = "/healthz"
+) -> None:
+    """Wait until ``path`` answers (``"/"`` also warms up the feed page)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"clipdeck serve exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2):  # noqa: S310 - loopback
+            with urllib.request.urlopen(url + path, timeout=2):  # noqa: S310 - loopback
                 return
         except OSError:
             time.sleep(0.3)
@@ -53,10 +58,5 @@ def running_clipdeck(data: Path, **env_overrides: str) -> Iterator[tuple[str, su
         wait_until_up(url, server)
         yield url, server
     finally:
-        if server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop(server)
         log.close()

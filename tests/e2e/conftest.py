@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.live_server import free_port, wait_until_up
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -52,25 +51,6 @@ def chromium_path() -> str | None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"clipdeck serve exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own http URL
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("clipdeck serve did not start in time")
-
-
 @pytest.fixture(autouse=True)
 def _media_and_cache():
     """The browser tests talk to their own server; the unit-test isolation does not apply."""
@@ -95,7 +75,7 @@ def chromium():
 def clipdeck_server(chromium, tmp_path_factory):
     """A real server with its worker on a fresh data folder, with the sound library seeded."""
     data = tmp_path_factory.mktemp("clipdeck-e2e")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "CLIPDECK_DATA_DIR": str(data)}
     # Every browser comes from 127.0.0.1: the per-network write limits would
     # stop the dozens of sign-ups these tests make (tests/privacy tests them).
@@ -117,7 +97,7 @@ def clipdeck_server(chromium, tmp_path_factory):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, server)
+        wait_until_up(url, server, path="/")
         subprocess.run(
             [
                 cli,

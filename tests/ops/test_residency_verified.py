@@ -11,21 +11,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
-from moto.server import ThreadedMotoServer
 
 from clipdeck.privacy.residency import database_location, policy_violations, residency_report
 from clipdeck.runtime.media_storage import parse_media_url, storage_config
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture(autouse=True)

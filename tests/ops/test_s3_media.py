@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.test import Client, override_settings
-from moto.server import ThreadedMotoServer
 
 from clipdeck.kernel.storage import local_path
 from clipdeck.runtime.health import check_storage
@@ -27,15 +26,6 @@ from tests.studio_web.conftest import upload
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 REGION = "eu-central-1"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture

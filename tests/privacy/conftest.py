@@ -5,6 +5,8 @@ from django.core.files.base import ContentFile
 from django.db import connection
 
 from clipdeck.kernel import audit_guard
+from clipdeck.kernel.audit import audit_append
+from clipdeck.kernel.models import AuditEntry
 from clipdeck.videos.models import RemixKind, Video
 from tests.factories import VideoFactory
 
@@ -37,3 +39,18 @@ def video_with_files(author, *, remix_of: Video | None = None, **fields) -> Vide
 
 def media_paths(video: Video) -> list[str]:
     return [getattr(video, kind).path for kind in ("original", "mp4", "poster")]
+
+
+def chain(length: int) -> list[AuditEntry]:
+    """``length`` gateway reads appended to the audit chain, oldest first."""
+    return [
+        audit_append(
+            actor_id=1,
+            actor_role="support",
+            action="read",
+            subject=f"accounts.User:{n}",
+            fields=["email"],
+            justification=f"ticket {n}",
+        )
+        for n in range(length)
+    ]

@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from clipdeck.kernel.audit import audit_append, audit_checkpoint, audit_verify, entry_digest
+from clipdeck.kernel.audit import audit_checkpoint, audit_verify, entry_digest
 from clipdeck.kernel.errors import Forbidden, InvalidInput
 from clipdeck.kernel.gateway import read_protected
 from clipdeck.kernel.models import AuditEntry
 from tests.factories import UserFactory
+from tests.privacy.conftest import chain
 from tests.staff import staff_sign_in
 
 pytestmark = pytest.mark.django_db
@@ -27,20 +28,6 @@ def staff(role: str | None = "support"):
         group.permissions.add(Permission.objects.get(codename="view_user"))
         member.groups.add(group)
     return member
-
-
-def chain(length: int) -> list[AuditEntry]:
-    return [
-        audit_append(
-            actor_id=1,
-            actor_role="support",
-            action="read",
-            subject=f"accounts.User:{n}",
-            fields=["email"],
-            justification=f"ticket {n}",
-        )
-        for n in range(length)
-    ]
 
 
 def test_a_gateway_read_returns_the_value_and_appends_an_entry_without_it():

@@ -21,7 +21,6 @@ from django.utils import timezone
 from clipdeck.kernel import audit_guard
 from clipdeck.kernel.audit import (
     GENESIS,
-    audit_append,
     audit_verify,
     chain_key,
     entry_digest,
@@ -30,6 +29,7 @@ from clipdeck.kernel.audit import (
 )
 from clipdeck.kernel.models import AuditEntry
 from clipdeck.privacy.jobs import publish_audit_checkpoint
+from tests.privacy.conftest import chain
 
 pytestmark = pytest.mark.django_db
 
@@ -37,20 +37,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _own_chain_key(settings, tmp_path):
     settings.CLIPDECK_AUDIT_KEY_FILE = tmp_path / "keys" / "audit-chain.key"
-
-
-def chain(length: int) -> list[AuditEntry]:
-    return [
-        audit_append(
-            actor_id=1,
-            actor_role="support",
-            action="read",
-            subject=f"accounts.User:{n}",
-            fields=["email"],
-            justification=f"ticket {n}",
-        )
-        for n in range(length)
-    ]
 
 
 def legacy_chain(length: int) -> list[AuditEntry]:

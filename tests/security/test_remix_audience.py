@@ -55,16 +55,6 @@ def _original_sound(source: Video) -> Sound:
 
 
 @pytest.fixture
-def alice(db):
-    return UserFactory(handle="alice")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(handle="bob")
-
-
-@pytest.fixture
 def followers_only(alice, bob):
     """A followers-only video of Alice's private account; Bob is an approved follower."""
     alice.is_private = True

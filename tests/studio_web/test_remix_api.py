@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from clipdeck.videos.models import Video
-from tests.factories import UserFactory
 from tests.studio.conftest import frame_rgb, mean_rgb
 from tests.studio_web.conftest import rendered, stored_file, upload
 
@@ -25,16 +24,6 @@ def orange(clips) -> str:
 @pytest.fixture(scope="module")
 def blue(clips) -> str:
     return clips.make("blue.mp4", scene="solid", color=BLUE, tone_hz=880.0)
-
-
-@pytest.fixture
-def alice(db):
-    return UserFactory(handle="alice")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(handle="bob")
 
 
 @pytest.fixture
