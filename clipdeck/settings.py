@@ -12,7 +12,7 @@ from clipdeck.env import data_dir, env_bool, env_int, env_list, env_str, secret_
 from clipdeck.runtime.caches import database_cache, redis_cache
 from clipdeck.runtime.databases import sqlite_database, url_database
 from clipdeck.runtime.logs import logging_config
-from clipdeck.runtime.media_storage import parse_media_url, storage_config
+from clipdeck.runtime.media_storage import browser_origin, parse_media_url, storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir(BASE_DIR)
@@ -182,6 +182,8 @@ CLIPDECK_MEDIA_LOCATION = parse_media_url(
     default_root=Path(env_str("CLIPDECK_MEDIA_ROOT", str(DATA_DIR / "media"))),
 )
 MEDIA_ROOT = CLIPDECK_MEDIA_LOCATION.root or DATA_DIR / "media"
+# The media bucket's own origin when it serves signed URLs by redirect (for the CSP).
+CLIPDECK_MEDIA_ORIGINS = [o for o in [browser_origin(CLIPDECK_MEDIA_LOCATION)] if o]
 MEDIA_URL = "/media/"
 # Behind nginx: hand local media files to nginx with X-Accel-Redirect under this prefix.
 CLIPDECK_MEDIA_ACCEL_PREFIX = env_str("CLIPDECK_MEDIA_ACCEL_PREFIX")
@@ -263,8 +265,9 @@ CLIPDECK_RENDER_MEMORY_MB = env_int("CLIPDECK_RENDER_MEMORY_MB", 4096)
 # Shop: catalog import limits, the built-in test payment provider, crash recovery.
 CLIPDECK_SHOP_IMPORT_MAX_BYTES = env_int("CLIPDECK_SHOP_IMPORT_MAX_BYTES", 5_000_000)
 CLIPDECK_SHOP_IMPORT_TIMEOUT_SECONDS = env_int("CLIPDECK_SHOP_IMPORT_TIMEOUT_SECONDS", 10)
-CLIPDECK_SHOP_IMPORT_ALLOW_PRIVATE_URLS = env_bool("CLIPDECK_SHOP_IMPORT_ALLOW_PRIVATE_URLS", False)
 CLIPDECK_SHOP_IMPORT_MAX_ROWS = env_int("CLIPDECK_SHOP_IMPORT_MAX_ROWS", 50_000)
+CLIPDECK_SHOP_IMAGE_MAX_BYTES = env_int("CLIPDECK_SHOP_IMAGE_MAX_BYTES", 10_000_000)
+CLIPDECK_SHOP_IMAGE_RETRY_SECONDS = env_int("CLIPDECK_SHOP_IMAGE_RETRY_SECONDS", 3600)
 CLIPDECK_SHOP_TEST_PAYMENTS = env_bool("CLIPDECK_SHOP_TEST_PAYMENTS", True)
 CLIPDECK_SHOP_PENDING_TIMEOUT_SECONDS = env_int("CLIPDECK_SHOP_PENDING_TIMEOUT_SECONDS", 900)
 
@@ -282,3 +285,12 @@ LOGGING = logging_config(
     env_str("CLIPDECK_LOG_FORMAT", "plain").strip().lower() or "plain",
     env_str("CLIPDECK_LOG_LEVEL", "INFO"),
 )
+
+# Egress: every outbound request goes through clipdeck.kernel.egress (docs/privacy.md).
+CLIPDECK_EGRESS_ALLOW_HOSTS = env_list("CLIPDECK_EGRESS_ALLOW_HOSTS", [])
+CLIPDECK_EGRESS_DENY_HOSTS = env_list("CLIPDECK_EGRESS_DENY_HOSTS", [])
+CLIPDECK_EGRESS_PERSONAL_HOSTS = env_list("CLIPDECK_EGRESS_PERSONAL_HOSTS", [])
+CLIPDECK_EGRESS_MAX_BYTES = env_int("CLIPDECK_EGRESS_MAX_BYTES", 5_000_000)
+CLIPDECK_EGRESS_TIMEOUT_SECONDS = env_int("CLIPDECK_EGRESS_TIMEOUT_SECONDS", 10)
+# For tests and a developer's own machine only: lets requests reach 127.0.0.1 / ::1.
+CLIPDECK_EGRESS_ALLOW_LOOPBACK = env_bool("CLIPDECK_EGRESS_ALLOW_LOOPBACK", False)

@@ -145,3 +145,9 @@ def alice(db):
 def bob(db):
     """Bob: the viewer or remixer in remix and visibility tests."""
     return UserFactory(handle="bob")
+
+
+@pytest.fixture(autouse=True)
+def _no_request_leaves_the_test_machine(settings):
+    """Whatever a test imports, the egress client reaches this machine only."""
+    settings.CLIPDECK_EGRESS_ALLOW_HOSTS = ["127.0.0.1", "localhost"]

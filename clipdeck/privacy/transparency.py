@@ -18,6 +18,7 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from clipdeck.kernel.audit import checkpoint_signature_ok, witness_latest
+from clipdeck.kernel.egress import SYSTEM_ROLE
 from clipdeck.kernel.ledger import ledger_path
 from clipdeck.kernel.models import AuditEntry
 from clipdeck.kernel.personal_data import iso
@@ -40,6 +41,7 @@ def transparency_report(*, now: datetime | None = None) -> dict:
     since = now - WINDOW
     accesses = (
         AuditEntry.objects.filter(at__gte=since, at__lte=now)
+        .exclude(actor_role=SYSTEM_ROLE)  # the cell's own outbound requests, not staff
         .values("actor_role", "action")
         .annotate(count=Count("id"))
         .order_by("actor_role", "action")

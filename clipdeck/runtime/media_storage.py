@@ -133,3 +133,22 @@ def storage_config(location: MediaLocation) -> dict:
             "serve_mode": location.serve,
         },
     }
+
+
+def browser_origin(location: MediaLocation) -> str | None:
+    """The origin browsers fetch media from, when it is not this cell's own host.
+
+    Only a bucket that serves by redirect (signed URLs) is fetched directly; a
+    local folder and a proxying bucket are served through the cell itself.
+    The content security policy allows this one origin for images and media.
+    """
+    if location.kind != "s3" or location.serve != "redirect":
+        return None
+    if location.endpoint:
+        endpoint = urlsplit(location.endpoint)
+        if location.addressing == "path":
+            return f"{endpoint.scheme}://{endpoint.netloc}"
+        return f"{endpoint.scheme}://{location.bucket}.{endpoint.netloc}"
+    if location.addressing == "path":
+        return f"https://s3.{location.region}.amazonaws.com"
+    return f"https://{location.bucket}.s3.{location.region}.amazonaws.com"

@@ -165,12 +165,32 @@ def save_product(merchant: Merchant, record: ProductRecord) -> bool:
     for position, variant in enumerate(record.variants, start=1):
         match = _matching_variant(existing, variant)
         _save_variant(product, match, variant, position)
-    product.images.all().delete()
-    ProductImage.objects.bulk_create(
-        ProductImage(product=product, src=image.src, position=image.position, alt=image.alt)
-        for image in sorted(record.images, key=lambda image: image.position)
-    )
+    _save_images(product, record)
     return created
+
+
+def _save_images(product: Product, record: ProductRecord) -> None:
+    """The product's pictures as the record lists them, variant pictures after.
+
+    A picture already copied into the cell (same source address) keeps its
+    copy; the others are left ``pending`` for the import's image step.
+    """
+    pictures = [(i.src, i.alt) for i in sorted(record.images, key=lambda i: i.position)]
+    pictures += [(variant.image_url, "") for variant in record.variants if variant.image_url]
+    wanted: list[tuple[str, str]] = []
+    listed: set[str] = set()
+    for src, alt in pictures:
+        if src not in listed:
+            wanted.append((src, alt))
+            listed.add(src)
+    kept = {image.src: image for image in product.images.all()}
+    for image in kept.values():
+        if image.src not in listed:
+            image.delete()
+    for position, (src, alt) in enumerate(wanted, start=1):
+        image = kept.get(src) or ProductImage(product=product, src=src)
+        image.position, image.alt = position, alt
+        image.save()
 
 
 def _matching_variant(existing: list[Variant], record: VariantRecord) -> Variant | None:

@@ -9,8 +9,11 @@ that also records the progress (``done``, ``created``, ``updated``, the errors
 of its rows), so other writers get the database between batches, and a crash
 loses at most the batch in flight. A re-run (the worker died and the task was
 queued again) resumes after the last committed batch; saving a product is an
-upsert by handle, so running an import twice changes nothing more. The file is
-deleted when the import ends, whichever way.
+upsert by handle, so running an import twice changes nothing more. Then the
+products' new pictures are copied into the cell's storage (``images.py``); a
+picture the network could not deliver does not fail the import, it shows a
+placeholder and the periodic retry fills it in. The file is deleted when the
+import ends, whichever way.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from clipdeck.kernel.errors import DomainError, InvalidInput, NotFound
-from clipdeck.shop import catalog
+from clipdeck.shop import catalog, images
 from clipdeck.shop.importers import fetch
-from clipdeck.shop.models import CatalogImport, ImportStatus, Merchant
+from clipdeck.shop.models import CatalogImport, ImageState, ImportStatus, Merchant
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +100,7 @@ def import_run(import_id) -> None:
         return
     try:
         _run(job)
+        message = _copy_images(job)
     except DomainError as error:  # the file or the download was refused
         _finish(job, ImportStatus.FAILED, error.message)
     except Exception as exc:
@@ -104,7 +108,7 @@ def import_run(import_id) -> None:
         job.refresh_from_db(fields=["done", "total"])
         _finish(job, ImportStatus.FAILED, _stopped_message(job, exc))
     else:
-        _finish(job, ImportStatus.DONE, "")
+        _finish(job, ImportStatus.DONE, message)
 
 
 def _run(job: CatalogImport) -> None:
@@ -124,6 +128,20 @@ def _run(job: CatalogImport) -> None:
             result = catalog.ImportResult()
             catalog.save_batch(job.merchant, batch, result)
             _record_batch(job, len(batch), result)
+
+
+def _copy_images(job: CatalogImport) -> str:
+    """Copy the new pictures into the cell; a note when some must wait or were refused."""
+    counts = images.copy_merchant_images(job.merchant_id)
+    notes = []
+    if counts[ImageState.FAILED]:
+        notes.append(
+            f"{counts[ImageState.FAILED]:,} picture(s) could not be downloaded yet; "
+            "they show a placeholder and are tried again automatically."
+        )
+    if counts[ImageState.REFUSED]:
+        notes.append(f"{counts[ImageState.REFUSED]:,} picture(s) were not usable images.")
+    return " ".join(notes)
 
 
 def _read(job: CatalogImport) -> bytes:

@@ -112,11 +112,27 @@ class Variant(models.Model):
         return not self.inventory_tracked or self.inventory_policy == InventoryPolicy.CONTINUE
 
 
+class ImageState(models.TextChoices):
+    PENDING = "pending", "Waiting to be copied into the cell"
+    STORED = "stored", "Copied into the cell's media storage"
+    FAILED = "failed", "Could not be copied (retried later)"
+    REFUSED = "refused", "Not an image the cell accepts"
+
+
 class ProductImage(models.Model):
+    """A product picture. ``src`` is where the merchant's catalog said it was; the
+    storefront only ever shows ``file``, the copy in this cell's media storage."""
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     src = models.URLField(max_length=2000)
     position = models.PositiveIntegerField(default=1)
     alt = models.CharField(max_length=512, blank=True)
+    file = models.FileField(upload_to="shop/images/", max_length=200, blank=True)
+    state = models.CharField(
+        max_length=10, choices=ImageState.choices, default=ImageState.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    tried_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]

@@ -84,6 +84,10 @@ declare(
         "src": (PUB, "The picture's address.", CATALOG),
         "position": (PUB, "Display order.", CATALOG),
         "alt": (PUB, "Text alternative.", CATALOG),
+        "file": (PUB, "The picture, copied into this cell at import.", CATALOG),
+        "state": (INT, "Whether the copy is made, waiting or refused.", CATALOG),
+        "attempts": (INT, "How often the copy was tried.", CATALOG),
+        "tried_at": (INT, "When the copy was last tried.", CATALOG),
     },
 )
 declare(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from clipdeck.shop import sealed_fields, stock
+from clipdeck.shop.images import image_url
 from clipdeck.shop.models import CartItem, Merchant, Order, Product, Variant
 from clipdeck.shop.money import money_out
 
@@ -23,6 +24,14 @@ def merchant_out(merchant: Merchant) -> dict:
     }
 
 
+def _variant_image(variant: Variant) -> str | None:
+    """The cell's copy of the variant's picture (imports list it among the product's)."""
+    if not variant.image_url:
+        return None
+    match = next((i for i in variant.product.images.all() if i.src == variant.image_url), None)
+    return image_url(match)
+
+
 def variant_out(variant: Variant, currency: str) -> dict:
     return {
         "id": variant.pk,
@@ -35,7 +44,7 @@ def variant_out(variant: Variant, currency: str) -> dict:
         "stock": variant.stock if variant.inventory_tracked else None,
         "inventory_policy": variant.inventory_policy,
         "requires_shipping": variant.requires_shipping,
-        "image": variant.image_url or None,
+        "image": _variant_image(variant),
     }
 
 
@@ -54,7 +63,7 @@ def product_brief(product: Product) -> dict:
         "handle": product.handle,
         "title": product.title,
         "shop": shop_brief(product.merchant),
-        "image": images[0].src if images else None,
+        "image": image_url(images[0]) if images else None,
         "price": money_out(cheapest.price if cheapest else None, currency),
         "compare_at_price": money_out(cheapest.compare_at_price if cheapest else None, currency),
         "in_stock": any(stock.can_sell(variant, 1) for variant in product.variants.all()),
@@ -74,7 +83,7 @@ def product_out(product: Product) -> dict:
         "tags": product.tags,
         "options": product.option_names,
         "images": [
-            {"src": image.src, "alt": image.alt, "position": image.position}
+            {"src": image_url(image), "alt": image.alt, "position": image.position}
             for image in product.images.all()
         ],
         "variants": [variant_out(variant, currency) for variant in product.variants.all()],

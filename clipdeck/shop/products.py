@@ -74,4 +74,13 @@ def product_create(
         images=[_image(i, src) for i, src in enumerate(images or [], start=1)],
     )
     save_product(merchant, record)
-    return merchant.products.get(handle=handle)
+    product = merchant.products.get(handle=handle)
+    if record.images:
+        transaction.on_commit(lambda: _copy_images(product.pk))
+    return product
+
+
+def _copy_images(product_id: int) -> None:
+    from clipdeck.shop.tasks import copy_product_images
+
+    copy_product_images.enqueue(product_id)

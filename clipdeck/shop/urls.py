@@ -11,6 +11,7 @@ urlpatterns = [
         views.dashboard_order_action,
         name="shop-order-action",
     ),
+    path("shop/images/<str:name>", views.product_image, name="shop-image"),
     path("shop/product/<int:product_id>/sheet", views.product_sheet, name="shop-product-sheet"),
     path("shop/<str:handle>", views.storefront, name="shop-storefront"),
     path("cart", views.cart_page, name="shop-cart"),

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clipdeck.accounts.models import User
 from clipdeck.accounts.policies import profile_access
 from clipdeck.kernel.auth import as_viewer
-from clipdeck.kernel.errors import DomainError
+from clipdeck.kernel.errors import DomainError, NotFound
+from clipdeck.kernel.ranged import serve_file
 from clipdeck.shop import (
     charts,
     funnel,
@@ -29,7 +30,8 @@ from clipdeck.shop import (
     selectors,
 )
 from clipdeck.shop.importers.fetch import DEFAULT_MAX_BYTES
-from clipdeck.shop.models import Merchant
+from clipdeck.shop.models import ImageState, Merchant, Product, ProductImage
+from clipdeck.shop.policies import products_visible_to
 from clipdeck.videos.media import media_urls
 
 ACTIONS = {
@@ -62,6 +64,25 @@ def storefront(request: HttpRequest, handle: str) -> HttpResponse:
             "cards": cards,
         },
     )
+
+
+@require_safe
+def product_image(request: HttpRequest, name: str) -> HttpResponseBase:
+    """A product picture from the cell's own storage, to whoever may see the product."""
+    image = (
+        ProductImage.objects.filter(file=f"shop/images/{name}", state=ImageState.STORED)
+        .select_related("product")
+        .first()
+    )
+    if image is None:
+        raise Http404
+    try:
+        selectors.product_access(_viewer(request), image.product_id)
+    except NotFound:
+        raise Http404 from None
+    for_everyone = products_visible_to(Product.objects.filter(pk=image.product_id), None).exists()
+    cache = "public, max-age=86400" if for_everyone else "private, max-age=3600"
+    return serve_file(request, image.file.storage, image.file.name, cache_control=cache)
 
 
 def product_sheet(request: HttpRequest, product_id: int) -> HttpResponse:

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from clipdeck.kernel import egress
 from clipdeck.kernel.errors import InvalidInput
 from clipdeck.shop.importers import fetch
 
@@ -45,7 +46,7 @@ def dripping_server():
 
 
 def test_a_server_dripping_bytes_is_cut_off_at_the_deadline(dripping_server, settings):
-    settings.CLIPDECK_SHOP_IMPORT_ALLOW_PRIVATE_URLS = True
+    settings.CLIPDECK_EGRESS_ALLOW_LOOPBACK = True
     settings.CLIPDECK_SHOP_IMPORT_TIMEOUT_SECONDS = 1.5
 
     started = time.monotonic()
@@ -75,19 +76,21 @@ def test_a_server_dripping_bytes_is_cut_off_at_the_deadline(dripping_server, set
     ],
 )
 def test_addresses_that_embed_a_private_ipv4_address_are_refused(address):
-    assert not fetch.is_public(address)
+    assert not egress.is_public(address)
 
 
 @pytest.mark.parametrize("address", ["93.184.215.14", "2606:4700::6810:84e5", "::ffff:1.1.1.1"])
 def test_public_addresses_are_allowed(address):
-    assert fetch.is_public(address)
+    assert egress.is_public(address)
 
 
-def test_a_host_resolving_to_nat64_loopback_is_refused(monkeypatch):
+def test_a_host_resolving_to_nat64_loopback_is_refused(monkeypatch, settings):
+    settings.CLIPDECK_EGRESS_ALLOW_HOSTS = []
+
     def resolve(host, port, **kwargs):
         return [(None, None, None, "", ("64:ff9b::7f00:1", port, 0, 0))]
 
-    monkeypatch.setattr(fetch.socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(egress.socket, "getaddrinfo", resolve)
 
     with pytest.raises(InvalidInput, match="public web server"):
         fetch.fetch_catalog("http://shop.example/products.json")

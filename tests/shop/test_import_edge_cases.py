@@ -252,7 +252,7 @@ def test_only_http_and_https_urls_are_fetched(merchant, url):
 def test_a_catalog_url_imports_when_the_operator_allows_private_addresses(
     merchant, catalog_server, settings
 ):
-    settings.CLIPDECK_SHOP_IMPORT_ALLOW_PRIVATE_URLS = True
+    settings.CLIPDECK_EGRESS_ALLOW_LOOPBACK = True
 
     result = catalog_import(merchant=merchant, url=f"{catalog_server}/products.json")
 
@@ -262,7 +262,7 @@ def test_a_catalog_url_imports_when_the_operator_allows_private_addresses(
 def test_a_catalog_url_over_the_size_limit_or_missing_is_refused(
     merchant, catalog_server, settings
 ):
-    settings.CLIPDECK_SHOP_IMPORT_ALLOW_PRIVATE_URLS = True
+    settings.CLIPDECK_EGRESS_ALLOW_LOOPBACK = True
     settings.CLIPDECK_SHOP_IMPORT_MAX_BYTES = 1000
 
     with pytest.raises(InvalidInput) as too_big:
