@@ -102,7 +102,7 @@ class Follow(models.Model):
         indexes = [models.Index(fields=["followee", "state", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.follower_id} → {self.followee_id} ({self.state})"
+        return f"Follow #{self.pk}"  # who follows whom is personal: never in a label
 
 
 class Block(models.Model):
@@ -121,7 +121,7 @@ class Block(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.blocker_id} blocked {self.blocked_id}"
+        return f"Block #{self.pk}"  # who blocked whom is personal: never in a label
 
 
 class ApiToken(models.Model):
@@ -133,7 +133,7 @@ class ApiToken(models.Model):
     last_used_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"token of {self.user_id}"
+        return f"Token #{self.pk}"
 
 
 class TwoFactor(models.Model):
@@ -151,4 +151,4 @@ class TwoFactor(models.Model):
     recovery_hashes = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
-        return f"second factor of {self.user_id}"
+        return f"Second factor #{self.pk}"

@@ -134,6 +134,17 @@ def _read_email(user: User) -> str:
 
 
 register_reader("accounts.User", "email", _read_email)
+register_reader("accounts.User", "bio", lambda user: user.bio)
+register_reader("accounts.User", "is_private", lambda user: str(user.is_private))
+register_reader("accounts.User", "created_at", lambda user: user.created_at.isoformat())
+register_reader("accounts.User", "last_login", lambda user: str(user.last_login or "never"))
+register_reader("accounts.Follow", "follower", lambda follow: f"@{follow.follower.handle}")
+register_reader("accounts.Follow", "followee", lambda follow: f"@{follow.followee.handle}")
+register_reader("accounts.Follow", "state", lambda follow: follow.state)
+register_reader("accounts.Follow", "created_at", lambda follow: follow.created_at.isoformat())
+register_reader("accounts.Block", "blocker", lambda block: f"@{block.blocker.handle}")
+register_reader("accounts.Block", "blocked", lambda block: f"@{block.blocked.handle}")
+register_reader("accounts.Block", "created_at", lambda block: block.created_at.isoformat())
 
 
 def _require_second_factor(user: User, code: str | None) -> None:

@@ -33,6 +33,11 @@ def register_reader(model_label: str, field: str, reader: Callable) -> None:
     READERS[(model_label, field)] = reader
 
 
+def has_reader(model_label: str, field: str) -> bool:
+    """Whether ``field`` of ``model_label`` can be read through the gateway."""
+    return (model_label, field) in READERS
+
+
 def staff_role(actor) -> str:
     """The role ``actor`` acts in; Forbidden when they have none."""
     if actor is None or not actor.is_active or not actor.is_staff:

@@ -1,10 +1,19 @@
+"""Back office for videos: captions, edit specs and comments only through the access gateway.
+
+A caption or a comment is public once its video is, but the back office
+cannot tell a draft or a private video's caption from a public one at a
+glance without showing it, so it shows none: each is revealed through the
+gateway with a justification, and anyone can read the public ones on the site.
+"""
+
 from django.contrib import admin
 
+from clipdeck.kernel.admin import ProtectedFieldsAdmin
 from clipdeck.videos.models import Comment, Hashtag, Sound, Video
 
 
 @admin.register(Video)
-class VideoAdmin(admin.ModelAdmin):
+class VideoAdmin(ProtectedFieldsAdmin):
     list_display = (
         "id",
         "author",
@@ -18,6 +27,7 @@ class VideoAdmin(admin.ModelAdmin):
     search_fields = ("caption", "author__handle")
     raw_id_fields = ("author", "remix_of", "sound", "mentions")
     readonly_fields = ("created_at", "published_at")
+    protected_fields = ("caption", "mentions", "hashtags")
 
 
 @admin.register(Sound)
@@ -29,9 +39,13 @@ class SoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ProtectedFieldsAdmin):
     list_display = ("video", "author", "text", "created_at")
     raw_id_fields = ("video", "author")
+    protected_fields = ("author", "text")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # staff remove a comment; they never rewrite one
 
 
 admin.site.register(Hashtag)

@@ -163,7 +163,7 @@ class Video(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author_id}:{self.caption[:40]}"
+        return f"Video {self.pk}"  # a caption may not be public: never in a label
 
 
 class Like(models.Model):
@@ -177,7 +177,7 @@ class Like(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "video"], name="like_once")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} likes {self.video_id}"
+        return f"Like #{self.pk}"
 
 
 class CommentQuerySet(models.QuerySet["Comment"]):
@@ -202,7 +202,7 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["video", "created_at"])]
 
     def __str__(self) -> str:
-        return self.text[:40]
+        return f"Comment #{self.pk}"  # its text may not be public: never in a label
 
 
 class Share(models.Model):

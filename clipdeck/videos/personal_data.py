@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.db.models import Count, QuerySet
 from django.db.models.fields.files import FieldFile
 
+from clipdeck.kernel.gateway import register_reader
 from clipdeck.kernel.personal_data import DataClass, Retention, declare, iso, register
 from clipdeck.kernel.storage import delete_on_commit
 from clipdeck.videos.models import Comment, Hashtag, Like, Share, Sound, Video
@@ -266,3 +268,27 @@ register(
     prune=prune,
     prunes=("videos.Share",),
 )
+
+
+def _handles(people) -> str:
+    return ", ".join(f"@{person.handle}" for person in people.all()) or "none"
+
+
+def _names(tags) -> str:
+    return ", ".join(f"#{tag.name}" for tag in tags.all()) or "none"
+
+
+# What the back office reveals through the access gateway (with a reason, audited).
+register_reader("videos.Video", "caption", lambda video: video.caption)
+register_reader("videos.Video", "mentions", lambda video: _handles(video.mentions))
+register_reader("videos.Video", "hashtags", lambda video: _names(video.hashtags))
+register_reader("videos.Video", "edit", lambda video: json.dumps(video.edit, sort_keys=True))
+register_reader("videos.Video", "visibility", lambda video: video.visibility)
+register_reader("videos.Video", "keep_as_draft", lambda video: str(video.keep_as_draft))
+register_reader("videos.Video", "created_at", lambda video: video.created_at.isoformat())
+register_reader(
+    "videos.Comment",
+    "author",
+    lambda comment: f"@{comment.author.handle}" if comment.author_id else "an erased account",
+)
+register_reader("videos.Comment", "text", lambda comment: comment.text)
