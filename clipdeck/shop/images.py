@@ -108,7 +108,14 @@ def copy_image(image: ProductImage) -> str:
         name = f"{secrets.token_urlsafe(18)}.webp"
         image.file.save(name, ContentFile(picture), save=False)
         image.state = ImageState.STORED
-    image.save(update_fields=["file", "state", "attempts", "tried_at"])
+    saved = ProductImage.objects.filter(pk=image.pk).update(
+        file=image.file.name or "",
+        state=image.state,
+        attempts=image.attempts,
+        tried_at=image.tried_at,
+    )
+    if not saved and image.file:  # a re-import removed the picture meanwhile
+        image.file.storage.delete(image.file.name)
     return image.state
 
 

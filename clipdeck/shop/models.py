@@ -127,7 +127,7 @@ class ProductImage(models.Model):
     src = models.URLField(max_length=2000)
     position = models.PositiveIntegerField(default=1)
     alt = models.CharField(max_length=512, blank=True)
-    file = models.FileField(upload_to="shop/images/", max_length=200, blank=True)
+    file = models.FileField(upload_to="shop/images/", max_length=200, blank=True, db_index=True)
     state = models.CharField(
         max_length=10, choices=ImageState.choices, default=ImageState.PENDING, db_index=True
     )

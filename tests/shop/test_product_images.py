@@ -256,3 +256,18 @@ def test_a_draft_products_picture_is_served_to_its_merchant_only(merchant, image
     assert stranger.get(url).status_code == 404
     assert Client().get(url).status_code == 404
     assert Client().get("/shop/images/not-a-picture.webp").status_code == 404
+
+
+def test_a_picture_removed_while_it_downloads_leaves_no_file(merchant, monkeypatch):
+    product = Product.objects.create(merchant=merchant, handle="p", title="P")
+    picture = ProductImage.objects.create(product=product, src="https://cdn.example/p.jpg")
+
+    def removed_meanwhile(url, *, max_bytes):
+        ProductImage.objects.filter(pk=picture.pk).delete()  # a re-import dropped it
+        return jpeg_with_metadata("red")
+
+    monkeypatch.setattr(images.fetch, "fetch_image", removed_meanwhile)
+    images.copy_image(picture)
+
+    storage = ProductImage._meta.get_field("file").storage
+    assert not storage.exists("shop/images") or storage.listdir("shop/images")[1] == []
