@@ -1,7 +1,9 @@
-"""The egress filter: the one place that decides what may leave the cell.
+"""The egress filter: the one place that decides which fields of a record may leave the cell.
 
-Anything sent outside the cell — federation, partner exports, analytics — goes
-through :func:`egress` first. It keeps only fields that the data inventory
+Records sent outside the cell — federation, partner exports, analytics — go
+through :func:`egress` first; the request itself then goes through the egress
+client (``kernel/egress.py``), which applies the destination policy, the data
+class and the limits, and audits it. It keeps only fields that the data inventory
 classifies as ``public`` or ``internal`` and drops every ``protected`` one. A
 field the inventory does not know is an error, never a silent pass: new data
 cannot leave before someone has said what it is (fail closed).

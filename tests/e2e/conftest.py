@@ -85,6 +85,8 @@ def clipdeck_server(chromium, tmp_path_factory):
         "CLIPDECK_COMMENTS_PER_NETWORK_PER_10_MINUTES",
     ):
         env[limit] = "0"
+    # Product pictures are copied from a local test server (the documented test setting).
+    env["CLIPDECK_EGRESS_ALLOW_LOOPBACK"] = "1"
     env.pop("DATABASE_URL", None)  # the embedded default: SQLite + local media
     env.pop("DJANGO_SETTINGS_MODULE", None)
     cli = str(Path(sys.executable).with_name("clipdeck"))
