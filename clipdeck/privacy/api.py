@@ -66,9 +66,18 @@ class AuditCheckpointOut(Schema):
     public_key: str = Field(description="The cell's checkpoint-signing key, base64")
 
 
+class OutboundCount(Schema):
+    data_class: str = Field(description="What the requests carried: none, public or personal")
+    count: int
+
+
 class TransparencyOut(Schema):
     since: datetime
     until: datetime
+    outbound_requests: list[OutboundCount] = Field(
+        description="Requests the cell sent out (egress client), by the data they carried"
+    )
+    outbound_requests_total: int
     staff_accesses: list[StaffAccessCount]
     staff_accesses_total: int
     erasures: int

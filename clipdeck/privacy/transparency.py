@@ -5,7 +5,9 @@ For the last 30 days: staff accesses to protected data by role and action
 checkpoint's sequence number and hash so that anyone can hold the counts
 against the chain an auditor verifies; the free-text justifications are not published, they
 may quote a support case), account erasures (from the shredded-key ledger,
-which survives restores and is never in a backup) and personal-data exports
+which survives restores and is never in a backup), the requests the cell sent
+out through the egress client, by the class of data they carried (from the
+chain's ``egress`` entries), and personal-data exports
 (from :class:`TransparencyCount`, since exports themselves are deleted after a
 week). Every figure is a count: the report names nobody.
 """
@@ -18,7 +20,7 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from clipdeck.kernel.audit import checkpoint_signature_ok, witness_latest
-from clipdeck.kernel.egress import SYSTEM_ROLE
+from clipdeck.kernel.egress import EGRESS_ACTION, SYSTEM_ROLE
 from clipdeck.kernel.ledger import ledger_path
 from clipdeck.kernel.models import AuditEntry
 from clipdeck.kernel.personal_data import iso
@@ -53,9 +55,24 @@ def transparency_report(*, now: datetime | None = None) -> dict:
     exports = TransparencyCount.objects.filter(
         kind=EXPORT, day__gte=since.date(), day__lte=now.date()
     ).aggregate(total=Sum("count"))["total"]
+    outbound = (
+        AuditEntry.objects.filter(
+            at__gte=since, at__lte=now, actor_role=SYSTEM_ROLE, action=EGRESS_ACTION
+        )
+        .values("fields")
+        .annotate(count=Count("id"))
+    )
+    by_class: dict[str, int] = {}
+    for row in outbound:
+        data_class = (row["fields"] or ["none"])[0]
+        by_class[data_class] = by_class.get(data_class, 0) + row["count"]
     return {
         "since": since,
         "until": now,
+        "outbound_requests": [
+            {"data_class": name, "count": count} for name, count in sorted(by_class.items())
+        ],
+        "outbound_requests_total": sum(by_class.values()),
         "staff_accesses": staff,
         "staff_accesses_total": sum(row["count"] for row in staff),
         "erasures": erasures_between(since, now),

@@ -117,3 +117,40 @@ def test_the_report_names_the_newest_witnessed_checkpoint_of_the_chain():
     assert head.entry_hash.encode() in page.content
     assert (api["checkpoint"]["seq"], api["checkpoint"]["entry_hash"]) == (2, head.entry_hash)
     assert api["staff_accesses_total"] == 2
+
+
+def test_outbound_requests_are_counted_apart_from_staff_accesses(api, settings):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from clipdeck.kernel import egress
+
+    class Hello(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"hi")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hello)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.CLIPDECK_EGRESS_ALLOW_LOOPBACK = True
+    try:
+        for _ in range(2):
+            egress.fetch(f"http://127.0.0.1:{server.server_port}/x", purpose="catalog import")
+    finally:
+        server.shutdown()
+        server.server_close()
+    staff_access("support", "read")
+
+    body = api().get("privacy/transparency").json()
+    html = Client().get("/transparency").content.decode()
+
+    assert body["staff_accesses_total"] == 1  # the cell's own requests are not staff
+    assert body["outbound_requests"] == [{"data_class": "none", "count": 2}]
+    assert body["outbound_requests_total"] == 2
+    assert "data-outbound-total>2<" in html
+    assert "127.0.0.1" not in html
