@@ -127,7 +127,11 @@ def copy_pending(images) -> dict[str, int]:
     """
     counts = {state: 0 for state in ImageState.values}
     failures_in_a_row = 0
-    for image in images.order_by("pk").iterator():
+    # Ids first: a download can take seconds, and no cursor stays open meanwhile.
+    for pk in list(images.order_by("pk").values_list("pk", flat=True)):
+        image = ProductImage.objects.filter(pk=pk).first()
+        if image is None:  # removed meanwhile (a re-import)
+            continue
         if failures_in_a_row >= OFFLINE_AFTER:
             image.state, image.tried_at = ImageState.FAILED, timezone.now()
             image.save(update_fields=["state", "tried_at"])
