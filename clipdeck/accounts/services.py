@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from clipdeck.accounts import avatars, two_factor
 from clipdeck.accounts.models import ApiToken, Block, Follow, FollowState, User
-from clipdeck.accounts.signals import account_made_private, block_made
+from clipdeck.accounts.signals import account_made_private, block_made, follow_request_decided
 from clipdeck.accounts.validators import check_password, clean_email, clean_handle
 from clipdeck.kernel import keys, ratelimit
 from clipdeck.kernel.errors import (
@@ -385,6 +385,7 @@ def follow_request_decide(*, owner: User, requester: User, approve: bool) -> Non
         changed, _ = pending.delete()
     if not changed:
         raise NotFound(f"There is no pending request from @{requester.handle}.")
+    follow_request_decided.send(sender=Follow, owner=owner, requester=requester, approve=approve)
 
 
 @transaction.atomic
