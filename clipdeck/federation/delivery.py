@@ -29,7 +29,8 @@ FAILURES_BEFORE_UNAVAILABLE = 3
 
 def backoff(attempts: int) -> timedelta:
     """How long to wait after the ``attempts``-th failure: 30 s, 2 min, 8 min, … up to 6 h."""
-    return min(timedelta(seconds=FIRST_BACKOFF_SECONDS * 4 ** (attempts - 1)), MAX_BACKOFF)
+    seconds = FIRST_BACKOFF_SECONDS * 4 ** min(max(attempts - 1, 0), 10)
+    return min(timedelta(seconds=seconds), MAX_BACKOFF)
 
 
 def deliver(activity: dict, *, signer, inboxes) -> list[Delivery]:

@@ -1,7 +1,7 @@
 """What may cross the wire, and which remote domains an operator blocked or limited.
 
-F1. Only a published, public video of a public, active, local account leaves
-    the cell (``may_federate``): it is the visibility rule V6 ("everyone may see
+F1. Only a published, public, rendered video of a public, active, local
+    account leaves the cell (``may_federate``): it is the visibility rule V6 ("everyone may see
     it"), so a followers-only or private video, a draft, a withheld remix, or
     any video of a private account never does.
 F2. Nothing is sent to, fetched from or accepted from a blocked domain.
@@ -27,7 +27,7 @@ def account_federates(user) -> bool:
 
 def may_federate(video: Video) -> bool:
     """Rule F1: whether ``video`` may be sent to other servers."""
-    return account_federates(video.author) and is_public(video)
+    return bool(video.mp4) and account_federates(video.author) and is_public(video)
 
 
 def _rule(domain: str) -> str | None:

@@ -38,12 +38,12 @@ class Remote:
             key_id=self.actor.key_id,
             private_pem=self.private_pem,
         )
-        headers.update(override)
         return {
             "HTTP_DATE": headers["date"],
             "HTTP_DIGEST": headers.get("digest", ""),
             "HTTP_SIGNATURE": signature,
             "content_type": "application/activity+json",
+            **override,  # sent as given, after signing: a tampered request
         }
 
     def post(self, client, path: str, activity: dict, **override):
