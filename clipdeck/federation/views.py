@@ -60,21 +60,39 @@ def _federating_user(user_id: int) -> User:
 
 @require_GET
 def webfinger(request: HttpRequest) -> JsonResponse:
+    """``acct:name@host``, or the URL of a profile or an actor, to the actor's URI."""
     resource = request.GET.get("resource", "")
-    name, _, host = resource.removeprefix("acct:").lstrip("@").rpartition("@")
-    if not name or host.lower() != uris.host().lower():
+    found, user = _webfinger_account(resource)
+    if not found or (user is not None and not policies.is_local_account(user)):
         return _error(404, "No such account on this server.")
-    if name.lower() == uris.host().lower():
-        user = None
-    else:
-        user = User.objects.filter(handle__iexact=name, is_active=True).first()
-        if user is None or not policies.is_local_account(user):
-            return _error(404, "No such account on this server.")
     response = JsonResponse(
         documents.webfinger(resource, user), content_type="application/jrd+json"
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _webfinger_account(resource: str) -> tuple[bool, User | None]:
+    """Whether ``resource`` names an actor here, and which (None: the instance actor)."""
+    if resource.startswith(("http://", "https://")):
+        if resource == uris.instance_actor():
+            return True, None
+        user_id = uris.local_user_id(resource)
+        if user_id is not None:
+            user = User.objects.filter(pk=user_id, is_active=True).first()
+            return user is not None, user
+        prefix = f"{uris.base()}/@"
+        name, host = (
+            (resource[len(prefix) :], uris.host()) if resource.startswith(prefix) else ("", "")
+        )
+    else:
+        name, _, host = resource.removeprefix("acct:").lstrip("@").rpartition("@")
+    if not name or "/" in name or host.lower() != uris.host().lower():
+        return False, None
+    if name.lower() == uris.host().lower():
+        return True, None
+    user = User.objects.filter(handle__iexact=name, is_active=True).first()
+    return user is not None, user
 
 
 @require_GET

@@ -25,6 +25,16 @@ def test_webfinger_names_the_actor_of_a_local_account(client, alice):
 
 
 @pytest.mark.django_db
+def test_webfinger_also_resolves_profile_and_actor_urls(client, alice):
+    for resource in ("http://testserver/@alice", f"http://testserver/ap/users/{alice.pk}"):
+        response = client.get("/.well-known/webfinger", {"resource": resource})
+        assert response.status_code == 200
+        assert response.json()["links"][0]["href"] == f"http://testserver/ap/users/{alice.pk}"
+    other = client.get("/.well-known/webfinger", {"resource": "http://elsewhere.example/@alice"})
+    assert other.status_code == 404
+
+
+@pytest.mark.django_db
 def test_webfinger_refuses_other_hosts_unknown_and_remote_accounts(client, alice, carol):
     assert (
         client.get("/.well-known/webfinger", {"resource": "acct:alice@other.example"}).status_code
