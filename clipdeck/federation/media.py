@@ -3,8 +3,9 @@
 A remote server's file is never hot-linked: it is fetched once (through the
 transport's address rules and size cap), then goes through the same upload
 pipeline as a local upload (sandboxed probe, render, poster), owned by the
-remote actor's mirror account and public, so feeds and media URLs treat it
-like any other public video.
+remote actor's mirror account and public (for followers only when the
+operator limited its domain), so feeds and media URLs treat it like any
+other video.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from clipdeck.federation import policies
 from clipdeck.federation.models import RemoteVideo
 from clipdeck.federation.transport import TransportError, signed_get
 from clipdeck.kernel.errors import DomainError
@@ -33,9 +35,11 @@ def import_remote_video(remote_video_id: int) -> str:
     except TransportError as exc:
         return _failed(remote, f"The video could not be downloaded: {exc}")
     upload = SimpleUploadedFile("remote.mp4", body, content_type="video/mp4")
+    # A limited domain's videos reach only the people who follow its accounts (rule F3).
+    limited = policies.is_limited(remote.actor.domain)
     fields = VideoFields(
         caption=remote.caption,
-        visibility="public",
+        visibility="followers" if limited else "public",
         allow_duet=False,
         allow_react=False,
         length_ms=max(length_options_ms()),

@@ -6,7 +6,8 @@ F1. Only a published, public, rendered video of a public, active, local
     any video of a private account never does.
 F2. Nothing is sent to, fetched from or accepted from a blocked domain.
 F3. A limited domain's accounts must ask before following (as if every local
-    account were private to them) and their videos stay out of For You.
+    account were private to them), and its videos are stored for their
+    followers only, so they stay out of For You, search and profiles.
 """
 
 from __future__ import annotations

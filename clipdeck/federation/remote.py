@@ -107,16 +107,22 @@ def _validated(uri: str, document: dict) -> dict:
 
 
 def _mirror_handle(username: str, uri: str) -> str:
-    """A handle for the mirror account: never one a person could sign up with (``~`` mark)."""
+    """A handle for the mirror account: the name, a digest of its URI, and ``.fed``."""
     digest = hashlib.sha256(uri.encode()).hexdigest()[:8]
     clean = re.sub(r"[^a-z0-9_]", "", username.lower())[:12] or "remote"
     return f"{clean}.{digest}.fed"[:24]
 
 
+def _shown_name(name: str, domain: str) -> str:
+    """The mirror's display name carries its origin, so feeds show where a video comes from."""
+    suffix = f" · {domain}"
+    return name[: 50 - len(suffix)].strip() + suffix if len(suffix) < 40 else name[:50]
+
+
 def _mirror_user(fields: dict, uri: str) -> User:
     user = User(
         handle=_mirror_handle(fields["username"], uri),
-        display_name=f"{fields['name']}"[:50],
+        display_name=_shown_name(fields["name"], fields["domain"]),
         email="",
         email_index=f"remote:{hashlib.sha256(uri.encode()).hexdigest()[:56]}",
     )
@@ -133,8 +139,9 @@ def _store(uri: str, fields: dict) -> RemoteActor:
             setattr(existing, field, value)
         existing.fetched_at = timezone.now()
         existing.save()
-        if existing.user.display_name != name[:50]:
-            existing.user.display_name = name[:50]
+        shown = _shown_name(name, existing.domain)
+        if existing.user.display_name != shown:
+            existing.user.display_name = shown
             existing.user.save(update_fields=["display_name"])
         return existing
     try:
