@@ -253,9 +253,13 @@ def user_update_profile(
             user.is_private = is_private
             fields.append("is_private")
             if not is_private:
-                Follow.objects.filter(followee=user, state=FollowState.REQUESTED).update(
-                    state=FollowState.FOLLOWING
-                )
+                pending = Follow.objects.filter(followee=user, state=FollowState.REQUESTED)
+                requesters = list(User.objects.filter(pk__in=pending.values("follower")))
+                pending.update(state=FollowState.FOLLOWING)
+                for requester in requesters:
+                    follow_request_decided.send(
+                        sender=Follow, owner=user, requester=requester, approve=True
+                    )
         if fields:
             user.save(update_fields=fields)
         if is_private and "is_private" in fields:

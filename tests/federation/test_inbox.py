@@ -130,6 +130,19 @@ def test_a_private_accounts_remote_follow_waits_for_approval(client, carol):
 
 
 @pytest.mark.django_db
+def test_going_public_accepts_the_pending_remote_requests(client, carol):
+    from clipdeck.accounts.services import user_update_profile
+
+    owner = UserFactory(handle="quiet", is_private=True)
+    carol.post(client, INBOX, follow_of(carol, owner))
+
+    user_update_profile(user=owner, is_private=False)
+
+    assert Follow.objects.get(followee=owner).state == FollowState.FOLLOWING
+    assert Delivery.objects.get().activity["type"] == "Accept"
+
+
+@pytest.mark.django_db
 def test_a_denied_remote_follow_request_sends_reject(client, carol):
     owner = UserFactory(handle="quiet", is_private=True)
     carol.post(client, INBOX, follow_of(carol, owner))
