@@ -250,8 +250,10 @@ def _delete(activity: dict, sender: RemoteActor) -> str:
     uri = _uri(activity.get("object"))
     if uris.domain_of(uri) != sender.domain:
         raise InvalidActivity("Only the sender's own objects can be deleted.")
-    if uri == sender.uri:
-        sender.user.delete()  # the account is gone: its mirror, follows and videos too
+    if uri == sender.uri:  # the account is gone: its mirror, its videos and their files too
+        for remote_video in RemoteVideo.objects.filter(actor=sender).exclude(video=None):
+            video_delete(video=remote_video.video)
+        sender.user.delete()
         return "actor deleted"
     for remote_video in RemoteVideo.objects.filter(uri=uri, actor=sender).select_related("video"):
         if remote_video.video is not None:

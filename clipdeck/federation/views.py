@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from clipdeck.accounts.models import Follow, FollowState, User
-from clipdeck.federation import documents, inbox, policies, uris
+from clipdeck.federation import documents, inbox, policies, signatures, uris
 from clipdeck.federation.authentication import signer_of
 from clipdeck.federation.models import PublishedVideo
 from clipdeck.federation.signatures import SignatureError
@@ -202,6 +202,13 @@ def _rate_limited(domain: str) -> bool:
         return False
 
 
+def _claimed_domain(request: HttpRequest) -> str:
+    try:
+        return uris.domain_of(signatures.parse(request.headers.get("Signature", "")).key_id)
+    except SignatureError:
+        return ""
+
+
 def _read_body(request: HttpRequest) -> bytes | None:
     length = request.headers.get("Content-Length")
     if length and length.isdigit() and int(length) > MAX_INBOX_BYTES:
@@ -229,14 +236,15 @@ def shared_inbox(request: HttpRequest) -> JsonResponse:
 
 
 def _receive(request: HttpRequest, body: bytes, activity: dict) -> JsonResponse:
+    # Counted before the signature is checked: verifying can mean fetching the actor.
+    if _rate_limited(_claimed_domain(request)):
+        return _error(429, "Too many activities from your server; slow down.")
     try:
         sender = signer_of(request, body)
     except SignatureError as exc:
         return _error(401, str(exc))
     except PermissionError as exc:
         return _error(403, str(exc))
-    if _rate_limited(sender.domain):
-        return _error(429, "Too many activities from your server; slow down.")
     actor_uri = activity.get("actor")
     actor_uri = actor_uri.get("id") if isinstance(actor_uri, dict) else actor_uri
     if actor_uri != sender.uri:

@@ -295,3 +295,34 @@ def test_a_rotated_key_is_fetched_again_when_the_old_one_fails(client, alice, ca
     assert response.status_code == 202
     fetch.assert_called_once_with(carol.actor.uri)
     assert Follow.objects.filter(followee=alice).exists()
+
+
+@pytest.mark.django_db
+def test_a_domain_sending_too_fast_gets_429(client, settings, alice, carol):
+    settings.CLIPDECK_FEDERATION_INBOX_PER_MINUTE = 2
+    answers = [carol.post(client, INBOX, follow_of(carol, alice)).status_code for _ in range(3)]
+
+    assert answers == [202, 202, 429]
+
+
+@pytest.mark.django_db
+def test_an_actor_deleting_itself_takes_its_mirror_and_videos(client, alice, carol):
+    video = VideoFactory(author=carol.actor.user, mp4="videos/r.mp4")
+    RemoteVideo.objects.create(
+        video=video,
+        actor=carol.actor,
+        uri=f"{carol.actor.uri}/notes/9",
+        media_url="https://remote.example/v.mp4",
+    )
+    delete = {
+        "id": f"{carol.actor.uri}#delete",
+        "type": "Delete",
+        "actor": carol.actor.uri,
+        "object": carol.actor.uri,
+    }
+
+    assert carol.post(client, INBOX, delete).status_code == 202
+
+    assert not Video.objects.filter(pk=video.pk).exists()
+    assert not RemoteVideo.objects.exists()
+    assert not type(alice).objects.filter(pk=carol.actor.user.pk).exists()
