@@ -18,7 +18,7 @@ from django.utils import timezone
 from clipdeck.accounts.models import User
 from clipdeck.federation import policies, uris
 from clipdeck.federation.models import RemoteActor
-from clipdeck.federation.transport import TransportError, signed_get_json
+from clipdeck.federation.transport import TransportError, allow_loopback, signed_get_json
 from clipdeck.kernel.errors import InvalidInput, NotFound
 
 ACTOR_TYPES = frozenset({"Person", "Service", "Application", "Group", "Organization"})
@@ -48,12 +48,12 @@ def webfinger(acct: str) -> str:
     username, host = parse_acct(acct)
     if policies.is_blocked(urlsplit(f"//{host}").hostname or host):
         raise NotFound(f"{username}@{host} cannot be reached from this server.")
-    scheme = "https" if not uris.base().startswith("http://") else "http"
+    scheme = "http" if allow_loopback() and uris.base().startswith("http://") else "https"
     url = f"{scheme}://{host}/.well-known/webfinger?resource={quote(f'acct:{username}@{host}')}"
     try:
         document = signed_get_json(url)
     except TransportError as exc:
-        raise NotFound(f"{username}@{host} could not be found ({exc}).") from None
+        raise NotFound(f"{username}@{host} could not be found: {exc}.") from None
     for link in document.get("links") or []:
         if not (isinstance(link, dict) and link.get("rel") == "self" and link.get("href")):
             continue

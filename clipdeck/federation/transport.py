@@ -68,16 +68,16 @@ def check_destination(url: str) -> Destination:
     parts = urlsplit(url or "")
     schemes = {"https", "http"} if allow_loopback() else {"https"}
     if parts.scheme not in schemes or not parts.hostname:
-        raise TransportError(f"Only https:// addresses may be reached, not {url!r}.")
+        raise TransportError("only secure (https://) servers can be reached")
     secure = parts.scheme == "https"
     try:
         port = parts.port or (443 if secure else 80)
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (ValueError, socket.gaierror, UnicodeError):
-        raise TransportError(f"The address {parts.hostname!r} could not be found.") from None
+        raise TransportError(f"the server {parts.hostname} could not be found") from None
     addresses = [info[4][0] for info in infos]
     if not allow_loopback() and not all(is_public(address) for address in addresses):
-        raise TransportError("Federation reaches only public web servers.")
+        raise TransportError("only public servers can be reached, not private or local addresses")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Destination(secure, parts.hostname, port, addresses[0], path)
 
