@@ -175,3 +175,23 @@ def uncomment(comment_id: int, author, remote: RemoteActor) -> None:
         signer=author,
         inboxes=[remote.inbox],
     )
+
+
+# --- reports --------------------------------------------------------------------------
+
+
+def flag(*, remote: RemoteActor, object_uris: list[str], content: str = "") -> None:
+    """Forward a report about ``remote`` (and some of its objects) to its server.
+
+    Sent by the instance actor, never naming the reporter; the moderation queue
+    calls this only when the reporter agreed to forward the report.
+    """
+    activity = {
+        "@context": AS,
+        "id": f"{uris.instance_actor()}#flags/{uuid.uuid4()}",
+        "type": "Flag",
+        "actor": uris.instance_actor(),
+        "object": [remote.uri, *object_uris],
+        "content": content[:1000],
+    }
+    deliver(activity, signer=None, inboxes=[remote.inbox])

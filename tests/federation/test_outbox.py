@@ -136,3 +136,16 @@ def test_engagement_of_local_users_on_local_videos_stays_home(alice, bob):
     make_remote()  # a remote actor exists, but follows nobody
 
     assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_forwarded_report_comes_from_the_instance_never_the_reporter(carol):
+    from clipdeck.federation import outbox
+
+    outbox.flag(remote=carol.actor, object_uris=["https://remote.example/notes/1"], content="spam")
+
+    row = Delivery.objects.get()
+    assert row.signer is None
+    assert row.activity["actor"] == "http://testserver/actor"
+    assert row.activity["object"] == [carol.actor.uri, "https://remote.example/notes/1"]
+    assert row.inbox == carol.actor.inbox
