@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "clipdeck.web",
     "clipdeck.demo",
     "clipdeck.shop",
+    "clipdeck.federation",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "clipdeck.federation.middleware.ActorNegotiationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -148,7 +150,7 @@ CACHES = {
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "media"],
+        "QUEUES": ["default", "media", "federation"],
     }
 }
 
@@ -294,3 +296,10 @@ CLIPDECK_EGRESS_MAX_BYTES = env_int("CLIPDECK_EGRESS_MAX_BYTES", 5_000_000)
 CLIPDECK_EGRESS_TIMEOUT_SECONDS = env_int("CLIPDECK_EGRESS_TIMEOUT_SECONDS", 10)
 # For tests and a developer's own machine only: lets requests reach 127.0.0.1 / ::1.
 CLIPDECK_EGRESS_ALLOW_LOOPBACK = env_bool("CLIPDECK_EGRESS_ALLOW_LOOPBACK", False)
+# Federation (ActivityPub). Only development and test cells may reach http:// and
+# loopback or private addresses; a production cell reaches public https:// servers only.
+CLIPDECK_FEDERATION_ALLOW_LOOPBACK = env_bool("CLIPDECK_FEDERATION_ALLOW_LOOPBACK", False)
+# Signed fetch ("authorized fetch"): actors, collections and objects answer signed GETs only.
+CLIPDECK_FEDERATION_SIGNED_FETCH = env_bool("CLIPDECK_FEDERATION_SIGNED_FETCH", False)
+CLIPDECK_FEDERATION_TIMEOUT_SECONDS = env_int("CLIPDECK_FEDERATION_TIMEOUT_SECONDS", 10)
+CLIPDECK_FEDERATION_INBOX_PER_MINUTE = env_int("CLIPDECK_FEDERATION_INBOX_PER_MINUTE", 300)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("media/s/<int:sound_id>", media_views.sound_audio, name="sound-audio"),
     path("media/<path:path>", media_views.public_media, name="public-media"),
     path("", include("clipdeck.shop.urls")),
+    path("", include("clipdeck.federation.urls")),
     path("", include("clipdeck.web.urls")),
 ]

@@ -38,9 +38,11 @@ def wait_until_up(
 
 
 @contextlib.contextmanager
-def running_clipdeck(data: Path, **env_overrides: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Serve a fresh cell from ``data``; yields its base URL and the server process."""
-    port = free_port()
+def running_clipdeck(
+    data: Path, *, port: int | None = None, **env_overrides: str
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Serve a fresh cell from ``data`` (on ``port`` or a free one); yields its URL and process."""
+    port = port or free_port()
     env = {**os.environ, "CLIPDECK_DATA_DIR": str(data), **env_overrides}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from clipdeck.accounts import avatars, two_factor
 from clipdeck.accounts.models import ApiToken, Block, Follow, FollowState, User
-from clipdeck.accounts.signals import account_made_private, block_made
+from clipdeck.accounts.signals import account_made_private, block_made, follow_request_decided
 from clipdeck.accounts.validators import check_password, clean_email, clean_handle
 from clipdeck.kernel import keys, ratelimit
 from clipdeck.kernel.errors import (
@@ -253,9 +253,13 @@ def user_update_profile(
             user.is_private = is_private
             fields.append("is_private")
             if not is_private:
-                Follow.objects.filter(followee=user, state=FollowState.REQUESTED).update(
-                    state=FollowState.FOLLOWING
-                )
+                pending = Follow.objects.filter(followee=user, state=FollowState.REQUESTED)
+                requesters = list(User.objects.filter(pk__in=pending.values("follower")))
+                pending.update(state=FollowState.FOLLOWING)
+                for requester in requesters:
+                    follow_request_decided.send(
+                        sender=Follow, owner=user, requester=requester, approve=True
+                    )
         if fields:
             user.save(update_fields=fields)
         if is_private and "is_private" in fields:
@@ -385,6 +389,7 @@ def follow_request_decide(*, owner: User, requester: User, approve: bool) -> Non
         changed, _ = pending.delete()
     if not changed:
         raise NotFound(f"There is no pending request from @{requester.handle}.")
+    follow_request_decided.send(sender=Follow, owner=owner, requester=requester, approve=approve)
 
 
 @transaction.atomic

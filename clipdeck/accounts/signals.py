@@ -12,3 +12,6 @@ from django.dispatch import Signal
 account_made_private = Signal()
 # ``blocker``, ``blocked``: a block was made (sent by ``block_create``).
 block_made = Signal()
+# ``owner``, ``requester``, ``approve``: a pending follow request was decided
+# (sent by ``follow_request_decide``).
+follow_request_decided = Signal()

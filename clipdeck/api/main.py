@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from clipdeck.accounts.api import router as accounts_router
 from clipdeck.accounts.two_factor_api import router as two_factor_router
 from clipdeck.api.errors import register as register_errors
+from clipdeck.federation.api import router as federation_router
 from clipdeck.feed.api import router as feed_router
 from clipdeck.kernel.pagination import INPUT_SCHEMA_NAME
 from clipdeck.privacy.api import add_erase_operation
@@ -47,5 +48,6 @@ for router in (
     privacy_router,
     feed_router,
     shop_router,
+    federation_router,
 ):
     api.add_router("/v1", router)

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from clipdeck.web import account_pages, pages, privacy_pages
+from clipdeck.web import account_pages, federation_pages, pages, privacy_pages
 
 urlpatterns = [
     # The data inventory as a readable page (also at /settings/privacy).
     path("privacy", account_pages.privacy_page, name="privacy-inventory"),
     path("transparency", privacy_pages.transparency_page, name="privacy-transparency"),
     path("settings/data", privacy_pages.data_controls, name="privacy-data-controls"),
+    path("settings/fediverse", federation_pages.fediverse_page, name="fediverse-settings"),
     path(
         "privacy/exports/<str:token>/download",
         privacy_pages.export_download,
