@@ -1,24 +1,19 @@
 """Every HTTP request federation makes to another server goes through this module.
 
 Two functions, :func:`signed_get` and :func:`signed_post`, both signed with an
-actor's key (HTTP Signatures). Before connecting, the destination is checked
-with the same address rules as the catalog import: https only, the host name
-resolved once, every address public (no loopback, private, link-local or
-reserved ranges), and the connection made to the address that was checked. The
-development and test setting ``CLIPDECK_FEDERATION_ALLOW_LOOPBACK`` allows
-``http://`` and loopback or private addresses; nothing else does. Redirects are
-not followed; bodies are capped in size and the whole exchange in time.
-
-This is the one place to point at the cell's egress client.
+actor's key (HTTP Signatures) and both sent by the cell's egress client
+(``clipdeck.kernel.egress``): its destination policy (every resolved address
+public, the connection made to the address that was checked, deny and allow
+lists), its limits and its audit entry apply to federation as to every other
+request that leaves the cell. Federation adds one rule of its own: https only.
+The development and test setting ``CLIPDECK_FEDERATION_ALLOW_LOOPBACK`` allows
+``http://`` and loopback addresses; nothing else does. Redirects are not
+followed.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
-import socket
-import ssl
-import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -26,11 +21,10 @@ from django.conf import settings
 
 from clipdeck.federation import keys, signatures
 from clipdeck.federation.uris import key_id_of
-from clipdeck.shop.importers.fetch import is_public
+from clipdeck.kernel import egress
 
 ACTIVITY_JSON = "application/activity+json"
 ACCEPT = f'{ACTIVITY_JSON}, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
-USER_AGENT = "Clipdeck (ActivityPub)"
 
 
 class TransportError(Exception):
@@ -63,32 +57,21 @@ def timeout_seconds() -> float:
     return float(getattr(settings, "CLIPDECK_FEDERATION_TIMEOUT_SECONDS", 10))
 
 
-def check_destination(url: str) -> Destination:
-    """Where ``url`` leads, after the address rules; TransportError when refused."""
+def check_destination(url: str, carries: egress.Carries = egress.Carries.NONE) -> Destination:
+    """Where ``url`` leads, after federation's rule and the egress policy.
+
+    Raises TransportError when either refuses it.
+    """
     parts = urlsplit(url or "")
     schemes = {"https", "http"} if allow_loopback() else {"https"}
     if parts.scheme not in schemes or not parts.hostname:
         raise TransportError("only secure (https://) servers can be reached")
-    secure = parts.scheme == "https"
     try:
-        port = parts.port or (443 if secure else 80)
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    except (ValueError, socket.gaierror, UnicodeError):
-        raise TransportError(f"the server {parts.hostname} could not be found") from None
-    addresses = [info[4][0] for info in infos]
-    if not allow_loopback() and not all(is_public(address) for address in addresses):
-        raise TransportError("only public servers can be reached, not private or local addresses")
+        host, port, address = egress.check_destination(url, carries, loopback=allow_loopback())
+    except (egress.EgressRefused, egress.EgressFailed) as exc:
+        raise TransportError(exc.message) from None
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Destination(secure, parts.hostname, port, addresses[0], path)
-
-
-def _connect(dest: Destination, timeout: float) -> http.client.HTTPConnection:
-    sock = socket.create_connection((dest.address, dest.port), timeout)
-    if dest.secure:
-        sock = ssl.create_default_context().wrap_socket(sock, server_hostname=dest.host)
-    connection = http.client.HTTPConnection(dest.host, dest.port, timeout=timeout)
-    connection.sock = sock
-    return connection
+    return Destination(parts.scheme == "https", host, port, address, path)
 
 
 def _signed_headers(dest: Destination, method: str, signer, body: bytes | None) -> dict:
@@ -108,39 +91,29 @@ def _signed_headers(dest: Destination, method: str, signer, body: bytes | None) 
 
 
 def _exchange(url: str, method: str, signer, body: bytes | None, limit: int) -> tuple[int, bytes]:
-    dest = check_destination(url)
-    timeout = timeout_seconds()
-    deadline = time.monotonic() + timeout
+    # An activity is what users published for everyone (public videos, likes, follows
+    # they asked for); a GET sends nothing but the signature.
+    carries = egress.Carries.PUBLIC if body is not None else egress.Carries.NONE
+    dest = check_destination(url, carries)
     headers = _signed_headers(dest, method, signer, body)
-    headers.update({"accept": ACCEPT, "user-agent": USER_AGENT})
+    headers["accept"] = ACCEPT
     try:
-        connection = _connect(dest, timeout)
-    except OSError as exc:
-        raise TransportError(f"{dest.host} could not be reached ({exc}).") from None
-    try:
-        connection.request(method, dest.path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, _read_capped(response, connection.sock, limit, deadline)
-    except (OSError, http.client.HTTPException) as exc:
-        raise TransportError(f"{dest.host} failed to answer ({exc}).") from None
-    finally:
-        connection.close()
-
-
-def _read_capped(response, sock, limit: int, deadline: float) -> bytes:
-    body = bytearray()
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TransportError("The remote server took too long to answer.")
-        if sock is not None:
-            sock.settimeout(left)
-        chunk = response.read1(64 * 1024)
-        if not chunk:
-            return bytes(body)
-        body += chunk
-        if len(body) > limit:
-            raise TransportError(f"The answer is larger than {limit:,} bytes.")
+        response = egress.fetch(
+            url,
+            purpose=f"federation {method}",
+            carries=carries,
+            method=method,
+            body=body or b"",
+            headers=headers,
+            max_bytes=limit,
+            timeout=timeout_seconds(),
+            loopback=allow_loopback(),
+        )
+    except egress.EgressRefused as exc:
+        raise TransportError(exc.message) from None
+    except egress.EgressFailed as exc:
+        raise TransportError(f"{dest.host}: {exc.message}") from None
+    return response.status, response.body
 
 
 def signed_get(url: str, *, signer=None, limit: int = 1_000_000) -> bytes:

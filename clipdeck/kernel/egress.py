@@ -151,8 +151,14 @@ def _names(setting: str) -> list[str]:
     return [str(name).lower().strip().rstrip(".") for name in getattr(settings, setting, [])]
 
 
-def check_destination(url: str, carries: Carries) -> tuple[str, int, str]:
-    """``(host, port, address)`` of ``url`` after the whole policy, or EgressRefused."""
+def check_destination(
+    url: str, carries: Carries, *, loopback: bool = False
+) -> tuple[str, int, str]:
+    """``(host, port, address)`` of ``url`` after the whole policy, or EgressRefused.
+
+    ``loopback`` lets a caller's own development setting (the federation's test
+    cells) reach loopback, as ``CLIPDECK_EGRESS_ALLOW_LOOPBACK`` does for all.
+    """
     parts = urlsplit((url or "").strip())
     if parts.scheme not in SCHEMES or not parts.hostname:
         raise EgressRefused("Give a full http:// or https:// address.", code="bad_scheme")
@@ -174,17 +180,17 @@ def check_destination(url: str, carries: Carries) -> tuple[str, int, str]:
         raise EgressRefused(
             f"Personal data may not be sent to {host}.", code="personal_data_refused"
         )
-    return host, port, _checked_address(host, port)
+    return host, port, _checked_address(host, port, loopback)
 
 
-def _checked_address(host: str, port: int) -> str:
+def _checked_address(host: str, port: int, loopback: bool = False) -> str:
     """One resolved address of ``host``, after checking that all of them may be reached."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise EgressFailed(f"The address {host!r} could not be found.", code="dns") from None
     addresses = [str(info[4][0]) for info in infos]
-    loopback_ok = getattr(settings, "CLIPDECK_EGRESS_ALLOW_LOOPBACK", False)
+    loopback_ok = loopback or getattr(settings, "CLIPDECK_EGRESS_ALLOW_LOOPBACK", False)
     for address in addresses:
         if not (is_public(address) or (loopback_ok and is_loopback(address))):
             raise EgressRefused(
@@ -227,15 +233,17 @@ def fetch(
     max_bytes: int | None = None,
     timeout: float | None = None,
     max_redirects: int = 0,
+    loopback: bool = False,
 ) -> Response:
     """Send one request out of the cell under the egress policy, and audit it.
 
     ``purpose`` says why (a short phrase, in the audit entry); ``carries`` the
     data class of ``body``. The answer's body is capped at ``max_bytes``
     (``CLIPDECK_EGRESS_MAX_BYTES``) and the whole exchange, redirects
-    included, at ``timeout`` seconds. Raises :class:`EgressRefused` when the
-    policy says no (nothing was sent) and :class:`EgressFailed` when the
-    request went out but brought no usable answer. Any status is returned;
+    included, at ``timeout`` seconds; ``loopback`` as in
+    :func:`check_destination`. Raises :class:`EgressRefused` when the policy
+    says no (nothing was sent) and :class:`EgressFailed` when the request went
+    out but brought no usable answer. Any status is returned;
     the caller decides what a 404 means.
     """
     limit: int = max_bytes or _setting("CLIPDECK_EGRESS_MAX_BYTES") or DEFAULT_MAX_BYTES
@@ -249,7 +257,16 @@ def fetch(
     outcome = "refused"
     try:
         response = _follow(
-            url, method, body, headers or {}, carries, limit, deadline, max_redirects, tally
+            url,
+            method,
+            body,
+            headers or {},
+            carries,
+            limit,
+            deadline,
+            max_redirects,
+            tally,
+            loopback,
         )
         outcome = str(response.status)
         return response
@@ -266,10 +283,10 @@ def _setting(name: str) -> int:
 
 
 def _follow(
-    url, method, body, headers, carries, limit, deadline, redirects_left, tally
+    url, method, body, headers, carries, limit, deadline, redirects_left, tally, loopback
 ) -> Response:
     while True:
-        response = _exchange(url, method, body, headers, carries, limit, deadline, tally)
+        response = _exchange(url, method, body, headers, carries, limit, deadline, tally, loopback)
         location = response.header("location")
         if response.status not in REDIRECTS or not location or redirects_left <= 0:
             return response
@@ -279,8 +296,8 @@ def _follow(
             method, body = "GET", b""  # a redirected request never re-sends its body
 
 
-def _exchange(url, method, body, headers, carries, limit, deadline, tally) -> Response:
-    host, port, address = check_destination(url, carries)
+def _exchange(url, method, body, headers, carries, limit, deadline, tally, loopback) -> Response:
+    host, port, address = check_destination(url, carries, loopback=loopback)
     parts = urlsplit(url.strip())
     kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     left = _time_left(deadline)

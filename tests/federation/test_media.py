@@ -98,4 +98,4 @@ def test_a_private_address_is_never_fetched(carol, settings):
     assert import_remote_video(stored.pk) == "failed"
 
     stored.refresh_from_db()
-    assert "only public servers can be reached" in stored.error
+    assert "Only servers on the public internet can be reached" in stored.error
