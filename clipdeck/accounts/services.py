@@ -280,6 +280,13 @@ def user_update_profile(
     return user
 
 
+def account_suspend(*, user: User, until: datetime | None) -> User:
+    """Suspend ``user`` until ``until`` (rule P1), or lift the suspension with None."""
+    user.suspended_until = until
+    user.save(update_fields=["suspended_until"])
+    return user
+
+
 MAX_KEYWORDS = 100
 MAX_KEYWORD_LENGTH = 50
 

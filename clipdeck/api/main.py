@@ -11,6 +11,7 @@ from clipdeck.accounts.two_factor_api import router as two_factor_router
 from clipdeck.api.errors import register as register_errors
 from clipdeck.feed.api import router as feed_router
 from clipdeck.kernel.pagination import INPUT_SCHEMA_NAME
+from clipdeck.moderation.api import router as moderation_router
 from clipdeck.privacy.api import add_erase_operation
 from clipdeck.privacy.api import router as privacy_router
 from clipdeck.shop.api import router as shop_router
@@ -47,5 +48,6 @@ for router in (
     privacy_router,
     feed_router,
     shop_router,
+    moderation_router,
 ):
     api.add_router("/v1", router)
