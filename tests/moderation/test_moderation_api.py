@@ -86,9 +86,9 @@ def test_the_queue_pages_with_a_cursor(api, moderator, reporter):
         report(api, reporter, "video", VideoFactory().pk)
 
     first = api(moderator).get("moderation/queue", {"limit": 2}).json()
-    rest = api(moderator).get(
-        "moderation/queue", {"limit": 2, "cursor": first["next_cursor"]}
-    ).json()
+    rest = (
+        api(moderator).get("moderation/queue", {"limit": 2, "cursor": first["next_cursor"]}).json()
+    )
     bad = api(moderator).get("moderation/queue", {"cursor": "%%%"})
 
     assert len(first["items"]) == 2 and len(rest["items"]) == 1
@@ -142,7 +142,9 @@ def test_an_action_that_does_not_fit_the_item_is_refused(api, moderator, reporte
     response = decide(api, moderator, filed["id"], action="restrict")
 
     assert response.status_code == 400
-    assert response.json()["error"]["message"] == "A comment can be: dismiss, remove, suspend, warn."
+    assert (
+        response.json()["error"]["message"] == "A comment can be: dismiss, remove, suspend, warn."
+    )
 
 
 def test_removing_a_comment_hides_it_and_fixes_the_count(api, moderator, reporter, author, video):
@@ -237,9 +239,7 @@ def test_a_moderator_reads_non_public_content_only_through_the_gateway(
     FollowFactory(follower=reporter, followee=author)
     public_case = report(api, reporter, "video", public.pk).json()
     hidden_case = report(api, reporter, "video", hidden.pk).json()
-    case_ids = dict(
-        (str(c.target_id), c.pk) for c in Case.objects.all()
-    )
+    case_ids = dict((str(c.target_id), c.pk) for c in Case.objects.all())
 
     seen_public = api(moderator).get(f"moderation/cases/{case_ids[str(public.pk)]}").json()
     seen_hidden = api(moderator).get(f"moderation/cases/{case_ids[str(hidden.pk)]}").json()
