@@ -77,6 +77,7 @@ def case_for_review(moderator: User, case_id: int | str) -> dict:
     return {
         **queue_entry(case),
         "status": case.status,
+        "reason_codes": list(case.reports.order_by("pk").values_list("reason", flat=True)),
         "public": bool(target and target.is_public),
         "content": content,
         "allowed_actions": list(targets.ACTIONS[case.target_type]) if target else ["dismiss"],

@@ -323,3 +323,24 @@ def moderator_grant(*, user: User) -> User:
     user.save(update_fields=["is_staff"])
     user.groups.add(moderator_group())
     return user
+
+
+def moderator_enrol(*, user: User) -> tuple[str, str, list[str]]:
+    """Grant ``user`` the moderator role and turn their two-factor sign-in on.
+
+    Returns the authenticator secret, its ``otpauth://`` URI and the recovery
+    codes, for the operator to hand over once (``clipdeck manage moderator_add``).
+    The enrolment is confirmed with the previous time step's code, so that the
+    moderator's first sign-in may use the code showing now.
+    """
+    import base64
+
+    from django_otp.oath import TOTP
+
+    from clipdeck.accounts import two_factor
+
+    moderator_grant(user=user)
+    enrolment = two_factor.setup(user)
+    code = TOTP(base64.b32decode(enrolment.secret), drift=-1).token()
+    codes = two_factor.confirm(user, f"{code:06d}")
+    return enrolment.secret, enrolment.otpauth_uri, codes
