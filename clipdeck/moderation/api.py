@@ -33,8 +33,10 @@ from clipdeck.moderation.schemas import (
     ReportOut,
     StatementOut,
     StatementPage,
+    TransparencyOut,
 )
 from clipdeck.moderation.statements import statement
+from clipdeck.moderation.transparency import moderation_report
 
 router = Router(tags=["trust and safety"])
 
@@ -210,3 +212,14 @@ def decision_get(request, decision_id: int):
 def decision_appeal(request, decision_id: int, payload: AppealIn):
     appeal = services.appeal_create(user=request.auth, decision_id=decision_id, text=payload.text)
     return Status(201, appeal)
+
+
+@router.get(
+    "/transparency",
+    response=TransparencyOut,
+    auth=None,
+    operation_id="transparency",
+    summary="Trust and safety figures for a half-year (?period=2026-H2), computed from records",
+)
+def transparency(request, period: str | None = None):
+    return moderation_report(period)

@@ -149,3 +149,66 @@ class AppealPage(Schema):
 class AppealDecideIn(Schema):
     outcome: Literal["uphold", "reverse"]
     explanation: str = Field(max_length=2000)
+
+
+class ReasonCount(Schema):
+    reason: str
+    label: str
+    count: int
+
+
+class GroundCount(Schema):
+    ground: str
+    label: str
+    illegal_content: bool
+    count: int
+
+
+class NoticeFigures(Schema):
+    total: int
+    from_accounts: int
+    anonymous_notices: int
+    by_reason: list[ReasonCount]
+    by_target: dict[str, int]
+
+
+class ActionFigures(Schema):
+    total: int
+    by_action: dict[str, int]
+    by_ground: list[GroundCount]
+    automated_detection: int
+    automated_share: float
+    automated_decisions: int
+    held_by_matching: int
+    median_hours_to_decision: float | None
+
+
+class AppealFigures(Schema):
+    received: int
+    pending: int
+    upheld: int
+    reversed: int
+    median_hours_to_decision: float | None
+
+
+class SuspensionFigures(Schema):
+    total: int
+    reversed: int
+
+
+class AccessCount(Schema):
+    role: str
+    action: str
+    count: int
+
+
+class TransparencyOut(Schema):
+    period: str
+    start: datetime
+    end: datetime
+    periods: list[str]
+    notices: NoticeFigures
+    actions: ActionFigures
+    appeals: AppealFigures
+    suspensions: SuspensionFigures
+    staff_accesses: list[AccessCount]
