@@ -85,6 +85,7 @@ def case_for_review(moderator: User, case_id: int | str) -> dict:
             {
                 "id": r.pk,
                 "reason": r.reason,
+                "label": reason_for(r.reason).label if reason_for(r.reason) else r.reason,
                 "details": r.details,
                 "from": "account" if r.reporter_id else "notice",
                 "created_at": r.created_at,
