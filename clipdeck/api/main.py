@@ -17,6 +17,7 @@ from clipdeck.privacy.api import router as privacy_router
 from clipdeck.shop.api import router as shop_router
 from clipdeck.studio.api import router as studio_router
 from clipdeck.videos.api import router as videos_router
+from clipdeck.videos.controls_api import router as controls_router
 
 
 class ClipdeckAPI(NinjaAPI):
@@ -49,5 +50,6 @@ for router in (
     feed_router,
     shop_router,
     moderation_router,
+    controls_router,
 ):
     api.add_router("/v1", router)

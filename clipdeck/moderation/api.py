@@ -33,7 +33,7 @@ from clipdeck.moderation.schemas import (
     ReportOut,
     StatementOut,
     StatementPage,
-    TransparencyOut,
+    TrustAndSafetyOut,
 )
 from clipdeck.moderation.statements import statement
 from clipdeck.moderation.transparency import moderation_report
@@ -216,7 +216,7 @@ def decision_appeal(request, decision_id: int, payload: AppealIn):
 
 @router.get(
     "/transparency",
-    response=TransparencyOut,
+    response=TrustAndSafetyOut,
     auth=None,
     operation_id="transparency",
     summary="Trust and safety figures for a half-year (?period=2026-H2), computed from records",

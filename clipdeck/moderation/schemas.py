@@ -7,14 +7,14 @@ from ninja import Schema
 from pydantic import Field
 
 
-class ReasonOut(Schema):
+class ReportReasonOut(Schema):
     code: str
     label: str
     illegal: bool
 
 
 class ReasonList(Schema):
-    items: list[ReasonOut]
+    items: list[ReportReasonOut]
 
 
 class TargetIn(Schema):
@@ -202,7 +202,7 @@ class AccessCount(Schema):
     count: int
 
 
-class TransparencyOut(Schema):
+class TrustAndSafetyOut(Schema):
     period: str
     start: datetime
     end: datetime

@@ -233,6 +233,14 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return self.text[:40]
 
+    @property
+    def is_held(self) -> bool:
+        return self.state == CommentState.HELD
+
+    @property
+    def video_id_text(self) -> str:
+        return str(self.video_id)
+
 
 class Share(models.Model):
     """One share of a video; counted, and kept as the sharer's activity."""
