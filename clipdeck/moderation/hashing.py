@@ -7,7 +7,10 @@ filters move few bits; unrelated frames differ in about half. Two frames
 match when their hashes differ in at most ``FRAME_DISTANCE`` bits (PDQ's own
 recommended threshold is 31 of 256). A video matches a fingerprint when most
 of its sampled frames match some frame of it (:func:`match_share`), which is
-what lets a trimmed copy match.
+what lets a trimmed copy match. The removed video is sampled densely
+(``REFERENCE_PER_SECOND``) and an upload sparsely (``SAMPLES_PER_SECOND``), so
+that each sampled frame of a trimmed copy lies close in time to some reference
+frame whatever the cut.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from scipy.fft import dctn
 
 FRAME_DISTANCE = 31
 SAMPLES_PER_SECOND = 2
-MAX_SAMPLES = 120
+REFERENCE_PER_SECOND = 10
+MAX_SAMPLES = 600
 # Frames too flat to carry a signal (a black frame) hash to noise: skip them.
 MIN_LUMA_SPREAD = 4.0
 
@@ -35,7 +39,7 @@ def frame_hash(luma: np.ndarray) -> int | None:
     return int("".join("1" if bit else "0" for bit in bits), 2)
 
 
-def _sampled_frames(source: str | BinaryIO) -> Iterator[np.ndarray]:
+def _sampled_frames(source: str | BinaryIO, per_second: float) -> Iterator[np.ndarray]:
     with av.open(source) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -46,14 +50,14 @@ def _sampled_frames(source: str | BinaryIO) -> Iterator[np.ndarray]:
                 continue
             yield frame.reformat(width=64, height=64, format="gray").to_ndarray()
             taken += 1
-            next_at = frame.time + 1.0 / SAMPLES_PER_SECOND
+            next_at = frame.time + 1.0 / per_second
             if taken >= MAX_SAMPLES:
                 return
 
 
-def video_hashes(source: str | BinaryIO) -> list[int]:
-    """Hashes of frames sampled ``SAMPLES_PER_SECOND`` times a second (flat frames left out)."""
-    hashes = (frame_hash(luma) for luma in _sampled_frames(source))
+def video_hashes(source: str | BinaryIO, *, per_second: float = SAMPLES_PER_SECOND) -> list[int]:
+    """Hashes of frames sampled ``per_second`` times a second (flat frames left out)."""
+    hashes = (frame_hash(luma) for luma in _sampled_frames(source, per_second))
     return [h for h in hashes if h is not None]
 
 
@@ -62,14 +66,25 @@ def distance(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
+def as_array(hashes: Iterable[int]) -> np.ndarray:
+    """Hashes as a ``(n, 32)`` array of bytes, for vectorised distances."""
+    rows = [h.to_bytes(32, "big") for h in hashes]
+    return np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(rows), 32)
+
+
+def nearest_distances(candidate: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """For each candidate hash, the distance to its nearest reference hash."""
+    xor = candidate[:, None, :] ^ reference[None, :, :]
+    return np.unpackbits(xor, axis=2).sum(axis=2).min(axis=1)
+
+
 def match_share(candidate: Iterable[int], reference: Iterable[int]) -> float:
     """Share of ``candidate``'s frames that match some frame of ``reference`` (0 to 1)."""
-    frames = list(candidate)
-    known = list(reference)
+    frames, known = list(candidate), list(reference)
     if not frames or not known:
         return 0.0
-    matched = sum(1 for h in frames if min(distance(h, k) for k in known) <= FRAME_DISTANCE)
-    return matched / len(frames)
+    nearest = nearest_distances(as_array(frames), as_array(known))
+    return float((nearest <= FRAME_DISTANCE).mean())
 
 
 def to_hex(hashes: Iterable[int]) -> list[str]:

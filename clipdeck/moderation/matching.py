@@ -40,7 +40,7 @@ def fingerprint(video_id: str, decision_id: int | None = None) -> Fingerprint | 
         return None
     try:
         with video.mp4.open("rb") as handle:
-            hashes = hashing.video_hashes(handle)
+            hashes = hashing.video_hashes(handle, per_second=hashing.REFERENCE_PER_SECOND)
     except (OSError, ValueError, hashing.av.error.FFmpegError) as error:
         logger.warning("fingerprint of %s failed: %s", video_id, error)
         return None
