@@ -3,10 +3,10 @@
 Makes ``--originals`` procedural videos and fingerprints them as a removal does
 (dense frame sampling), then makes of each a re-encoded (75 % size, CRF 34),
 a trimmed (the middle half), a colour-filtered (contrast and a warm tint), a
-greyscale, a cropped (a tenth off each side) and a mirrored copy, and checks each as an upload is checked (sparse sampling,
-``clipdeck.moderation.matching.is_match`` against every fingerprint). Then
-makes ``--unrelated`` videos from other seeds and counts how many match any
-fingerprint. Prints rates per alteration, the false-match rate, the frame
+greyscale, a cropped (a tenth off each side) and a mirrored copy, and checks
+each as an upload is checked (sparse sampling, ``matching.is_match`` against
+every fingerprint). Then makes ``--unrelated`` videos from other seeds and
+counts how many match any fingerprint. Prints rates per alteration, the false-match rate, the frame
 distances behind them and the time to hash a video.
 
     .venv/bin/python benchmarks/reupload_matching.py [--originals 12] [--unrelated 40]

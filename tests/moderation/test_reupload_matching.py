@@ -86,9 +86,11 @@ def test_a_moderator_releases_a_held_upload_by_dismissing_its_case(
 
 def test_a_reversed_removal_is_no_longer_matched(api, removed, author, second_moderator):
     statement = api(author).get("me/decisions").json()["items"][0]
-    lodged = api(author).post(
-        f"decisions/{statement['id']}/appeal", {"text": "This is my own work."}
-    ).json()
+    lodged = (
+        api(author)
+        .post(f"decisions/{statement['id']}/appeal", {"text": "This is my own work."})
+        .json()
+    )
 
     api(second_moderator).post(
         f"moderation/appeals/{lodged['id']}/decide",
