@@ -35,8 +35,9 @@ def is_match(hashes: list[int], share: float) -> bool:
     return rule(hashes, share)
 
 
-def best(hashes: list[int], fingerprints: list[list[int]]) -> tuple[int, float]:
-    shares = [hashing.match_share(hashes, reference) for reference in fingerprints]
+def best(hashes: tuple[list[int], list[int]], fingerprints: list[list[int]]) -> tuple[int, float]:
+    plain, mirrored = hashes
+    shares = [hashing.match_share(plain, reference, mirrored) for reference in fingerprints]
     index = max(range(len(shares)), key=shares.__getitem__)
     return index, shares[index]
 
@@ -69,11 +70,11 @@ def main() -> None:
                 folder / f"o{seed}.mp4", folder / f"{alteration}{seed}.mp4", alteration
             )
             started = time.perf_counter()
-            hashes = hashing.video_hashes(copy)
+            hashes = hashing.upload_hashes(copy)
             hash_seconds.append(time.perf_counter() - started)
             index, share = best(hashes, fingerprints)
             shares[alteration].append(share)
-            if is_match(hashes, share) and index == seed:
+            if is_match(hashes[0], share) and index == seed:
                 matched_right[alteration] += 1
     for alteration in ALTERATIONS:
         rate = matched_right[alteration] / args.originals
@@ -88,10 +89,10 @@ def main() -> None:
     false, unrelated_shares = 0, []
     for seed in range(1000, 1000 + args.unrelated):
         path = make_scene_video(folder / f"u{seed}.mp4", seed)
-        hashes = hashing.video_hashes(path)
+        hashes = hashing.upload_hashes(path)
         _, share = best(hashes, fingerprints)
         unrelated_shares.append(share)
-        false += is_match(hashes, share)
+        false += is_match(hashes[0], share)
     print(
         f"false-match rate, unrelated: {false / args.unrelated:6.1%} ({false}/{args.unrelated}; "
         f"highest share of frames matched {max(unrelated_shares):.2f})"

@@ -30,13 +30,29 @@ MAX_SAMPLES = 600
 MIN_LUMA_SPREAD = 4.0
 
 
-def frame_hash(luma: np.ndarray) -> int | None:
-    """The 256-bit hash of a 64×64 luminance array, or None for a flat frame."""
+# Mirroring a frame left to right flips the sign of the DCT's odd columns (as PDQ's
+# dihedral hashes use): the mirrored frame's hash comes from the same coefficients.
+_MIRROR = np.where(np.arange(16) % 2 == 1, -1.0, 1.0)[None, :]
+
+
+def _coefficients(luma: np.ndarray) -> np.ndarray | None:
     if float(luma.std()) < MIN_LUMA_SPREAD:
         return None
-    coefficients = dctn(luma.astype(np.float64), type=2, norm="ortho")[:16, :16]
+    return dctn(luma.astype(np.float64), type=2, norm="ortho")[:16, :16]
+
+
+def _bits(coefficients: np.ndarray) -> int:
     bits = (coefficients > np.median(coefficients)).flatten()
     return int("".join("1" if bit else "0" for bit in bits), 2)
+
+
+def frame_hash(luma: np.ndarray, *, mirrored: bool = False) -> int | None:
+    """The 256-bit hash of a 64×64 luminance array (or of its mirror image), or None
+    for a flat frame."""
+    coefficients = _coefficients(luma)
+    if coefficients is None:
+        return None
+    return _bits(coefficients * _MIRROR if mirrored else coefficients)
 
 
 def _sampled_frames(source: str | BinaryIO, per_second: float) -> Iterator[np.ndarray]:
@@ -61,6 +77,17 @@ def video_hashes(source: str | BinaryIO, *, per_second: float = SAMPLES_PER_SECO
     return [h for h in hashes if h is not None]
 
 
+def upload_hashes(source: str | BinaryIO) -> tuple[list[int], list[int]]:
+    """An upload's frame hashes and those of its mirror image, from one decoding pass."""
+    plain, mirrored = [], []
+    for luma in _sampled_frames(source, SAMPLES_PER_SECOND):
+        coefficients = _coefficients(luma)
+        if coefficients is not None:
+            plain.append(_bits(coefficients))
+            mirrored.append(_bits(coefficients * _MIRROR))
+    return plain, mirrored
+
+
 def distance(a: int, b: int) -> int:
     """Bits in which two hashes differ."""
     return (a ^ b).bit_count()
@@ -78,13 +105,24 @@ def nearest_distances(candidate: np.ndarray, reference: np.ndarray) -> np.ndarra
     return np.unpackbits(xor, axis=2).sum(axis=2).min(axis=1)
 
 
-def match_share(candidate: Iterable[int], reference: Iterable[int]) -> float:
-    """Share of ``candidate``'s frames that match some frame of ``reference`` (0 to 1)."""
-    frames, known = list(candidate), list(reference)
+def match_share(
+    candidate: Iterable[int], reference: Iterable[int], mirrored: Iterable[int] = ()
+) -> float:
+    """Share of ``candidate``'s frames that match some frame of ``reference`` (0 to 1).
+
+    With ``mirrored`` (the candidate's mirror-image hashes, frame by frame), a
+    frame also matches when its mirror image does, and the better of the two
+    images is taken for the whole video.
+    """
+    frames, known, flipped = list(candidate), list(reference), list(mirrored)
     if not frames or not known:
         return 0.0
-    nearest = nearest_distances(as_array(frames), as_array(known))
-    return float((nearest <= FRAME_DISTANCE).mean())
+    reference_array = as_array(known)
+    share = float((nearest_distances(as_array(frames), reference_array) <= FRAME_DISTANCE).mean())
+    if flipped:
+        nearest = nearest_distances(as_array(flipped), reference_array)
+        share = max(share, float((nearest <= FRAME_DISTANCE).mean()))
+    return share
 
 
 def to_hex(hashes: Iterable[int]) -> list[str]:

@@ -56,11 +56,14 @@ def forget(video_id) -> None:
     Fingerprint.objects.filter(video_id=video_id).delete()
 
 
-def best_match(hashes: list[int]) -> tuple[Fingerprint | None, float]:
-    """The fingerprint ``hashes`` match best, and the share of frames that matched."""
+def best_match(
+    hashes: list[int], mirrored: list[int] | tuple = ()
+) -> tuple[Fingerprint | None, float]:
+    """The fingerprint ``hashes`` (or their mirror image) match best, and the share of
+    frames that matched."""
     best: tuple[Fingerprint | None, float] = (None, 0.0)
     for row in Fingerprint.objects.all().iterator():
-        share = hashing.match_share(hashes, hashing.from_hex(row.hashes))
+        share = hashing.match_share(hashes, hashing.from_hex(row.hashes), mirrored)
         if share > best[1]:
             best = (row, share)
     return best
@@ -76,11 +79,11 @@ def check_upload(video: Video) -> bool:
         return False
     try:
         with video.mp4.open("rb") as handle:
-            hashes = hashing.video_hashes(handle)
+            hashes, mirrored = hashing.upload_hashes(handle)
     except (OSError, ValueError, hashing.av.error.FFmpegError) as error:
         logger.warning("matching %s failed: %s", video.pk, error)
         return False
-    row, share = best_match(hashes)
+    row, share = best_match(hashes, mirrored)
     if row is None or not is_match(hashes, share):
         return False
     from clipdeck.moderation.services import case_open_for_match

@@ -105,3 +105,13 @@ def test_unrelated_frames_are_far_apart_and_copies_close(media):
 
     assert hashing.match_share(hashing.video_hashes(media["reencoded"]), original) >= 0.9
     assert hashing.match_share(hashing.video_hashes(media["unrelated"]), original) == 0.0
+
+
+def test_a_mirrored_copy_matches_through_its_mirror_hashes(media, tmp_path):
+    original = hashing.video_hashes(media["original"], per_second=hashing.REFERENCE_PER_SECOND)
+    mirrored = altered_copy(media["original"], tmp_path / "mirrored.mp4", "mirrored")
+
+    plain, flipped = hashing.upload_hashes(mirrored)
+
+    assert hashing.match_share(plain, original) < 0.2
+    assert hashing.match_share(plain, original, flipped) >= 0.9
