@@ -6,8 +6,9 @@ a trimmed (the middle half), a colour-filtered (contrast and a warm tint), a
 greyscale, a cropped (a tenth off each side) and a mirrored copy, and checks
 each as an upload is checked (sparse sampling, ``matching.is_match`` against
 every fingerprint). Then makes ``--unrelated`` videos from other seeds and
-counts how many match any fingerprint. Prints rates per alteration, the false-match rate, the shares of
-frames matched behind them and the time to hash a video.
+counts how many match any fingerprint. Prints rates per alteration, the
+false-match rate, the shares of frames matched behind them and the time to
+hash a video.
 
     .venv/bin/python benchmarks/reupload_matching.py [--originals 12] [--unrelated 40]
 """
