@@ -28,6 +28,7 @@ from clipdeck.moderation.schemas import (
     CasePage,
     DecideIn,
     DecisionOut,
+    MyReportPage,
     ReasonList,
     ReportIn,
     ReportOut,
@@ -89,6 +90,21 @@ def report_create(request, payload: ReportIn):
         ip=request.META.get("REMOTE_ADDR"),
     )
     return Status(201, report)
+
+
+@router.get(
+    "/me/reports",
+    response=MyReportPage,
+    auth=user_auth,
+    operation_id="my_reports",
+    summary="The reports you made and what was decided",
+)
+@paginate(
+    CursorPagination,
+    present=lambda rows, request: [selectors.report_outcome(r) for r in rows],
+)
+def my_reports(request):
+    return selectors.my_reports(request.auth)
 
 
 @router.get(

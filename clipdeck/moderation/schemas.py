@@ -43,6 +43,21 @@ class TargetOut(Schema):
     id: str
 
 
+class MyReportOut(Schema):
+    id: int
+    target: TargetOut
+    reason: str
+    created_at: datetime
+    status: str = Field(description="open, or decided")
+    outcome: str | None = Field(description="the action decided (dismiss: no action)")
+    decided_at: datetime | None
+
+
+class MyReportPage(Schema):
+    items: list[MyReportOut]
+    next_cursor: str | None
+
+
 class CaseEntry(Schema):
     id: int
     report_id: int | None

@@ -168,3 +168,23 @@ def appeal_entry(appeal: Appeal) -> dict:
         "decided_by": decision.moderator.handle if decision.moderator else None,
         "decision": statement(decision),
     }
+
+
+def my_reports(user: User) -> QuerySet[Report]:
+    """The reports ``user`` made, newest first, with their cases."""
+    return Report.objects.filter(reporter=user).select_related("case")
+
+
+def report_outcome(report: Report) -> dict:
+    """A report as its reporter follows it (DSA art. 16(5)): received, then what was decided."""
+    case = report.case
+    decision = case.decisions.order_by("-created_at").first() if case.decided_at else None
+    return {
+        "id": report.pk,
+        "target": {"type": case.target_type, "id": case.target_id},
+        "reason": report.reason,
+        "created_at": report.created_at,
+        "status": case.status,
+        "outcome": decision.action if decision else None,
+        "decided_at": case.decided_at,
+    }

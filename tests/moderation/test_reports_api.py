@@ -137,3 +137,16 @@ def test_reports_are_rate_limited(api, reporter, settings):
     codes = [report(api, reporter, "video", v.pk).status_code for v in videos]
 
     assert codes == [201, 201, 429]
+
+
+def test_the_reporter_follows_their_report_to_its_outcome(api, reporter, moderator, video):
+    from tests.moderation.conftest import decide
+
+    filed = report(api, reporter, "video", video.pk).json()
+    before = api(reporter).get("me/reports").json()["items"]
+    decide(api, moderator, filed["id"], action="remove")
+    after = api(reporter).get("me/reports").json()["items"]
+
+    assert [(r["status"], r["outcome"]) for r in before] == [("open", None)]
+    assert [(r["status"], r["outcome"]) for r in after] == [("decided", "remove")]
+    assert api(video.author).get("me/reports").json()["items"] == []
