@@ -149,3 +149,21 @@ def test_the_second_moderator_reverses_from_the_appeals_page(
     assert response.status_code == 302
     video.refresh_from_db()
     assert video.moderation_state == ModerationState.NONE
+
+
+def test_settings_show_filters_comment_controls_and_held_comments(api, author, video):
+    api(author).put("me/filters", {"keywords": ["spoilers"], "hashtags": ["cats"]})
+    api(author).patch("me", {"comments_from": "followers", "comment_filter_keywords": ["promo"]})
+    fan = UserFactory(handle="fan")
+    from tests.factories import FollowFactory
+
+    FollowFactory(follower=fan, followee=author)
+    api(fan).post(f"videos/{video.pk}/comments", {"text": "promo code inside"})
+
+    html = signed_in(author).get("/settings").content.decode()
+
+    assert 'value="spoilers"' in html and 'value="#cats"' in html
+    assert '<option value="followers" selected>' in html
+    assert 'value="promo"' in html
+    assert "promo code inside" in html and "data-approve=" in html
+    assert "web/js/content_controls.js" in html
