@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from clipdeck.accounts.models import User
 from clipdeck.kernel.errors import NotFound
@@ -20,6 +20,7 @@ def queue() -> QuerySet[Case]:
     return (
         Case.objects.filter(status=CaseStatus.OPEN)
         .select_related("target_owner")
+        .prefetch_related(Prefetch("reports", queryset=Report.objects.order_by("pk")))
         .order_by("-severity", "opened_at", "pk")
     )
 
@@ -27,10 +28,11 @@ def queue() -> QuerySet[Case]:
 def queue_entry(case: Case) -> dict:
     """One line of the queue: the item, its reasons, how many reports, how severe."""
     target = targets.load(case.target_type, case.target_id)
-    reasons = list(case.reports.values_list("reason", flat=True).distinct())
+    reports = list(case.reports.all())  # prefetched by ``queue``, in report order
+    reasons = list(dict.fromkeys(r.reason for r in reports))
     return {
         "id": case.pk,
-        "report_id": case.reports.order_by("pk").values_list("pk", flat=True).first(),
+        "report_id": reports[0].pk if reports else None,
         "target": {"type": case.target_type, "id": case.target_id},
         "summary": target.summary if target else "(deleted by its owner)",
         "owner": case.target_owner.handle if case.target_owner else None,
