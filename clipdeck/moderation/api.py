@@ -42,7 +42,7 @@ from clipdeck.moderation.transparency import moderation_report
 router = Router(tags=["trust and safety"])
 
 
-def _offset_page(rows: QuerySet, cursor: str | None, limit: int | None, present) -> dict:
+def _offset_page(rows: QuerySet, cursor: str | None, limit: int | None, present_all) -> dict:
     """A page of a list in a fixed order other than newest first (the queue, appeals)."""
     size = check_limit(limit)
     start = 0
@@ -58,7 +58,7 @@ def _offset_page(rows: QuerySet, cursor: str | None, limit: int | None, present)
     found = list(rows[start : start + size + 1])
     more = len(found) > size
     following = base64.urlsafe_b64encode(str(start + size).encode()).decode().rstrip("=")
-    return {"items": [present(r) for r in found[:size]], "next_cursor": following if more else None}
+    return {"items": present_all(found[:size]), "next_cursor": following if more else None}
 
 
 @router.get(
@@ -116,7 +116,7 @@ def my_reports(request):
 )
 def moderation_queue(request, cursor: str | None = None, limit: int | None = None):
     moderator_of(request)
-    return _offset_page(selectors.queue(), cursor, limit, selectors.queue_entry)
+    return _offset_page(selectors.queue(), cursor, limit, selectors.queue_entries)
 
 
 @router.get(
@@ -176,7 +176,12 @@ def moderation_case_decide(request, case_id: int, payload: DecideIn):
 )
 def moderation_appeals(request, cursor: str | None = None, limit: int | None = None):
     moderator_of(request)
-    return _offset_page(selectors.pending_appeals(), cursor, limit, selectors.appeal_entry)
+    return _offset_page(
+        selectors.pending_appeals(),
+        cursor,
+        limit,
+        lambda rows: [selectors.appeal_entry(a) for a in rows],
+    )
 
 
 @router.post(

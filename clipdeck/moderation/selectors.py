@@ -25,9 +25,16 @@ def queue() -> QuerySet[Case]:
     )
 
 
-def queue_entry(case: Case) -> dict:
+def queue_entries(cases: list[Case]) -> list[dict]:
+    """A page of the queue, its items loaded in one query per kind."""
+    loaded = targets.load_many([(c.target_type, c.target_id) for c in cases])
+    return [queue_entry(c, loaded.get((c.target_type, c.target_id))) for c in cases]
+
+
+def queue_entry(case: Case, target: targets.Target | bool | None = False) -> dict:
     """One line of the queue: the item, its reasons, how many reports, how severe."""
-    target = targets.load(case.target_type, case.target_id)
+    if target is False:
+        target = targets.load(case.target_type, case.target_id)
     reports = list(case.reports.all())  # prefetched by ``queue``, in report order
     reasons = list(dict.fromkeys(r.reason for r in reports))
     return {

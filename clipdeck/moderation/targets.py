@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from clipdeck.accounts.models import User
 from clipdeck.accounts.policies import profile_access
 from clipdeck.accounts.services import account_suspend
@@ -124,20 +126,40 @@ def _visible_comment(viewer: User | None, comment_id: str) -> Comment:
     return comment
 
 
+def _rows(kind: str):
+    return {
+        TargetType.VIDEO: Video.objects.select_related("author"),
+        TargetType.COMMENT: Comment.objects.select_related("author", "video__author"),
+        TargetType.USER: User.objects.all(),
+        TargetType.PRODUCT: Product.objects.select_related("merchant__user"),
+        TargetType.SOUND: Sound.objects.select_related("created_by"),
+    }[TargetType(kind)]
+
+
 def load(kind: str, target_id: str) -> Target | None:
     """The item as it is, whatever its state, for a moderator; None once deleted."""
-    obj: Any
-    if kind == TargetType.VIDEO:
-        obj = Video.objects.select_related("author").filter(pk=target_id).first()
-    elif kind == TargetType.COMMENT:
-        obj = Comment.objects.select_related("author", "video__author").filter(pk=target_id).first()
-    elif kind == TargetType.USER:
-        obj = User.objects.filter(handle__iexact=target_id).first()
-    elif kind == TargetType.PRODUCT:
-        obj = Product.objects.select_related("merchant__user").filter(pk=target_id).first()
+    if kind == TargetType.USER:
+        obj = _rows(kind).filter(handle__iexact=target_id).first()
     else:
-        obj = Sound.objects.select_related("created_by").filter(pk=target_id).first()
+        try:
+            obj = _rows(kind).filter(pk=target_id).first()
+        except (ValueError, ValidationError):
+            obj = None
     return Target(kind, obj, _owner(kind, obj)) if obj is not None else None
+
+
+def load_many(keys: list[tuple[str, str]]) -> dict[tuple[str, str], Target]:
+    """Several items at once (a page of the queue): one query per kind of item."""
+    found: dict[tuple[str, str], Target] = {}
+    for kind in {k for k, _ in keys}:
+        ids = [i for k, i in keys if k == kind]
+        if kind == TargetType.USER:
+            rows = _rows(kind).filter(handle__in=ids)
+            pairs = [(row.handle, row) for row in rows]
+        else:
+            pairs = [(str(row.pk), row) for row in _rows(kind).filter(pk__in=ids)]
+        found.update({(kind, key): Target(kind, row, _owner(kind, row)) for key, row in pairs})
+    return found
 
 
 def check_action(kind: str, action: str) -> None:

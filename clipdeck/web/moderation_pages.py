@@ -103,7 +103,7 @@ def decisions_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def queue_page(request: HttpRequest) -> HttpResponse:
     moderator_of(request, request.user)
-    cases = [selectors.queue_entry(case) for case in selectors.queue()[:200]]
+    cases = selectors.queue_entries(list(selectors.queue()[:200]))
     return render(
         request,
         "web/moderation/queue.html",

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clipdeck.kernel.models import AuditEntry
@@ -268,3 +270,18 @@ def test_a_case_shows_reporters_as_account_or_notice_never_by_name(api, moderato
 
     assert [r["source"] for r in body.json()["reports"]] == ["account", "notice"]
     assert b"quiet_one" not in body.content and b"someone@example.org" not in body.content
+
+
+def test_the_queue_costs_the_same_queries_for_one_case_or_many(api, moderator, reporter):
+    report(api, reporter, "video", VideoFactory().pk)
+    client = api(moderator)
+    with CaptureQueriesContext(connection) as one:
+        client.get("moderation/queue")
+    for _ in range(5):
+        report(api, reporter, "video", VideoFactory().pk)
+    report(api, reporter, "user", UserFactory().handle)
+    with CaptureQueriesContext(connection) as many:
+        items = client.get("moderation/queue").json()["items"]
+
+    assert len(items) == 7
+    assert len(many.captured_queries) <= len(one.captured_queries) + 1  # one more kind: users
