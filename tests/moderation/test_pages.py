@@ -167,3 +167,17 @@ def test_settings_show_filters_comment_controls_and_held_comments(api, author, v
     assert 'value="promo"' in html
     assert "promo code inside" in html and "data-approve=" in html
     assert "web/js/content_controls.js" in html
+
+
+def test_videos_comments_and_profiles_carry_a_report_link(author, reporter, video):
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory(video=video, author=author, text="hello")
+
+    page = signed_in(reporter).get(f"/v/{video.pk}").content.decode()
+    own = signed_in(author).get(f"/v/{video.pk}").content.decode()
+    profile = signed_in(reporter).get("/@carla").content.decode()
+
+    assert f"/report/video/{video.pk}" in page and f"/report/comment/{comment.pk}" in page
+    assert "/report/video/" not in own and "/report/comment/" not in own
+    assert "/report/user/carla" in profile
