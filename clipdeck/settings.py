@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "clipdeck.demo",
     "clipdeck.shop",
     "clipdeck.federation",
+    "clipdeck.moderation",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +242,12 @@ CLIPDECK_RATE_LIMITS = {
     ),
     # Public counters (shares, product impressions and taps) from one network.
     "count": (0, env_int("CLIPDECK_COUNTS_PER_NETWORK_PER_MINUTE", 120), 60),
+    # Reports and notices (anonymous ones are limited by network only).
+    "report": (
+        env_int("CLIPDECK_REPORTS_PER_USER_PER_HOUR", 30),
+        env_int("CLIPDECK_REPORTS_PER_NETWORK_PER_HOUR", 60),
+        3600,
+    ),
 }
 # A viewer's view, completion, like and share of a video count once in this window.
 CLIPDECK_COUNT_ONCE_SECONDS = env_int("CLIPDECK_COUNT_ONCE_HOURS", 24) * 3600

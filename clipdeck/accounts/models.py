@@ -46,6 +46,12 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(handle, email, password, **extra)
 
 
+class CommentsFrom(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    FOLLOWERS = "followers", "Followers"
+    NOBODY = "nobody", "Nobody"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     handle = models.CharField(max_length=24, unique=True)
     display_name = models.CharField(max_length=50, blank=True)
@@ -59,6 +65,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set by a moderation decision: until then the account and its content are
+    # seen by nobody (rule P1), and it cannot post or comment. The owner still
+    # signs in, to read the statement of reasons and appeal.
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    # Creator controls: who may comment on the account's videos, and words
+    # whose comments wait for the owner's approval.
+    comments_from = models.CharField(
+        max_length=10, choices=CommentsFrom.choices, default=CommentsFrom.EVERYONE
+    )
+    comment_filter_keywords = models.JSONField(default=list, blank=True)
 
     objects = UserManager()
 
@@ -77,6 +93,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def name(self) -> str:
         return self.display_name or self.handle
+
+    @property
+    def is_suspended(self) -> bool:
+        """Whether a moderation suspension is in force now."""
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
 
 
 class FollowState(models.TextChoices):

@@ -42,6 +42,17 @@ declare(
         "groups": (INT, "Back-office roles.", Retention.ERASURE),
         "user_permissions": (INT, "Back-office permissions.", Retention.ERASURE),
         "created_at": (PROT, "When the account was made.", Retention.ERASURE),
+        "suspended_until": (
+            PROT,
+            "A moderation suspension in force (its statement of reasons explains it).",
+            Retention.ERASURE,
+        ),
+        "comments_from": (PROT, "The owner's choice of who may comment.", Retention.ERASURE),
+        "comment_filter_keywords": (
+            PROT,
+            "Words whose comments wait for the owner's approval.",
+            Retention.ERASURE,
+        ),
     },
 )
 declare(
@@ -173,6 +184,9 @@ def _profile(user: User) -> dict:
         "bio": user.bio,
         "email": user_email(user),
         "is_private": user.is_private,
+        "comments_from": user.comments_from,
+        "comment_filter_keywords": list(user.comment_filter_keywords),
+        "suspended_until": iso(user.suspended_until),
         "avatar": user.avatar.name or None,
         "created_at": iso(user.created_at),
         "last_login": iso(user.last_login),

@@ -5,7 +5,8 @@ The profile half of the one visibility policy; the video rules
 (``clipdeck.shop.policies``) are built on it. The rules:
 
 Profiles (``User.objects.visible_to``, ``profile_access``)
-    P1. A deactivated account is seen by nobody.
+    P1. A deactivated account, or one suspended by moderation (until its
+        ``suspended_until``), is seen by nobody but itself.
     P2. A profile is hidden from anyone its owner has blocked.
     P3. Otherwise it is visible, to anonymous viewers too; a private account's
         profile shows its name and counts, not its videos (see V5) nor its
@@ -27,10 +28,11 @@ import enum
 from typing import TypeVar
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from clipdeck.accounts.models import Block, Follow, FollowState, User
 from clipdeck.kernel.auth import as_viewer
-from clipdeck.kernel.errors import NotFound
+from clipdeck.kernel.errors import Forbidden, NotFound
 
 NO_ACCOUNT = "This account does not exist or is not available."
 # Any queryset of users, ``UserQuerySet`` included: the rules keep its class.
@@ -51,12 +53,30 @@ def blocked_either_way(viewer: User, field: str) -> Q:
     return Q(**{f"{field}__in": blocked_by_viewer}) | Q(**{f"{field}__in": blocking_viewer})
 
 
+def not_suspended(field: str = "") -> Q:
+    """Accounts (at ``field``, e.g. ``"author__"``) under no moderation suspension now (P1)."""
+    return Q(**{f"{field}suspended_until__isnull": True}) | Q(
+        **{f"{field}suspended_until__lte": timezone.now()}
+    )
+
+
+def ensure_not_suspended(user: User) -> None:
+    """Refuse to let a suspended account post, comment or report (P1)."""
+    if user.is_suspended:
+        until = user.suspended_until.strftime("%Y-%m-%d %H:%M UTC") if user.suspended_until else ""
+        raise Forbidden(
+            f"Your account is suspended until {until}. See Settings → Decisions to appeal.",
+            code="account_suspended",
+        )
+
+
 def profiles_visible_to(queryset: UsersT, viewer: User | None) -> UsersT:
     """Rules P1–P3: the accounts of ``queryset`` whose profile ``viewer`` may open."""
     viewer = as_viewer(viewer)
     visible = queryset.filter(is_active=True)
     if viewer is None:
-        return visible
+        return visible.filter(not_suspended())
+    visible = visible.filter(not_suspended() | Q(pk=viewer.pk))
     return visible.exclude(pk__in=Block.objects.filter(blocked=viewer).values("blocker"))
 
 
@@ -106,6 +126,8 @@ __all__ = [
     "ProfileContent",
     "blocked_either_way",
     "can_see_videos_of",
+    "ensure_not_suspended",
+    "not_suspended",
     "profile_access",
     "profiles_visible_to",
 ]

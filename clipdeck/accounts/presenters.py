@@ -37,4 +37,11 @@ def user_profile(user: User, viewer: User | None) -> dict:
 
 def me(user: User) -> dict:
     """The account holder's own profile, with the email address."""
-    return {**user_profile(user, user), "email": user_email(user), "created_at": user.created_at}
+    return {
+        **user_profile(user, user),
+        "email": user_email(user),
+        "created_at": user.created_at,
+        "comments_from": user.comments_from,
+        "comment_filter_keywords": list(user.comment_filter_keywords),
+        "suspended_until": user.suspended_until if user.is_suspended else None,
+    }

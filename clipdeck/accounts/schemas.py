@@ -28,6 +28,14 @@ class ProfilePatch(Schema):
     display_name: str | None = Field(None, max_length=50)
     bio: str | None = Field(None, max_length=500)
     is_private: bool | None = None
+    comments_from: Literal["everyone", "followers", "nobody"] | None = Field(
+        None, description="who may comment on your videos"
+    )
+    comment_filter_keywords: list[str] | None = Field(
+        None,
+        max_length=100,
+        description="comments containing one of these words wait for your approval",
+    )
 
 
 class PasswordChangeIn(Schema):
@@ -72,6 +80,9 @@ class UserOut(UserBrief):
 
 class MeOut(UserOut):
     email: str
+    comments_from: str = "everyone"
+    comment_filter_keywords: list[str] = []
+    suspended_until: datetime | None = None
 
 
 class AuthOut(Schema):

@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from clipdeck.accounts import avatars, two_factor
-from clipdeck.accounts.models import ApiToken, Block, Follow, FollowState, User
+from clipdeck.accounts.models import ApiToken, Block, CommentsFrom, Follow, FollowState, User
 from clipdeck.accounts.signals import account_made_private, block_made, follow_request_decided
 from clipdeck.accounts.validators import check_password, clean_email, clean_handle
 from clipdeck.kernel import keys, ratelimit
@@ -237,9 +237,26 @@ def user_update_profile(
     display_name: str | None = None,
     bio: str | None = None,
     is_private: bool | None = None,
+    comments_from: str | None = None,
+    comment_filter_keywords: list[str] | None = None,
 ) -> User:
-    """Change profile fields; going public approves every pending follow request."""
+    """Change profile fields and creator controls; going public approves every
+    pending follow request."""
     fields = []
+    if comments_from is not None:
+        if comments_from not in CommentsFrom.values:
+            raise InvalidInput(
+                "comments_from is one of: everyone, followers, nobody.",
+                code="invalid_comments_from",
+                field="comments_from",
+            )
+        user.comments_from = comments_from
+        fields.append("comments_from")
+    if comment_filter_keywords is not None:
+        user.comment_filter_keywords = clean_keywords(
+            comment_filter_keywords, field="comment_filter_keywords"
+        )
+        fields.append("comment_filter_keywords")
     if display_name is not None:
         user.display_name = display_name.strip()[:50]
         fields.append("display_name")
@@ -265,6 +282,37 @@ def user_update_profile(
         if is_private and "is_private" in fields:
             account_made_private.send(sender=User, user=user)
     return user
+
+
+def account_suspend(*, user: User, until: datetime | None) -> User:
+    """Suspend ``user`` until ``until`` (rule P1), or lift the suspension with None."""
+    user.suspended_until = until
+    user.save(update_fields=["suspended_until"])
+    return user
+
+
+MAX_KEYWORDS = 100
+MAX_KEYWORD_LENGTH = 50
+
+
+def clean_keywords(words: list[str], *, field: str) -> list[str]:
+    """Keywords as a filter keeps them: trimmed, lower-case, unique, in order."""
+    if len(words) > MAX_KEYWORDS:
+        raise InvalidInput(
+            f"At most {MAX_KEYWORDS} keywords.", code="too_many_keywords", field=field
+        )
+    cleaned: list[str] = []
+    for word in words:
+        word = (word or "").strip().lower()
+        if len(word) > MAX_KEYWORD_LENGTH:
+            raise InvalidInput(
+                f"A keyword is at most {MAX_KEYWORD_LENGTH} characters.",
+                code="keyword_too_long",
+                field=field,
+            )
+        if word and word not in cleaned:
+            cleaned.append(word)
+    return cleaned
 
 
 def user_set_avatar(*, user: User, upload) -> User:

@@ -12,11 +12,13 @@ from clipdeck.api.errors import register as register_errors
 from clipdeck.federation.api import router as federation_router
 from clipdeck.feed.api import router as feed_router
 from clipdeck.kernel.pagination import INPUT_SCHEMA_NAME
+from clipdeck.moderation.api import router as moderation_router
 from clipdeck.privacy.api import add_erase_operation
 from clipdeck.privacy.api import router as privacy_router
 from clipdeck.shop.api import router as shop_router
 from clipdeck.studio.api import router as studio_router
 from clipdeck.videos.api import router as videos_router
+from clipdeck.videos.controls_api import router as controls_router
 
 
 class ClipdeckAPI(NinjaAPI):
@@ -49,5 +51,7 @@ for router in (
     feed_router,
     shop_router,
     federation_router,
+    moderation_router,
+    controls_router,
 ):
     api.add_router("/v1", router)

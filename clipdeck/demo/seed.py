@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 from clipdeck.accounts import services as accounts
 from clipdeck.accounts.models import User
 from clipdeck.demo.library import seed_library
+from clipdeck.demo.moderation import seed_moderation
 from clipdeck.demo.people import CAST, COMMENTS, Person
 from clipdeck.demo.shop import seed_shop
 from clipdeck.demo.videos import seed_videos
@@ -126,6 +127,8 @@ def seed_demo(
     _engagement(list(users.values()), rng)
     out.write("Opening the demo shop…\n")
     seed_shop()
+    out.write("Filing demo reports for the moderator…\n")
+    moderation = seed_moderation(password=DEMO_PASSWORD, email_domain=DEMO_EMAIL_DOMAIN)
     failed = [
         v for v in Video.objects.filter(pk__in=[v.pk for v in made], status=VideoStatus.FAILED)
     ]
@@ -135,4 +138,18 @@ def seed_demo(
     )
     for video in failed:
         out.write(f"  a demo video failed: {video.error_message}\n")
+    _print_moderator(out, moderation)
     return True
+
+
+def _print_moderator(out: TextIO, moderation: dict) -> None:
+    """How to sign in as the demo moderator: password, then a code from the secret."""
+    if not moderation["secret"]:
+        return
+    out.write(
+        f"Moderator: @{moderation['handle']} (password: {DEMO_PASSWORD!r}), "
+        f"{moderation['reports']} open reports at /moderation.\n"
+        f"  two-factor secret (add it to an authenticator app): {moderation['secret']}\n"
+        f"  {moderation['uri']}\n"
+        f"  recovery codes: {' '.join(moderation['codes'])}\n"
+    )

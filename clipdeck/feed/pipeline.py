@@ -32,6 +32,7 @@ from clipdeck.feed.sources import (
     sounds,
     trending,
 )
+from clipdeck.videos.filters import without_filtered_videos
 from clipdeck.videos.models import Video
 from clipdeck.videos.selectors import with_relations
 
@@ -143,7 +144,8 @@ def for_you(viewer: User | None, *, cursor: str | None, limit: int, personalized
     context = viewer_context(viewer) if personalized else ViewerContext.without_profile(viewer)
     picked = build_page(context, feed, limit, explore=personalized)
     ids = [item.facts.id for item in picked]
-    videos = with_relations(Video.objects.visible_to(viewer).filter(pk__in=ids)).in_bulk()
+    visible = Video.objects.visible_to(viewer).filter(pk__in=ids)
+    videos = with_relations(without_filtered_videos(visible, viewer)).in_bulk()
     by_id = {str(pk): video for pk, video in videos.items()}
     next_cursor = session.save_session(feed, ids) if picked else None
     items = [(by_id[item.facts.id], item.reason) for item in picked if item.facts.id in by_id]

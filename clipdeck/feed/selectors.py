@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from clipdeck.accounts.models import Follow, FollowState, User
+from clipdeck.videos.filters import without_filtered_videos
 from clipdeck.videos.models import Video, VideoStatus
 from clipdeck.videos.selectors import with_relations
 
@@ -14,9 +15,10 @@ def following_feed(viewer: User) -> QuerySet[Video]:
     followed = Follow.objects.filter(follower=viewer, state=FollowState.FOLLOWING).values(
         "followee"
     )
-    return with_relations(
-        Video.objects.visible_to(viewer).filter(author__in=followed, status=VideoStatus.PUBLISHED)
+    videos = Video.objects.visible_to(viewer).filter(
+        author__in=followed, status=VideoStatus.PUBLISHED
     )
+    return with_relations(without_filtered_videos(videos, viewer))
 
 
 def following_reason(video: Video) -> dict:

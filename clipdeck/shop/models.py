@@ -62,6 +62,8 @@ class Product(models.Model):
         max_length=10, choices=ProductStatus.choices, default=ProductStatus.ACTIVE
     )
     published = models.BooleanField(default=True)
+    # Set by a moderation decision: the product is shown to its merchant alone (M4).
+    removed = models.BooleanField(default=False)
     option_names = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -51,6 +51,7 @@ declare(
         "tags": (PUB, "Browsing and search.", CATALOG),
         "status": (PUB, "Whether the product is on sale.", CATALOG),
         "published": (PUB, "Whether the product is on sale.", CATALOG),
+        "removed": (INT, "Whether moderation removed the product.", CATALOG),
         "option_names": (PUB, "Names of the variant options (Size, Color).", CATALOG),
         "created_at": (INT, "Ordering.", CATALOG),
         "updated_at": (INT, "Ordering and re-imports.", CATALOG),

@@ -11,6 +11,8 @@ Products (``Product.objects.visible_to``, ``product_access``)
         ones included.
     M3. Anyone else, anonymous viewers included, sees only products on sale:
         active and published.
+    M4. A product removed by moderation is on sale to nobody: only its
+        merchant sees it (M2).
 
 ``for_sale=True`` asks for M3 even of the merchant's own products: what can be
 put in a cart, or counted in a video's funnel. Videos that tag products are
@@ -36,7 +38,7 @@ def products_visible_to(
 ) -> QuerySet[Product]:
     """Rules M1–M3: the products of ``queryset`` that ``viewer`` may see."""
     viewer = as_viewer(viewer)
-    on_sale = Q(status=ProductStatus.ACTIVE, published=True)
+    on_sale = Q(status=ProductStatus.ACTIVE, published=True, removed=False)
     shown = on_sale if viewer is None or for_sale else on_sale | Q(merchant__user=viewer)
     merchants = User.objects.visible_to(viewer)
     return queryset.filter(shown, merchant__user__in=merchants)

@@ -50,6 +50,27 @@ class WithheldReason(models.TextChoices):
     )
 
 
+class ModerationState(models.TextChoices):
+    """What a moderation decision (or a re-upload match) did to a video.
+
+    The decision itself, its statement of reasons and any appeal live in
+    ``clipdeck.moderation``; this is the state every read path obeys
+    (``clipdeck.videos.visibility``, rules V7–V9).
+    """
+
+    NONE = "", "Not moderated"
+    REMOVED = "removed", "Removed"
+    RESTRICTED = "restricted", "Restricted to the author"
+    AGE_GATED = "age_gated", "Age-gated"
+    HELD = "held", "Held for review"
+
+
+class CommentState(models.TextChoices):
+    SHOWN = "", "Shown"
+    HELD = "held", "Held for the creator's approval"
+    REMOVED = "removed", "Removed by moderation"
+
+
 class Hashtag(models.Model):
     name = models.CharField(max_length=100, unique=True)  # stored lower-case
     created_at = models.DateTimeField(default=timezone.now)
@@ -79,6 +100,8 @@ class Sound(models.Model):
         related_name="sounds",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Set by a moderation decision: the sound is heard by nobody (rule S3).
+    removed = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.title} – {self.artist}" if self.artist else self.title
@@ -130,6 +153,10 @@ class Video(models.Model):
     # uses) stops being for everyone: the video is then its owner's alone (R2).
     withheld_reason = models.CharField(
         max_length=20, choices=WithheldReason.choices, blank=True, default=""
+    )
+    # Rules V7–V9: set only by ``clipdeck.moderation`` through ``services.video_moderate``.
+    moderation_state = models.CharField(
+        max_length=12, choices=ModerationState.choices, blank=True, default=""
     )
     original = models.FileField(upload_to="originals/", blank=True, max_length=255)
     mp4 = models.FileField(upload_to="videos/", blank=True, max_length=255)
@@ -195,6 +222,8 @@ class Comment(models.Model):
     )
     text = models.CharField(max_length=500)
     created_at = models.DateTimeField(default=timezone.now)
+    # Held by the creator's keyword filter, or removed by moderation (rule C3).
+    state = models.CharField(max_length=8, choices=CommentState.choices, blank=True, default="")
 
     objects = CommentQuerySet.as_manager()
 
@@ -203,6 +232,14 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment #{self.pk}"  # its text may not be public: never in a label
+
+    @property
+    def is_held(self) -> bool:
+        return self.state == CommentState.HELD
+
+    @property
+    def video_id_text(self) -> str:
+        return str(self.video_id)
 
 
 class Share(models.Model):
@@ -220,3 +257,17 @@ class Share(models.Model):
 
     def __str__(self) -> str:
         return f"share of {self.video_id}"
+
+
+class ViewerFilter(models.Model):
+    """Words and hashtags a viewer never wants to see (``clipdeck.videos.filters``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="viewer_filter"
+    )
+    keywords = models.JSONField(default=list, blank=True)
+    hashtags = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"filters of {self.user_id}"

@@ -6,13 +6,13 @@ import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.files import FieldFile
 
 from clipdeck.kernel.gateway import register_reader
 from clipdeck.kernel.personal_data import DataClass, Retention, declare, iso, register
 from clipdeck.kernel.storage import delete_on_commit
-from clipdeck.videos.models import Comment, Hashtag, Like, Share, Sound, Video
+from clipdeck.videos.models import Comment, Hashtag, Like, Share, Sound, Video, ViewerFilter
 
 PUB, PROT, INT = DataClass.PUBLIC, DataClass.PROTECTED, DataClass.INTERNAL
 VIDEO = "Until the video is deleted or the account erased."
@@ -43,6 +43,7 @@ declare(
         ),
         "created_by": (PUB, "Credit for an original sound.", VIDEO),
         "created_at": (INT, "Ordering.", VIDEO),
+        "removed": (INT, "Whether moderation removed the sound.", VIDEO),
     },
 )
 declare(
@@ -58,6 +59,11 @@ declare(
         "error_code": (INT, "Why processing failed, shown to the owner.", VIDEO),
         "error_message": (INT, "Why processing failed, shown to the owner.", VIDEO),
         "visibility": (PROT, "Who the owner lets see the video.", VIDEO),
+        "moderation_state": (
+            PROT,
+            "What a moderation decision did to the video (its statement of reasons explains it).",
+            VIDEO,
+        ),
         "allow_duet": (PUB, "Whether others may duet.", VIDEO),
         "allow_react": (PUB, "Whether others may react.", VIDEO),
         "allow_comments": (PUB, "Whether others may comment.", VIDEO),
@@ -106,6 +112,21 @@ declare(
         "author": (PUB, "Who wrote it, shown beside it.", Retention.ACCOUNT),
         "text": (PUB, "The comment, shown to those who can see the video.", Retention.ACCOUNT),
         "created_at": (PUB, "Ordering and display.", Retention.ACCOUNT),
+        "state": (
+            PROT,
+            "Held for the video owner's approval, or removed by moderation.",
+            Retention.ACCOUNT,
+        ),
+    },
+)
+declare(
+    ViewerFilter,
+    {
+        "id": (INT, "Internal key.", Retention.ACCOUNT),
+        "user": (PROT, "Whose filters these are.", Retention.ACCOUNT),
+        "keywords": (PROT, "Words the viewer never wants to see.", Retention.ACCOUNT),
+        "hashtags": (PROT, "Hashtags the viewer never wants to see.", Retention.ACCOUNT),
+        "updated_at": (PROT, "When the viewer last changed them.", Retention.ACCOUNT),
     },
 )
 declare(
@@ -131,7 +152,13 @@ def export(user) -> dict:
         "comments": _comments(user),
         "likes": _likes(user),
         "shares": _shares(user),
+        "filters": _filters(user),
     }
+
+
+def _filters(user) -> dict:
+    row = ViewerFilter.objects.filter(user=user).first()
+    return {"keywords": row.keywords, "hashtags": row.hashtags} if row else {}
 
 
 def export_files(user) -> Iterator[tuple[str, FieldFile]]:
@@ -213,6 +240,7 @@ def erase(user) -> None:
         video_delete(video=video)
     Like.objects.filter(user=user).delete()
     Comment.objects.filter(author=user).delete()
+    ViewerFilter.objects.filter(user=user).delete()
     _recount(touched)
     for sound in Sound.objects.filter(created_by=user):
         delete_on_commit(sound.audio)
@@ -238,7 +266,8 @@ def _engaged_videos(user, *, exclude: set) -> set:
 
 def _recount(video_ids: set) -> None:
     counted = Video.objects.filter(pk__in=video_ids).annotate(
-        n_likes=Count("likes", distinct=True), n_comments=Count("comments", distinct=True)
+        n_likes=Count("likes", distinct=True),
+        n_comments=Count("comments", filter=Q(comments__state=""), distinct=True),
     )
     for video in counted:
         Video.objects.filter(pk=video.pk).update(

@@ -203,6 +203,11 @@ class CommentOut(Schema):
     author: UserBrief
     text: str
     created_at: datetime
+    held: bool = Field(
+        False,
+        validation_alias="is_held",
+        description="waiting for the video owner's approval (only its writer and the owner see it)",
+    )
 
 
 class CommentPage(Schema):
@@ -218,3 +223,17 @@ class ShareOut(Schema):
 class LikeOut(Schema):
     liked: bool
     count: int
+
+
+class FiltersIn(Schema):
+    keywords: list[str] = Field(default_factory=list, max_length=100)
+    hashtags: list[str] = Field(default_factory=list, max_length=100)
+
+
+class FiltersOut(Schema):
+    keywords: list[str]
+    hashtags: list[str]
+
+
+class HeldCommentOut(CommentOut):
+    video: str = Field(validation_alias="video_id_text")

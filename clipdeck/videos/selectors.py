@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from clipdeck.accounts.models import Follow, User
-from clipdeck.videos.models import Comment, Like, Sound, Video, VideoStatus
+from clipdeck.videos.filters import without_filtered_comments, without_filtered_videos
+from clipdeck.videos.models import Comment, Like, ModerationState, Sound, Video, VideoStatus
 
 
 def with_relations(queryset: QuerySet[Video]) -> QuerySet[Video]:
@@ -31,7 +32,11 @@ def profile_videos(viewer: User | None, owner: User) -> QuerySet[Video]:
 
 def profile_video_counts(owner: User) -> dict[str, int]:
     """The ``videos`` and ``likes`` numbers of a profile: its published videos and their likes."""
-    published = Video.objects.filter(author=owner, status=VideoStatus.PUBLISHED)
+    published = Video.objects.filter(
+        author=owner,
+        status=VideoStatus.PUBLISHED,
+        moderation_state__in=[ModerationState.NONE, ModerationState.AGE_GATED],
+    )
     return {
         "videos": published.count(),
         "likes": sum(published.values_list("like_count", flat=True)),
@@ -39,16 +44,23 @@ def profile_video_counts(owner: User) -> dict[str, int]:
 
 
 def drafts_of(owner: User) -> QuerySet[Video]:
-    """The owner's drafts, videos still rendering or failed, and withheld remixes (R2).
+    """The owner's drafts, videos still rendering or failed, withheld remixes (R2) and
+    videos restricted or held by moderation (V8).
 
     Never anyone else's: everything here is for the owner's eyes only.
     """
-    only_theirs = ~Q(status=VideoStatus.PUBLISHED) | ~Q(withheld_reason="")
+    only_theirs = (
+        ~Q(status=VideoStatus.PUBLISHED)
+        | ~Q(withheld_reason="")
+        | Q(moderation_state__in=[ModerationState.RESTRICTED, ModerationState.HELD])
+    )
     return with_relations(Video.objects.filter(only_theirs, author=owner))
 
 
 def comments_on(viewer: User | None, video: Video) -> QuerySet[Comment]:
-    return Comment.objects.visible_to(viewer).filter(video=video).select_related("author")
+    """Comments on ``video`` that ``viewer`` may read (C1–C3), less those their filters hide."""
+    comments = Comment.objects.visible_to(viewer).filter(video=video).select_related("author")
+    return without_filtered_comments(comments, viewer)
 
 
 def liked_ids(viewer: User | None, videos: Iterable[Video]) -> set:
@@ -76,6 +88,14 @@ def sounds(genre: str | None = None) -> QuerySet[Sound]:
 
 
 def sound_videos(viewer: User | None, sound: Sound) -> QuerySet[Video]:
-    return with_relations(
-        Video.objects.visible_to(viewer).filter(sound=sound, status=VideoStatus.PUBLISHED)
+    """Videos using ``sound`` that ``viewer`` may see, less those their filters hide."""
+    videos = Video.objects.visible_to(viewer).filter(sound=sound, status=VideoStatus.PUBLISHED)
+    return with_relations(without_filtered_videos(videos, viewer))
+
+
+def hashtag_videos(viewer: User | None, name: str) -> QuerySet[Video]:
+    """Published videos tagged ``#name`` that ``viewer`` may see, less those filtered."""
+    videos = Video.objects.visible_to(viewer).filter(
+        status=VideoStatus.PUBLISHED, hashtags__name=name.lower()
     )
+    return with_relations(without_filtered_videos(videos, viewer))

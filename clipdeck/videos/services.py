@@ -7,13 +7,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from clipdeck.accounts.models import Block, User
+from clipdeck.accounts.policies import ensure_not_suspended
 from clipdeck.kernel import ratelimit
 from clipdeck.kernel.counting import actor_of, first_in_window
 from clipdeck.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from clipdeck.kernel.storage import delete_on_commit
 from clipdeck.videos.captions import hashtags_in, mentions_in
+from clipdeck.videos.comment_controls import comment_permitted
 from clipdeck.videos.models import (
     Comment,
+    CommentState,
     Hashtag,
     Like,
     Share,
@@ -24,6 +27,7 @@ from clipdeck.videos.models import (
     WithheldReason,
 )
 from clipdeck.videos.remixes import remixes_withhold
+from clipdeck.videos.signals import video_rendered
 from clipdeck.videos.visibility import is_public
 
 MAX_CAPTION = 2200
@@ -83,6 +87,7 @@ def video_create(
     **extra,
 ) -> Video:
     """A new video in ``processing``; the studio renders it and moves it on."""
+    ensure_not_suspended(author)
     video = Video.objects.create(
         author=author,
         caption=_clean_caption(caption),
@@ -99,7 +104,12 @@ def video_create(
 
 
 def video_mark_ready(*, video: Video) -> Video:
-    """Rendering finished: a draft waits for its owner, anything else goes live."""
+    """Rendering finished: a draft waits for its owner, anything else goes live.
+
+    ``video_rendered`` goes out first, in the same transaction, so that a
+    receiver (re-upload matching) can hold the video before anyone sees it.
+    """
+    video_rendered.send(sender=Video, video=video)
     video.error_code = video.error_message = ""
     if video.keep_as_draft:
         video.status = VideoStatus.DRAFT
@@ -219,12 +229,18 @@ def comment_create(*, author: User, video: Video, text: str) -> Comment:
         raise InvalidInput(
             f"A comment is at most {MAX_COMMENT} characters.", code="comment_too_long", field="text"
         )
+    ensure_not_suspended(author)
     if not video.allow_comments and video.author_id != author.pk:
         raise Forbidden("Comments are turned off for this video.", code="comments_off")
     if video.status != VideoStatus.PUBLISHED:
         raise NotFound("This video does not exist or is not available.")
-    comment = Comment.objects.create(video=video, author=author, text=text)
-    Video.objects.filter(pk=video.pk).update(comment_count=F("comment_count") + 1)
+    held = video.author_id != author.pk and comment_permitted(
+        author=author, owner=video.author, text=text
+    )
+    state = CommentState.HELD if held else CommentState.SHOWN
+    comment = Comment.objects.create(video=video, author=author, text=text, state=state)
+    if state == CommentState.SHOWN:
+        Video.objects.filter(pk=video.pk).update(comment_count=F("comment_count") + 1)
     return comment
 
 

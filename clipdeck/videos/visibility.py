@@ -17,10 +17,22 @@ Videos (``Video.objects.visible_to``, ``video_access``, ``is_public``)
     V6. ``public`` videos of a public account are seen by everyone, anonymous
         viewers included (``is_public``: such a video's media has stable URLs).
 
+Moderation (``ModerationState``, set by ``clipdeck.moderation``; a suspended
+author counts as inactive for V2)
+    V7. A ``removed`` video is seen by nobody, its author included (the author
+        reads the statement of reasons instead); a reversed decision brings it
+        back with its counts.
+    V8. A ``restricted`` video, and one ``held`` for review (a re-upload that
+        matches a removed video), is seen by its author alone, like V4.
+    V9. An ``age_gated`` video is seen only by signed-in viewers (V2–V5 still
+        apply) and is never for everyone (V6).
+
 Comments (``Comment.objects.visible_to``)
     C1. A comment is visible only on a video the viewer may see.
     C2. Comments by someone the viewer blocked, or who blocked the viewer, are
         hidden from the viewer.
+    C3. A comment ``removed`` by moderation is seen by nobody; one ``held`` by
+        the creator's keyword filter by its writer and the video's author alone.
 
 Remixes (``video_access(..., for_remix=kind)``, ``sound_access(..., for_use=True)``)
     R1. A video can be duetted or reacted to, and an original sound used
@@ -42,10 +54,11 @@ Remixes (``video_access(..., for_remix=kind)``, ``sound_access(..., for_use=True
         only to viewers who may see that source (V1–V6).
 
 Sounds (``sound_access``)
-    S1. Library sounds are public.
+    S1. Library sounds are public, unless S3.
     S2. An original sound (the audio of a video) is visible to a viewer only
         while its source video is (V1–V6); its page, the list of the videos
         using it and its use in an edit follow R1.
+    S3. A sound removed by moderation is heard by nobody.
 
 Viewers are normalised with ``clipdeck.kernel.auth.as_viewer``: anonymous
 callers are ``None``. "Not allowed" and "does not exist" answer the same
@@ -62,10 +75,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from clipdeck.accounts.models import Follow, FollowState, User
-from clipdeck.accounts.policies import blocked_either_way
+from clipdeck.accounts.policies import blocked_either_way, not_suspended
 from clipdeck.kernel.auth import as_viewer
 from clipdeck.kernel.errors import Forbidden, NotFound
-from clipdeck.videos.models import Comment, RemixKind, Sound, Video, VideoStatus, Visibility
+from clipdeck.videos.models import (
+    Comment,
+    CommentState,
+    ModerationState,
+    RemixKind,
+    Sound,
+    Video,
+    VideoStatus,
+    Visibility,
+)
 
 NO_VIDEO = "This video does not exist or is not available."
 # Any queryset of videos or comments, the models' own included: the rules keep its class.
@@ -76,12 +98,15 @@ SOUND_NOT_PUBLIC = "Only sounds of public videos of public accounts can be used.
 _REMIX_VERB = {RemixKind.DUET: "duetted", RemixKind.REACT: "reacted to"}
 # V2 and R2: what anybody but the author may see at all.
 _SHOWN = {"status": VideoStatus.PUBLISHED, "author__is_active": True, "withheld_reason": ""}
-# V2, V6 and R2 together: what anybody, anonymous viewers included, may see.
+# V2, V6, V7–V9 and R2 together: what anybody, anonymous viewers included, may see.
 _FOR_EVERYONE = {
     **_SHOWN,
     "visibility": Visibility.PUBLIC,
     "author__is_private": False,
+    "moderation_state": ModerationState.NONE,
 }
+# V7–V9: the moderation states a signed-in viewer other than the author may see.
+_SHOWN_STATES = [ModerationState.NONE, ModerationState.AGE_GATED]
 
 
 def _blocked_either_way(viewer: User, field: str) -> Q:
@@ -97,30 +122,35 @@ def is_public(video: Video) -> bool:
             value = getattr(value, name)
         if value != wanted:
             return False
-    return True
+    return not video.author.is_suspended
 
 
 def videos_visible_to(queryset: VideosT, viewer: User | None) -> VideosT:
-    """Rules V1–V6 and R2: the videos of ``queryset`` that ``viewer`` may see."""
+    """Rules V1–V9 and R2: the videos of ``queryset`` that ``viewer`` may see."""
     viewer = as_viewer(viewer)
-    for_everyone = Q(**_FOR_EVERYONE)
+    for_everyone = Q(**_FOR_EVERYONE) & not_suspended("author__")
     if viewer is None:
         return queryset.filter(for_everyone)
-    shown = Q(**_SHOWN)
+    shown = Q(**_SHOWN, moderation_state__in=_SHOWN_STATES) & not_suspended("author__")
+    # ``shown`` already admits the states a signed-in viewer may see (V9).
+    for_everyone = Q(**{k: v for k, v in _FOR_EVERYONE.items() if k != "moderation_state"})
     followed = Follow.objects.filter(follower=viewer, state=FollowState.FOLLOWING).values(
         "followee"
     )
     for_followers = Q(visibility__in=[Visibility.PUBLIC, Visibility.FOLLOWERS], author__in=followed)
     others = shown & (for_everyone | for_followers) & ~_blocked_either_way(viewer, "author")
-    return queryset.filter(Q(author=viewer) | others)
+    own = Q(author=viewer) & ~Q(moderation_state=ModerationState.REMOVED)
+    return queryset.filter(own | others)
 
 
 def comments_visible_to(queryset: CommentsT, viewer: User | None) -> CommentsT:
-    """Rules C1–C2: the comments of ``queryset`` that ``viewer`` may read."""
+    """Rules C1–C3: the comments of ``queryset`` that ``viewer`` may read."""
     on_visible = queryset.filter(video__in=Video.objects.visible_to(viewer))
     viewer = as_viewer(viewer)
     if viewer is None:
-        return on_visible
+        return on_visible.filter(state=CommentState.SHOWN)
+    held_for_them = Q(state=CommentState.HELD) & (Q(author=viewer) | Q(video__author=viewer))
+    on_visible = on_visible.filter(Q(state=CommentState.SHOWN) | held_for_them)
     return on_visible.exclude(_blocked_either_way(viewer, "author"))
 
 
@@ -182,7 +212,7 @@ def sound_access(viewer: User | None, sound_id: int, *, for_use: bool = False) -
     so rule R1 applies too: the original sound of a video that is not for
     everyone is a 403 naming the rule.
     """
-    sound = Sound.objects.select_related("created_by").filter(pk=sound_id).first()
+    sound = Sound.objects.select_related("created_by").filter(pk=sound_id, removed=False).first()
     if sound is None:
         raise NotFound(NO_SOUND)
     if sound.is_original:

@@ -26,6 +26,8 @@ from clipdeck.kernel import ratelimit
 from clipdeck.kernel.errors import DomainError, InvalidInput
 from clipdeck.kernel.personal_data import records
 from clipdeck.videos import selectors
+from clipdeck.videos.comment_controls import held_comments
+from clipdeck.videos.filters import viewer_filters
 from clipdeck.web.pages import cards
 from clipdeck.web.staff_admin import mark_second_factor
 
@@ -141,6 +143,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "nav": "profile",
             "two_factor": two_factor.is_enabled(request.user),
             "recovery_codes_left": two_factor.recovery_codes_left(request.user),
+            "filters": viewer_filters(request.user),
+            "held_comments": held_comments(request.user)[:50],
         },
     )
 

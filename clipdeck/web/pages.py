@@ -17,7 +17,7 @@ from clipdeck.feed.explanation import main_parameters_markdown
 from clipdeck.kernel.errors import Forbidden, NotFound
 from clipdeck.videos import selectors
 from clipdeck.videos.media import media_urls, sound_url
-from clipdeck.videos.models import Hashtag, Video, VideoStatus
+from clipdeck.videos.models import Hashtag
 from clipdeck.videos.presenters import source_state
 from clipdeck.videos.visibility import is_public, sound_access, video_access
 from clipdeck.web.viewer import viewer_of
@@ -117,9 +117,7 @@ def tag_page(request: HttpRequest, name: str) -> HttpResponse:
     viewer = viewer_of(request)
     tag = Hashtag.objects.filter(name__iexact=name).first()
     videos = (
-        selectors.with_relations(
-            Video.objects.visible_to(viewer).filter(status=VideoStatus.PUBLISHED, hashtags=tag)
-        ).order_by("-published_at")[:GRID_SIZE]
+        selectors.hashtag_videos(viewer, tag.name).order_by("-published_at")[:GRID_SIZE]
         if tag
         else []
     )

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from clipdeck.accounts import two_factor
+from clipdeck.kernel.errors import InvalidInput
+from clipdeck.moderation.transparency import moderation_report
 from clipdeck.privacy import export
 from clipdeck.privacy.residency import locations
 from clipdeck.privacy.transparency import accesses_to, transparency_report
@@ -36,8 +38,17 @@ def data_controls(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def transparency_page(request: HttpRequest) -> HttpResponse:
-    """The transparency report for the last 30 days, for everyone."""
-    return render(request, "privacy/transparency.html", {"report": transparency_report()})
+    """The transparency report for everyone: the last 30 days of personal-data figures,
+    and trust and safety per half-year (``?period=2026-H1``)."""
+    try:
+        moderation = moderation_report(request.GET.get("period") or None)
+    except InvalidInput:
+        moderation = moderation_report()
+    return render(
+        request,
+        "privacy/transparency.html",
+        {"report": transparency_report(), "moderation": moderation},
+    )
 
 
 @require_safe

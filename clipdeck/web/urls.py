@@ -1,6 +1,12 @@
 from django.urls import path
 
-from clipdeck.web import account_pages, federation_pages, pages, privacy_pages
+from clipdeck.web import (
+    account_pages,
+    federation_pages,
+    moderation_pages,
+    pages,
+    privacy_pages,
+)
 
 urlpatterns = [
     # The data inventory as a readable page (also at /settings/privacy).
@@ -28,4 +34,10 @@ urlpatterns = [
     path("me/requests", account_pages.requests_page, name="follow-requests"),
     path("me/drafts", account_pages.drafts_page, name="drafts"),
     path("studio", account_pages.studio_page, name="studio"),
+    path("report/<str:kind>/<str:target_id>", moderation_pages.report_page, name="report"),
+    path("settings/decisions", moderation_pages.decisions_page, name="my-decisions"),
+    path("moderation", moderation_pages.queue_page, name="moderation-queue"),
+    path("moderation/cases/<int:case_id>", moderation_pages.case_page, name="moderation-case"),
+    path("moderation/appeals", moderation_pages.appeals_page, name="moderation-appeals"),
+    path("moderation/media/<uuid:video_id>", moderation_pages.case_media, name="moderation-media"),
 ]

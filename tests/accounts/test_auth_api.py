@@ -102,6 +102,9 @@ def test_signup_creates_the_account_and_returns_the_user_with_a_working_token(ap
         "counts": {"followers": 0, "following": 0, "videos": 0, "likes": 0},
         "relationship": None,
         "email": "neo@example.com",
+        "comments_from": "everyone",
+        "comment_filter_keywords": [],
+        "suspended_until": None,
     }
     assert body["token"].startswith("cd_")
     me = api().get("me", headers=bearer(body["token"]))

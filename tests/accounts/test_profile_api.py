@@ -62,6 +62,9 @@ def test_me_returns_the_own_profile_with_email_and_no_relationship(api):
         "counts": {"followers": 1, "following": 0, "videos": 1, "likes": 3},
         "relationship": None,
         "email": "neo@example.com",
+        "comments_from": "everyone",
+        "comment_filter_keywords": [],
+        "suspended_until": None,
     }
 
 

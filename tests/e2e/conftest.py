@@ -40,6 +40,8 @@ if (navigator.clipboard) {
   }
 }
 """
+# The data folder of each running server, by its URL (for ``clipdeck manage`` calls).
+SERVER_DATA: dict[str, Path] = {}
 SCREENSHOTS = Path(os.environ.get("CLIPDECK_SCREENSHOTS", "test-results/screenshots"))
 
 
@@ -112,6 +114,7 @@ def clipdeck_server(chromium, tmp_path_factory):
             check=True,
             capture_output=True,
         )
+        SERVER_DATA[url] = data
         yield url
     finally:
         server.terminate()
