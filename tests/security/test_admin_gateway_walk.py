@@ -28,6 +28,7 @@ from django_otp.oath import TOTP
 
 from clipdeck.accounts import services as accounts
 from clipdeck.accounts import two_factor
+from clipdeck.federation.models import Delivery, DomainPolicy, InboundFlag, RemoteActor
 from clipdeck.kernel import gateway
 from clipdeck.kernel.models import AuditEntry
 from clipdeck.shop import sealed_fields
@@ -123,6 +124,7 @@ def seeded(db):
     earlier = UserFactory(handle="support1", is_staff=True, is_superuser=True)
     gateway.read_protected(actor=earlier, subject=alice, field="email", purpose=JUSTIFICATION)
     import_catalog.enqueue(TASK_ARGUMENT)
+    _federation_rows(alice, private)
     secrets = {
         EMAIL: alice,
         BIO: alice,
@@ -140,6 +142,32 @@ def seeded(db):
         block: (blocker, blocked),
     }
     return secrets, pairs
+
+
+def _federation_rows(alice, private) -> None:
+    remote = RemoteActor.objects.create(
+        uri="https://remote.example/users/zed",
+        domain="remote.example",
+        username="zed",
+        inbox="https://remote.example/users/zed/inbox",
+        key_id="https://remote.example/users/zed#main-key",
+        public_pem="-----BEGIN PUBLIC KEY-----",
+        user=UserFactory(handle="zed_remote"),
+    )
+    DomainPolicy.objects.create(domain="spam.example", action="block", reason="spam")
+    Delivery.objects.create(
+        inbox=remote.inbox,
+        domain=remote.domain,
+        activity={"type": "Create", "object": {"content": PRIVATE_CAPTION}},
+        signer=alice,
+    )
+    InboundFlag.objects.create(
+        activity_uri="https://remote.example/flags/1",
+        reporter_domain=remote.domain,
+        account=alice,
+        video=private,
+        content=PRIVATE_COMMENT,
+    )
 
 
 def label(obj) -> str:
