@@ -30,6 +30,18 @@ class SealedValueError(ValueError):
     """Plain text on its way to a sealed column outside ``Model.save``."""
 
 
+class SealedText(str):
+    """The text of a sealed value that remembers its ciphertext (``.sealed``), so a raw
+    save (``loaddata``) or an update with a value read from a row writes ciphertext."""
+
+    sealed: str
+
+    def __new__(cls, plain: str, sealed: str) -> SealedText:
+        text = super().__new__(cls, plain)
+        text.sealed = sealed
+        return text
+
+
 class _SealedAttribute(DeferredAttribute):
     """Reads decrypt (once per stored value); writes keep the text until the row is saved."""
 
@@ -42,7 +54,7 @@ class _SealedAttribute(DeferredAttribute):
         memo = instance.__dict__.get(_PLAIN + self.field.attname)
         if memo is not None and memo[0] == raw:
             return memo[1]
-        plain = self.field.unseal(instance, raw)  # type: ignore[attr-defined]
+        plain = SealedText(self.field.unseal(instance, raw), raw)  # type: ignore[attr-defined]
         instance.__dict__[_PLAIN + self.field.attname] = (raw, plain)
         return plain
 
@@ -83,14 +95,19 @@ class SealedTextField(models.TextField):
 
     def pre_save(self, model_instance, add):
         raw = model_instance.__dict__.get(self.attname, "")
+        if isinstance(raw, SealedText):  # text read from a row and assigned again
+            memo = model_instance.__dict__.get(_PLAIN + self.attname)
+            raw = raw.sealed if memo is not None and memo[1] is raw else str(raw)
         if not raw or crypto.is_sealed(raw):
             return raw
         sealed = keys.seal_for(self.owner_of(model_instance), self.label, raw)
         model_instance.__dict__[self.attname] = sealed
-        model_instance.__dict__[_PLAIN + self.attname] = (sealed, raw)
+        model_instance.__dict__[_PLAIN + self.attname] = (sealed, SealedText(raw, sealed))
         return sealed
 
     def get_db_prep_save(self, value, connection):
+        if isinstance(value, SealedText):
+            value = value.sealed
         if value and not crypto.is_sealed(value):
             raise SealedValueError(
                 f"{self.label} is sealed: set it on the object and save() it, never update() it."
@@ -99,7 +116,8 @@ class SealedTextField(models.TextField):
 
     def value_from_object(self, obj):
         """The stored (sealed) value: what serialisers and forms see."""
-        return obj.__dict__.get(self.attname, "")
+        value = obj.__dict__.get(self.attname, "")
+        return value.sealed if isinstance(value, SealedText) else value
 
 
 def seal_column(model, name: str) -> None:
