@@ -119,7 +119,7 @@ def _person(api, run_worker, tmp_path) -> tuple[User, dict[str, bytes]]:
     for video in Video.objects.filter(author=user):
         assert video.mp4.name.endswith(".sealed.mp4"), video.status
         with open_plain(video.mp4.storage, video.mp4.name) as rendition:
-            needles[f"rendered frames {video.visibility}"] = _chunk_of(rendition.read(), 0.5)
+            needles[f"rendered frames {video.pk}"] = _chunk_of(rendition.read(), 0.5)
         with open_plain(video.poster.storage, video.poster.name) as poster:
             needles[f"poster {video.pk}"] = _chunk_of(poster.read(), 0.5)
     stored = keystore.key_of_user(user.pk)
