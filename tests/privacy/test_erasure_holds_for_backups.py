@@ -104,10 +104,15 @@ def _person(api, run_worker, tmp_path) -> tuple[User, dict[str, bytes]]:
         "address": ADDRESS["line1"].encode(),
         "name": ADDRESS["name"].encode(),
     }
-    for kind, caption in CAPTIONS.items():
+    for seed, (kind, caption) in enumerate(CAPTIONS.items()):
         clip = Path(
             make_clip(
-                tmp_path / f"{kind}.mp4", seconds=1.0, width=180, height=320, scene="bouncing"
+                tmp_path / f"{kind}.mp4",
+                seconds=1.0,
+                width=180,
+                height=320,
+                scene="bouncing",
+                seed=seed + 1,
             )
         )
         visibility = "public" if kind == "public" else "followers"
