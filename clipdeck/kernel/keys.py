@@ -20,6 +20,8 @@ import threading
 import uuid
 from collections import OrderedDict
 
+from django.conf import settings
+
 from clipdeck.kernel import crypto, keystore, ledger
 from clipdeck.kernel.keystore_backup import backups_forget
 
@@ -68,7 +70,7 @@ unwrapped = _KeyCache(CACHE_SIZE)
 
 
 def _slot(user_id) -> tuple[str, int]:
-    return (str(keystore.store_path()), int(user_id))
+    return (str(settings.CLIPDECK_KEYSTORE_PATH), int(user_id))
 
 
 def user_key_assign(user) -> None:
