@@ -6,6 +6,7 @@ clipdeck demo [--data-dir DIR]
 clipdeck manage <django command> [args…]
 clipdeck recsys train|evaluate|prepare|prune [args…]
 clipdeck backup [--verify FILE] | restore FILE | audit verify|checkpoint | residency report
+clipdeck keystore backup | verify FILE | restore FILE
 """
 
 from __future__ import annotations
@@ -168,6 +169,7 @@ PRIVACY_COMMANDS = {
     "audit": "verify [--from-checkpoint FILE] or checkpoint the audit chain",
     "residency": "report [--json]: where each class of data lives",
     "retention": "run: delete what is past its retention (workers also do this hourly)",
+    "keystore": "backup | verify FILE | restore FILE: the users' data keys, kept apart",
 }
 
 

@@ -49,6 +49,14 @@ CLIPDECK_CELL_KEY = env_str("CLIPDECK_CELL_KEY") or secret_from_file(DATA_DIR / 
 CLIPDECK_SHREDDED_KEYS_FILE = Path(
     env_str("CLIPDECK_SHREDDED_KEYS_FILE", str(DATA_DIR / "shredded-keys"))
 )
+# Users' data keys live in a key store apart from the database (never in its
+# backups); key-store backups go to their own folder, which erasure rewrites.
+CLIPDECK_KEYSTORE_PATH = Path(
+    env_str("CLIPDECK_KEYSTORE_PATH", str(DATA_DIR / "keystore" / "keys.sqlite3"))
+)
+CLIPDECK_KEYSTORE_BACKUP_DIR = Path(
+    env_str("CLIPDECK_KEYSTORE_BACKUP_DIR", str(DATA_DIR / "keystore-backups"))
+)
 # The audit chain (docs/privacy.md, "Staff access"): entries are chained with
 # HMAC-SHA256 under a key kept in a file apart from the database (never in a
 # backup, generated 0600 at first use); signed checkpoints of the chain's head go

@@ -47,6 +47,8 @@ def _media_and_cache(settings, tmp_path):
     and starts with an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CLIPDECK_AUDIT_WITNESS_DIR = tmp_path / "audit-witness"
+    settings.CLIPDECK_KEYSTORE_PATH = tmp_path / "keystore" / "keys.sqlite3"
+    settings.CLIPDECK_KEYSTORE_BACKUP_DIR = tmp_path / "keystore-backups"
     cache.clear()
     yield
     cache.clear()

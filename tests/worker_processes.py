@@ -63,6 +63,9 @@ class SharedDatabase:
             CLIPDECK_DATA_DIR=str(self.data_dir),
             CLIPDECK_MEDIA_ROOT=str(settings.MEDIA_ROOT),
             CLIPDECK_SECRET_KEY=settings.SECRET_KEY,
+            CLIPDECK_CELL_KEY=settings.CLIPDECK_CELL_KEY,
+            CLIPDECK_KEYSTORE_PATH=str(settings.CLIPDECK_KEYSTORE_PATH),
+            CLIPDECK_SHREDDED_KEYS_FILE=str(settings.CLIPDECK_SHREDDED_KEYS_FILE),
             DJANGO_SETTINGS_MODULE="clipdeck.settings",
         )
         if connection.vendor == "postgresql":

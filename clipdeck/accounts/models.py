@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from clipdeck.kernel.sealed_fields import SealedTextField
+
 
 class UserQuerySet(models.QuerySet["User"]):
     def visible_to(self, viewer: User | None) -> UserQuerySet:
@@ -55,7 +57,8 @@ class CommentsFrom(models.TextChoices):
 class User(AbstractBaseUser, PermissionsMixin):
     handle = models.CharField(max_length=24, unique=True)
     display_name = models.CharField(max_length=50, blank=True)
-    bio = models.CharField(max_length=160, blank=True)
+    # Sealed with the account's own data key: reads and writes as text.
+    bio = SealedTextField(label="accounts.User.bio")
     avatar = models.ImageField(upload_to="avatars/", blank=True)
     # Protected: only accounts.services reads or writes these two. ``email`` holds
     # the address encrypted with the user's data key (clipdeck.kernel.keys).

@@ -25,7 +25,11 @@ declare(
         "id": (INT, "Internal key joining the account's rows.", Retention.ERASURE),
         "handle": (PUB, "The account's public name and profile address.", Retention.ERASURE),
         "display_name": (PUB, "Shown on the profile and beside videos.", Retention.ERASURE),
-        "bio": (PUB, "Shown on the profile.", Retention.ERASURE),
+        "bio": (
+            PUB,
+            "Shown on the profile; stored sealed with the account's data key.",
+            Retention.ERASURE,
+        ),
         "avatar": (PUB, "Profile picture (re-encoded, metadata stripped).", Retention.ERASURE),
         "email": (PROT, "Sign-in and account recovery.", Retention.ERASURE),
         "email_index": (PROT, "Keyed blind index to find an account by email.", Retention.ERASURE),

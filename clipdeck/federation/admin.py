@@ -7,8 +7,8 @@ revealed through the access gateway.
 
 from django.contrib import admin
 
-from clipdeck.kernel.admin import ProtectedFieldsAdmin
 from clipdeck.federation.models import Delivery, DomainPolicy, InboundFlag, RemoteActor
+from clipdeck.kernel.admin import ProtectedFieldsAdmin
 
 
 @admin.register(DomainPolicy)

@@ -1,34 +1,8 @@
-"""The kernel's rows: per-user data keys and the access audit chain."""
+"""The kernel's rows: the access audit chain (data keys live in ``kernel.keystore``)."""
 
 from __future__ import annotations
 
-import uuid
-
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
-
-
-class UserKey(models.Model):
-    """A user's data key, wrapped by the cell key.
-
-    Protected fields of the user are encrypted with this key. Deleting the row
-    (crypto-shredding, ``kernel.keys.user_key_shred``) makes every copy of
-    those fields unreadable, in the database and in backups alike.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_key"
-    )
-    key_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
-    wrapped = models.BinaryField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        db_table = "privacy_userkey"  # created by the privacy app; moved here
-
-    def __str__(self) -> str:
-        return f"data key {self.key_id}"
 
 
 class AuditEntry(models.Model):

@@ -6,6 +6,10 @@ Three ways to hand over the bytes, after the caller has checked who may see them
 * ``X-Accel-Redirect`` for a local folder behind nginx (``CLIPDECK_MEDIA_ACCEL_PREFIX``):
   nginx sends the file and answers ranges itself;
 * a redirect to a short-lived presigned URL (S3 with ``serve=redirect``).
+
+A sealed file (``kernel.sealed_media``, encrypted with its owner's key) is
+always streamed through :class:`~clipdeck.kernel.sealed_media.PlainView`, which
+decrypts only the chunks a range needs; it never goes out by nginx or a redirect.
 """
 
 from __future__ import annotations
@@ -18,12 +22,16 @@ from django.conf import settings
 from django.core.files.storage import Storage
 from django.http import (
     FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
+
+from clipdeck.kernel.crypto import DecryptionError
+from clipdeck.kernel.sealed_media import PlainView, is_sealed_name
 
 # Media types a browser will only ever play or show, never run. Anything else
 # (an original named ``evil.html``, an SVG with scripts) goes out as an
@@ -98,6 +106,8 @@ def serve_file(
     run as a page or script on this origin.
     """
     content_type = safe_content_type(name)
+    if is_sealed_name(name):
+        storage = PlainView(storage)
     direct = getattr(storage, "direct_url", None)
     url = direct(name) if direct is not None else None
     if url:
@@ -105,9 +115,12 @@ def serve_file(
         redirect = HttpResponseRedirect(url)
         redirect["Cache-Control"] = "private, no-store"
         return redirect
-    response = _accel_redirect(storage, name, content_type) or _file_response(
-        request, storage, name, content_type
-    )
+    try:
+        response = _accel_redirect(storage, name, content_type) or _file_response(
+            request, storage, name, content_type
+        )
+    except DecryptionError as exc:  # its owner's key was shredded, or the file was changed
+        raise Http404("This file can no longer be read.") from exc
     if not response.has_header("X-Accel-Redirect"):
         response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = cache_control

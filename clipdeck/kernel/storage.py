@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db import transaction
 
+from clipdeck.kernel.sealed_media import is_sealed_name, plain_copy
+
 if TYPE_CHECKING:
     from django.db.models.fields.files import FieldFile
 
@@ -64,7 +66,13 @@ class AtomicFileSystemStorage(FileSystemStorage):
 
 @contextlib.contextmanager
 def local_path(storage: Storage, name: str) -> Iterator[str]:
-    """A path on this machine for ``name``: the file itself, or a temporary copy."""
+    """A path on this machine for ``name``: the file itself, or a temporary copy
+    (decrypted, for a sealed file: ``kernel.sealed_media``)."""
+    if is_sealed_name(name):
+        with plain_copy(storage, name) as plain:
+            yield plain
+        return
+    path: str | None
     try:
         path = storage.path(name)
     except NotImplementedError:

@@ -11,8 +11,12 @@ complete. Inside the encrypted container (``privacy.archive``) is a tar stream:
   are short-lived plaintext ZIPs and never go into backups);
 - ``manifest.json``: the SHA-256 of every member, checked on verify and restore.
 
-Nothing else of the data folder is copied; in particular neither the cell key
-nor the shredded-key ledger is ever in a backup.
+Nothing else of the data folder is copied; in particular neither the cell key,
+the shredded-key ledger nor the key store (users' data keys) is ever in a
+backup. Each backup is paired with a key-store backup written at the same time
+into its own folder (``kernel.keystore_backup``), which erasure rewrites.
+Tables registered as derived (``kernel.derived``) are left out empty and
+rebuilt after a restore.
 """
 
 from __future__ import annotations
@@ -27,13 +31,17 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from clipdeck.kernel import keystore
 from clipdeck.kernel.archive import BackupInvalid, DecryptingReader, EncryptingWriter
+from clipdeck.kernel.derived import derived_tables
+from clipdeck.kernel.keystore_backup import keystore_backup_create
 from clipdeck.kernel.ledger import shredded_key_ids
 from clipdeck.privacy.residency import policy_violations
 
@@ -52,6 +60,7 @@ class BackupSummary:
     header: dict
     database: str = ""
     files: dict[str, str] = field(default_factory=dict)
+    keystore_backup: Path | None = None
 
     @property
     def media_count(self) -> int:
@@ -87,6 +96,9 @@ def backup_create() -> BackupSummary:
         "region": settings.CLIPDECK_REGION,
         # The ledger's high-water mark: a restore refuses a ledger that knows fewer.
         "shredded_keys": len(shredded_key_ids()),
+        # Users' keys are not in the backup: a restore wants the key store in place.
+        "keyed_accounts": len(keystore.all_keys()),
+        "derived_tables": sorted(derived_tables()),
     }
     partial = folder / f".{name}.partial"
     try:
@@ -97,7 +109,8 @@ def backup_create() -> BackupSummary:
         os.rename(partial, folder / name)
     finally:
         partial.unlink(missing_ok=True)
-    return BackupSummary(folder / name, header, files["database"], files["files"])
+    keys = keystore_backup_create()
+    return BackupSummary(folder / name, header, files["database"], files["files"], keys.path)
 
 
 def _write(sink, header: dict) -> dict:
@@ -157,6 +170,7 @@ def dump_database(folder: Path) -> Path:
         connection.ensure_connection()
         with sqlite3.connect(target) as copy:
             connection.connection.backup(copy)
+        _empty_derived(target)
         copy.close()
         return target
     target = folder / "database.json"
@@ -164,11 +178,26 @@ def dump_database(folder: Path) -> Path:
         "dumpdata",
         # Primary keys are kept: ids live on in signed URLs, events and the ledger.
         natural_foreign=True,
-        exclude=["contenttypes", "auth.permission", "sessions"],
+        exclude=["contenttypes", "auth.permission", "sessions", *derived_tables()],
         output=str(target),
         verbosity=0,
     )
     return target
+
+
+def _empty_derived(copy_path: Path) -> None:
+    """Delete the rows of every derived table from the copy, leaving no trace in its pages."""
+    tables = [apps.get_model(label)._meta.db_table for label in derived_tables()]
+    if not tables:
+        return
+    copy = sqlite3.connect(copy_path)
+    try:
+        for table in tables:
+            copy.execute(f'DELETE FROM "{table}"')  # noqa: S608 - names from the model registry
+        copy.commit()
+        copy.execute("VACUUM")
+    finally:
+        copy.close()
 
 
 def media_names(prefix: str = "") -> list[str]:

@@ -2,7 +2,8 @@
 
 What goes (docs/privacy.md, "Erasure"):
 
-- the user's data key (crypto-shredding: every copy of their protected fields,
+- the user's data key, from the key store and every key-store backup
+  (crypto-shredding: every copy of their sealed fields and media, database
   backups included, becomes unreadable) and its id goes to the ledger;
 - the account and every row that hangs off it (follows, blocks, likes,
   comments, shares, events, carts, orders, shop, exports, tokens, sessions);
@@ -25,9 +26,8 @@ import logging
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from clipdeck.kernel import keys, ledger, plugins
+from clipdeck.kernel import keys, keystore, ledger, plugins
 from clipdeck.kernel.errors import InvalidInput
-from clipdeck.kernel.models import UserKey
 from clipdeck.kernel.personal_data import erasers
 
 log = logging.getLogger(__name__)
@@ -62,10 +62,15 @@ def account_erase(*, user) -> str | None:
 
 
 def reapply_ledger() -> int:
-    """Erase again every account whose data key id is in the ledger; how many."""
+    """Erase again every account whose data key is shredded or not in the key store; how many.
+
+    After a restore, an account whose key the key store does not hold can never
+    have its sealed data read again: it was erased after the backup was taken
+    (the key left the store and every key-store backup), so it is erased again.
+    """
     shredded = ledger.shredded_key_ids()
-    rows = UserKey.objects.filter(key_id__in=list(shredded)).values_list("user_id", flat=True)
-    users = list(get_user_model().objects.filter(pk__in=list(rows)))
+    live = {key.user_id for key in keystore.all_keys() if key.key_id not in shredded}
+    users = list(get_user_model().objects.exclude(pk__in=live))
     for user in users:
         account_erase(user=user)
     return len(users)

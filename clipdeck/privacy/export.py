@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from clipdeck.kernel.errors import NotFound
 from clipdeck.kernel.personal_data import FieldRecord, exporters, iso, records
+from clipdeck.kernel.sealed_media import open_plain
 from clipdeck.privacy import transparency
 from clipdeck.privacy.models import DataExport, ExportStatus
 from clipdeck.privacy.residency import locations
@@ -135,8 +136,16 @@ def write_archive(user, target: IO[bytes]) -> None:
                 _write_json(archive, name, document)
         for hooks in exporters():
             for name, file in hooks.export_files(user) if hooks.export_files else ():
-                with file.open("rb") as source, archive.open(name, "w", force_zip64=True) as sink:
+                with (
+                    _open_plain(file) as source,
+                    archive.open(name, "w", force_zip64=True) as sink,
+                ):
                     shutil.copyfileobj(source, sink, length=1024 * 1024)
+
+
+def _open_plain(file) -> IO[bytes]:
+    """A stored file's content: decrypted when it is sealed with its owner's key."""
+    return open_plain(file.storage, file.name)
 
 
 def _write_json(archive: zipfile.ZipFile, name: str, document: Any) -> None:

@@ -1,4 +1,6 @@
-"""The privacy app's own rows (and the kernel's keys and audit chain) in the inventory.
+"""The privacy app's own rows (and the kernel's audit chain) in the inventory.
+
+Users' data keys are not rows: they live in the key store (``kernel.keystore``).
 
 Its hooks export the staff accesses to a user's data, delete their export
 files on erasure, and prune expired exports, old transparency counts and
@@ -9,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from clipdeck.kernel.models import AuditEntry, UserKey
-from clipdeck.kernel.personal_data import DataClass, Retention, declare, register
+from clipdeck.kernel.models import AuditEntry
+from clipdeck.kernel.personal_data import DataClass, declare, register
 from clipdeck.kernel.storage import delete_on_commit
 from clipdeck.privacy.models import DataExport, TransparencyCount
 
@@ -19,21 +21,6 @@ EXPORTS = "Deleted when the download expires (CLIPDECK_EXPORT_RETENTION_DAYS, 7 
 TRANSPARENCY = "365 days, then deleted by the retention job."
 AUDIT = "Kept for the life of the cell: the audit chain is append-only."
 
-declare(
-    UserKey,
-    {
-        "id": (INT, "Internal key.", Retention.ERASURE),
-        "user": (PROT, "Whose data key it is.", Retention.ERASURE),
-        "key_id": (INT, "Names the key in the shredded-key ledger; random.", Retention.ERASURE),
-        "wrapped": (
-            PROT,
-            "The data key that encrypts the user's protected fields, wrapped by the cell key; "
-            "deleting it erases every copy of those fields (crypto-shredding).",
-            Retention.ERASURE,
-        ),
-        "created_at": (INT, "Key rotation bookkeeping.", Retention.ERASURE),
-    },
-)
 declare(
     DataExport,
     {

@@ -6,9 +6,18 @@ The order matters:
    foreign backup is refused here, before anything changes);
 2. load the database (SQLite's backup API into the live file, or flush and
    ``loaddata`` of the JSON dump) and replace the media store's files;
-3. erase again every account whose data key id is in the shredded-key ledger,
-   which is kept outside backups: a backup taken before an erasure never
-   brings that person's data back.
+3. erase again every account whose data key id is in the shredded-key ledger
+   (kept outside backups) or whose key the key store does not hold (users'
+   keys are never in a database backup; erasure removes a key from the store
+   and from every key-store backup): a backup taken before an erasure never
+   brings that person's data back;
+4. rebuild every derived table (``kernel.derived``; backups leave them out).
+
+Restore the key store first (``clipdeck keystore restore``) when it is lost:
+a database backup whose accounts had keys is refused while the key store is
+empty, unless a written reason says to go on without it (every account is
+then erased again, since none of their sealed data can be read), which is
+recorded in the audit chain.
 
 Stop ``clipdeck serve`` and the workers while restoring.
 """
@@ -26,8 +35,10 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 
+from clipdeck.kernel import keystore
 from clipdeck.kernel.archive import BackupInvalid
 from clipdeck.kernel.audit import audit_append
+from clipdeck.kernel.derived import derived_tables
 from clipdeck.kernel.ledger import shredded_key_ids
 from clipdeck.privacy.backup import BackupSummary, backup_read, media_names
 from clipdeck.privacy.erasure import reapply_ledger
@@ -43,13 +54,16 @@ class RestoreSummary:
     reerased: int
 
 
-def backup_restore(path: Path, *, ledger_behind_reason: str = "") -> RestoreSummary:
+def backup_restore(
+    path: Path, *, ledger_behind_reason: str = "", without_keystore_reason: str = ""
+) -> RestoreSummary:
     """Replace the database and media with the backup at ``path``.
 
     Refused, with nothing changed, when the backup was taken after more erasures
     than the shredded-key ledger given here lists: restoring it would bring those
     accounts back. ``ledger_behind_reason`` (a written reason) goes on anyway and
-    records the decision in the audit chain.
+    records the decision in the audit chain; so does ``without_keystore_reason``
+    for a backup of accounts restored where the key store is empty.
     """
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.DATA_DIR, prefix=".restore-") as work:
@@ -62,6 +76,7 @@ def backup_restore(path: Path, *, ledger_behind_reason: str = "") -> RestoreSumm
                 f"'{settings.CLIPDECK_REGION}' (CLIPDECK_REGION)."
             )
         overridden = _ledger_behind(summary.header, ledger_behind_reason)
+        keyless = _without_keystore(summary.header, without_keystore_reason)
         load_database(staging / summary.database)
         count = replace_media(staging / "media")
     _forget_exports()
@@ -74,7 +89,19 @@ def backup_restore(path: Path, *, ledger_behind_reason: str = "") -> RestoreSumm
             fields=[],
             justification=ledger_behind_reason.strip()[:500],
         )
-    return RestoreSummary(summary, count, reapply_ledger())
+    if keyless:
+        audit_append(
+            actor_id=None,
+            actor_role="operator",
+            action="restore_without_keystore",
+            subject=f"backup:{path.name}",
+            fields=[],
+            justification=without_keystore_reason.strip()[:500],
+        )
+    reerased = reapply_ledger()
+    for rebuild in derived_tables().values():
+        rebuild()
+    return RestoreSummary(summary, count, reerased)
 
 
 def _ledger_behind(header: dict, reason: str) -> bool:
@@ -89,6 +116,21 @@ def _ledger_behind(header: dict, reason: str) -> bool:
             f"here ({settings.CLIPDECK_SHREDDED_KEYS_FILE}) lists {known}: restoring it would "
             "bring erased accounts back. Put the ledger kept beside the backups in place, or "
             "give a written reason with --ledger-behind (recorded in the audit chain)."
+        )
+    return True
+
+
+def _without_keystore(header: dict, reason: str) -> bool:
+    """Whether the key store here is empty while the backup's accounts had keys, and a
+    reason lets the restore go on; refuses (nothing changed yet) without one."""
+    if not int(header.get("keyed_accounts", 0)) or keystore.all_keys():
+        return False
+    if len(reason.strip()) < MIN_REASON:
+        raise BackupInvalid(
+            f"The key store ({keystore.store_path()}) is empty, but the accounts in this "
+            "backup had data keys: restore it first with 'clipdeck keystore restore FILE' "
+            "(from the key-store backups), or give a written reason with --without-keystore "
+            "(every account is then erased again; recorded in the audit chain)."
         )
     return True
 

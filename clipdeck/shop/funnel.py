@@ -42,13 +42,19 @@ class VideoFunnel:
         ]
 
 
+def _caption(row: dict) -> str:
+    """The caption of a ``values()`` row: sealed with the author's key in the database."""
+    field = Video._meta.get_field("caption")
+    return field.open(row["video__author_id"], row["video__caption"])  # type: ignore[union-attr]
+
+
 def video_funnels(merchant: Merchant) -> list[VideoFunnel]:
     """One funnel per video the merchant may see that tags this shop's products,
     most impressions first."""
     visible = Video.objects.visible_to(merchant.user).values("pk")
     counts = (
         VideoProduct.objects.filter(product__merchant=merchant, video__in=visible)
-        .values("video_id", "video__caption")
+        .values("video_id", "video__author_id", "video__caption")
         .annotate(
             impressions=Sum("impressions"), taps=Sum("taps"), add_to_carts=Sum("add_to_carts")
         )
@@ -64,7 +70,7 @@ def video_funnels(merchant: Merchant) -> list[VideoFunnel]:
     funnels = [
         VideoFunnel(
             video_id=str(row["video_id"]),
-            caption=row["video__caption"],
+            caption=_caption(row),
             impressions=row["impressions"] or 0,
             taps=row["taps"] or 0,
             add_to_carts=row["add_to_carts"] or 0,

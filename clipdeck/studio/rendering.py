@@ -26,10 +26,10 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from clipdeck.kernel.sealed_media import save_sealed
 from clipdeck.kernel.storage import local_path
 from clipdeck.studio import leases, leftovers
 from clipdeck.studio.engine.errors import MediaError
@@ -143,8 +143,8 @@ def _store(video: Video, result: RenderResult) -> dict[str, str]:
     for name, output in result.outputs.items():
         suffix = Path(output.path).suffix
         target = f"{'sounds' if name == 'audio' else 'videos'}/{video.pk}/{name}-{token}{suffix}"
-        with open(output.path, "rb") as handle:
-            stored[name] = video.mp4.storage.save(target, File(handle))
+        # Every output is sealed with the author's key, public or not (docs/privacy.md).
+        stored[name] = save_sealed(video.mp4.storage, target, output.path, video.author_id)
     return stored
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from clipdeck.accounts.models import User
 from clipdeck.kernel.errors import DomainError, InvalidInput, Kind, TooManyRequests
+from clipdeck.kernel.sealed_media import save_sealed
 from clipdeck.studio import edits
 from clipdeck.studio.engine.errors import MediaError
 from clipdeck.studio.engine.plan import LENGTH_TOLERANCE_MS
@@ -223,7 +224,10 @@ def _create(
         remix_of=remix.source if remix else None,
         remix_kind=remix.kind if remix else RemixKind.NONE,
     )
-    video.original.save(f"{video.pk}/source{suffix}", upload, save=False)
+    # The original is kept sealed with the author's key (kernel/sealed_media.py).
+    name = video.original.field.generate_filename(video, f"{video.pk}/source{suffix}")
+    with _upload_on_disk(upload) as path:
+        video.original = save_sealed(video.original.storage, name, path, author)
     video.save(update_fields=["original"])
     RenderJob.objects.create(
         video=video,

@@ -24,7 +24,7 @@ class VideoAdmin(ProtectedFieldsAdmin):
         "created_at",
     )
     list_filter = ("status", "visibility", "remix_kind")
-    search_fields = ("caption", "author__handle")
+    search_fields = ("author__handle",)  # captions are sealed: not searchable
     raw_id_fields = ("author", "remix_of", "sound", "mentions")
     readonly_fields = ("created_at", "published_at")
     protected_fields = ("caption", "mentions", "hashtags")

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from clipdeck.kernel.sealed_fields import SealedTextField
+
 if TYPE_CHECKING:
     from clipdeck.accounts.models import User
 
@@ -124,7 +126,8 @@ class Video(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="videos"
     )
-    caption = models.CharField(max_length=2200, blank=True)
+    # Sealed with the author's data key: reads and writes as text, stored encrypted.
+    caption = SealedTextField(owner="author_id", label="videos.Video.caption")
     hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="videos")
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in"

@@ -51,7 +51,12 @@ declare(
     {
         "id": (INT, "Unguessable key used in links.", VIDEO),
         "author": (PUB, "Who made the video (protected while it is not public).", VIDEO),
-        "caption": (PUB, "Shown with the video (protected while it is not public).", VIDEO),
+        "caption": (
+            PUB,
+            "Shown with the video (protected while it is not public); stored sealed with "
+            "the author's data key.",
+            VIDEO,
+        ),
         "hashtags": (PUB, "Hashtag pages.", VIDEO),
         "mentions": (PUB, "Links to mentioned accounts.", VIDEO),
         "status": (INT, "Processing state.", VIDEO),
@@ -78,10 +83,15 @@ declare(
         ),
         "original": (
             PROT,
-            "The uploaded file, kept until rendering succeeds or for export.",
+            "The uploaded file, kept for re-editing and export; stored sealed with the "
+            "author's data key.",
             VIDEO,
         ),
-        "mp4": (PUB, "The rendered video (signed URLs while it is not public).", VIDEO),
+        "mp4": (
+            PUB,
+            "The rendered video (signed URLs while it is not public); stored sealed.",
+            VIDEO,
+        ),
         "mp4_720": (PUB, "A smaller rendition for slow connections.", VIDEO),
         "poster": (PUB, "The still shown before playback.", VIDEO),
         "duration_ms": (PUB, "Player and feed.", VIDEO),

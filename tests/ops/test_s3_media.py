@@ -3,6 +3,7 @@ uploads, renders, range reads through the media view, signed URLs and deletes.""
 
 from __future__ import annotations
 
+import io
 import secrets
 import urllib.request
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.test import Client, override_settings
 
+from clipdeck.kernel.sealed_media import SealedReader, is_sealed_name
 from clipdeck.kernel.storage import local_path
 from clipdeck.runtime.health import check_storage
 from clipdeck.runtime.media_storage import parse_media_url, storage_config
@@ -64,6 +66,12 @@ def object_bytes(endpoint: str, bucket: str, name: str) -> bytes:
     return client(endpoint).get_object(Bucket=bucket, Key=f"cell/{name}")["Body"].read()
 
 
+def plain_bytes(endpoint: str, bucket: str, name: str) -> bytes:
+    """The content of a stored object, decrypted when it is sealed with its owner's key."""
+    stored = object_bytes(endpoint, bucket, name)
+    return SealedReader(io.BytesIO(stored)).read() if is_sealed_name(name) else stored
+
+
 def local_files() -> list[Path]:
     root = Path(settings.MEDIA_ROOT)
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
@@ -99,7 +107,11 @@ def test_upload_and_render_store_every_file_in_the_bucket(published, s3_endpoint
 def test_media_view_streams_whole_files_and_ranges_from_the_bucket(published, s3_endpoint, bucket):
     video, _ = published
     url = f"/media/v/{video.pk}/mp4"
-    expected = object_bytes(s3_endpoint, bucket, video.mp4.name)
+    expected = plain_bytes(s3_endpoint, bucket, video.mp4.name)
+    assert (
+        expected[4:8] == b"ftyp"
+        and object_bytes(s3_endpoint, bucket, video.mp4.name)[:5] == b"CDMF1"
+    )
 
     whole = Client().get(url)
     assert whole.status_code == 200
@@ -129,7 +141,7 @@ def test_private_media_needs_the_signed_url(published, api, s3_endpoint, bucket)
         assert response.status_code == 206
         assert (
             b"".join(response.streaming_content)
-            == object_bytes(s3_endpoint, bucket, video.mp4.name)[:10]
+            == plain_bytes(s3_endpoint, bucket, video.mp4.name)[:10]
         )
         assert response["Cache-Control"] == "private, no-store"
 
@@ -141,10 +153,22 @@ def test_deleting_a_video_deletes_its_objects(published, api, s3_endpoint, bucke
     assert [key for key in keys(s3_endpoint, bucket) if str(video.pk) in key] == []
 
 
-def test_redirect_mode_hands_out_a_presigned_url(published, s3_endpoint, bucket):
+def test_redirect_mode_never_hands_out_a_sealed_file(published, s3_endpoint, bucket):
+    """A presigned URL would give the ciphertext: sealed media streams through the app."""
     video, _ = published
     with use_bucket(s3_endpoint, bucket, serve="redirect", signed_ttl=60):
-        response = Client().get(f"/media/v/{video.pk}/mp4")
+        response = Client().get(f"/media/v/{video.pk}/mp4", headers={"Range": "bytes=0-99"})
+        assert response.status_code == 206
+        assert (
+            b"".join(response.streaming_content)
+            == plain_bytes(s3_endpoint, bucket, video.mp4.name)[:100]
+        )
+
+
+def test_redirect_mode_hands_out_a_presigned_url(s3_endpoint, bucket):
+    with use_bucket(s3_endpoint, bucket, serve="redirect", signed_ttl=60):
+        name = storages["default"].save("avatars/abcdef.jpg", ContentFile(b"\xff\xd8 jpeg" * 20))
+        response = Client().get(f"/media/{name}")
     assert response.status_code == 302
     assert response["Cache-Control"] == "private, no-store"
     location = response["Location"]
@@ -153,7 +177,7 @@ def test_redirect_mode_hands_out_a_presigned_url(published, s3_endpoint, bucket)
     request = urllib.request.Request(location, headers={"Range": "bytes=0-99"})  # noqa: S310
     with urllib.request.urlopen(request, timeout=30) as reply:  # noqa: S310
         assert reply.status == 206
-        assert reply.read() == object_bytes(s3_endpoint, bucket, video.mp4.name)[:100]
+        assert reply.read() == object_bytes(s3_endpoint, bucket, name)[:100]
 
 
 def test_a_saved_name_is_never_overwritten(s3_endpoint, bucket):

@@ -14,9 +14,9 @@ from django.db import connection
 
 from clipdeck.accounts.models import User
 from clipdeck.accounts.services import user_email
-from clipdeck.kernel import keys
+from clipdeck.kernel import keys, keystore
 from clipdeck.kernel.archive import DecryptingReader
-from clipdeck.kernel.models import AuditEntry, UserKey
+from clipdeck.kernel.models import AuditEntry
 from clipdeck.privacy.backup import BackupError, backup_create
 from clipdeck.privacy.erasure import account_erase
 from clipdeck.videos.models import Video
@@ -126,7 +126,7 @@ def test_an_erasure_survives_restoring_a_backup_taken_before_it(
     erased = UserFactory(handle="leaver", email="leaver@example.com")
     stays = UserFactory(handle="stayer", email="stayer@example.com")
     video = video_with_files(erased)
-    key_id = str(UserKey.objects.get(user=erased).key_id)
+    key_id = keystore.key_of_user(erased.pk).key_id
     ciphertext = User.objects.get(pk=erased.pk).email
     backup = backup_create().path
     with django_capture_on_commit_callbacks(execute=True):
@@ -138,7 +138,7 @@ def test_an_erasure_survives_restoring_a_backup_taken_before_it(
     assert Path(settings.CLIPDECK_SHREDDED_KEYS_FILE).read_text().count(key_id) == 1
     assert list(User.objects.values_list("handle", flat=True)) == ["stayer"]
     assert user_email(User.objects.get(pk=stays.pk)) == "stayer@example.com"
-    assert not UserKey.objects.filter(key_id=key_id).exists()
+    assert keystore.key_by_id(key_id) is None
     assert not Video.objects.exists()
     assert not any(os.path.exists(path) for path in media_paths(video))
     ghost = User(pk=erased.pk, email=ciphertext)
@@ -149,10 +149,9 @@ def test_an_erasure_survives_restoring_a_backup_taken_before_it(
 def test_the_ledger_also_blocks_a_restore_made_outside_clipdeck(settings):
     """Even with the key row back (e.g. a hand-restored database), a shredded key never opens."""
     user = UserFactory(email="ghost@example.com")
-    row = UserKey.objects.get(user=user)
-    snapshot = (row.key_id, bytes(row.wrapped))
+    row = keystore.key_of_user(user.pk)
     keys.user_key_shred(User.objects.get(pk=user.pk))
-    UserKey.objects.create(user=user, key_id=snapshot[0], wrapped=snapshot[1])
+    keystore.key_put(key_id=row.key_id, user_id=user.pk, wrapped=row.wrapped)
 
     with pytest.raises(keys.KeyShredded):
         user_email(User.objects.get(pk=user.pk))

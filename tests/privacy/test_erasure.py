@@ -10,8 +10,9 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from clipdeck.accounts.models import Follow, User
+from clipdeck.kernel import keystore
 from clipdeck.kernel.ledger import shredded_key_ids
-from clipdeck.kernel.models import AuditEntry, UserKey
+from clipdeck.kernel.models import AuditEntry
 from clipdeck.videos.models import Comment, Like, Video
 from tests.factories import PASSWORD, CommentFactory, UserFactory
 from tests.privacy.conftest import media_paths, video_with_files
@@ -35,7 +36,7 @@ def test_a_wrong_password_erases_nothing(api):
         }
     }
     assert User.objects.filter(pk=user.pk).exists()
-    assert UserKey.objects.filter(user=user).exists()
+    assert keystore.key_of_user(user.pk) is not None
     assert all(os.path.exists(path) for path in media_paths(video))
     assert shredded_key_ids() == frozenset()
 
@@ -59,7 +60,7 @@ def test_anonymous_callers_cannot_erase(api):
 def test_erasure_shreds_the_key_and_deletes_rows_and_media(api, django_capture_on_commit_callbacks):
     user = UserFactory()
     other = UserFactory()
-    key_id = str(UserKey.objects.get(user=user).key_id)
+    key_id = keystore.key_of_user(user.pk).key_id
     own = video_with_files(user)
     user.avatar.save("a.jpg", ContentFile(b"avatar"))
     avatar = user.avatar.path
@@ -76,7 +77,7 @@ def test_erasure_shreds_the_key_and_deletes_rows_and_media(api, django_capture_o
 
     assert response.status_code == 204
     assert not User.objects.filter(pk=user.pk).exists()
-    assert not UserKey.objects.filter(key_id=key_id).exists()
+    assert keystore.key_by_id(key_id) is None
     assert key_id in shredded_key_ids()
     assert not Video.objects.filter(pk=own.pk).exists()
     assert not any(os.path.exists(path) for path in [*paths, avatar])
@@ -137,7 +138,7 @@ def staff(role: str = "support"):
 
 def test_the_admin_action_erases_accounts_and_audits_it():
     target = UserFactory()
-    key_id = str(UserKey.objects.get(user=target).key_id)
+    key_id = keystore.key_of_user(target.pk).key_id
     client = Client()
     staff_sign_in(client, staff("support"))
     form = {"action": "erase_accounts", "_selected_action": [target.pk]}

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-import pytest
+import shutil
+from pathlib import Path
 
+import pytest
+from django.conf import settings
+
+from clipdeck.kernel.sealed_media import is_sealed_name, open_plain
 from clipdeck.studio.engine.synth import make_clip, make_music
 from clipdeck.videos.models import Video
 from tests.factories import SoundFactory
@@ -78,5 +83,13 @@ def rendered(client, media, run_worker, **fields) -> dict:
 
 
 def stored_file(video_id, kind: str = "mp4") -> str:
-    """The local path of one of a video's stored files."""
-    return getattr(Video.objects.get(pk=video_id), kind).path
+    """A local path to the content of one of a video's stored files (a sealed file is
+    decrypted into a copy beside the media folder)."""
+    stored = getattr(Video.objects.get(pk=video_id), kind)
+    if not is_sealed_name(stored.name):
+        return stored.path
+    target = Path(settings.MEDIA_ROOT).parent / "plain" / stored.name.replace(".sealed", "")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open_plain(stored.storage, stored.name) as source, open(target, "wb") as sink:
+        shutil.copyfileobj(source, sink)
+    return str(target)

@@ -77,7 +77,7 @@ def test_original_is_stored_with_the_suffix_of_its_content(api, user, clips, run
     body = rendered(api(user), renamed, run_worker)
 
     assert body["status"] == "published"
-    assert Video.objects.get(pk=body["id"]).original.name.endswith("/source.webm")
+    assert Video.objects.get(pk=body["id"]).original.name.endswith("/source.sealed.webm")
 
 
 def test_rotation_is_honoured(api, user, clips, run_worker):

@@ -24,7 +24,7 @@ from clipdeck.studio.models import RenderJob
 from clipdeck.videos.models import Video, VideoStatus
 from tests.factories import UserFactory
 from tests.studio.conftest import facts
-from tests.studio_web.conftest import upload
+from tests.studio_web.conftest import stored_file, upload
 from tests.worker_processes import (
     children_of,
     is_alive,
@@ -136,7 +136,7 @@ def test_killed_worker_leaves_no_partial_file_and_the_next_worker_finishes(
     video = Video.objects.get(pk=video_id)
     assert (video.status, video.error_code) == (VideoStatus.PUBLISHED, "")
     assert RenderJob.objects.get(pk=video_id).attempts == 2
-    assert facts(video.mp4.path).frames == 120
+    assert facts(stored_file(video.pk)).frames == 120
     assert (video.duration_ms, video.width, video.height) == (4000, 540, 960)
     assert watcher.looks > 10
     assert watcher.problems == []

@@ -27,3 +27,5 @@ class Command(BaseCommand):
             f"{summary.media_count} media files, made {summary.header.get('created_at')} "
             f"in region {summary.header.get('region')}."
         )
+        if summary.keystore_backup is not None:
+            self.stdout.write(f"Wrote the key-store backup {summary.keystore_backup}.")

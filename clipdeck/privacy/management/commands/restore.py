@@ -23,12 +23,27 @@ class Command(BaseCommand):
             "backup knew of (erased accounts come back); the reason goes into the audit chain",
         )
 
-    def handle(self, *args, file: str, ledger_behind: str = "", **options) -> None:
+        parser.add_argument(
+            "--without-keystore",
+            default="",
+            metavar="REASON",
+            help="restore although the key store is empty: no account's sealed data can be "
+            "read, so every account is erased again; the reason goes into the audit chain",
+        )
+
+    def handle(
+        self, *args, file: str, ledger_behind: str = "", without_keystore: str = "", **options
+    ) -> None:
         try:
-            summary = backup_restore(Path(file), ledger_behind_reason=ledger_behind)
+            summary = backup_restore(
+                Path(file),
+                ledger_behind_reason=ledger_behind,
+                without_keystore_reason=without_keystore,
+            )
         except (BackupInvalid, OSError) as exc:
             raise CommandError(f"Backup refused, nothing was changed: {exc}") from exc
         self.stdout.write(
             f"Restored {file}: database {summary.backup.database}, {summary.media_files} media "
-            f"files; {summary.reerased} account(s) erased again from the shredded-key ledger."
+            f"files; {summary.reerased} account(s) erased again "
+            "(key shredded, or not in the key store)."
         )
