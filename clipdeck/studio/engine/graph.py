@@ -3,7 +3,9 @@
 Picture, per input: ``setpts`` (speed) -> ``fps=30`` -> rotation (``transpose`` /
 ``hflip,vflip``) -> layout (fit with blurred background, duet halves or reaction
 box) -> colour preset -> ``format=yuv420p`` -> ``tpad`` (hold the last frame) ->
-``trim`` to exactly the planned frame count.
+``trim`` to exactly the planned frame count -> ``split``: the main output, and
+(when the frame is wider than 720) the 720-wide rendition scaled from the same
+frames, so one decode and one graph feed every picture output.
 
 Sound, per input: ``atrim`` (drop what precedes the cut) -> ``atempo`` chain
 (speed, pitch kept) -> 48 kHz stereo -> ``volume`` -> ``apad``; the inputs are
@@ -66,16 +68,19 @@ class GraphPlan:
     frames: int  # exact number of output frames
     preset: str
     pip: tuple[float, float, float] = (0.05, 0.05, 0.35)
+    rendition: tuple[int, int] | None = None  # size of the second picture output
 
 
 @dataclass
 class BuiltGraph:
-    """The configured graph, its buffer sources by key, and its two sinks."""
+    """The configured graph, its buffer sources by key, and its sinks (the rendition's
+    sink is None when the plan asks for no rendition)."""
 
     graph: Graph
     sources: dict[str, object] = field(default_factory=dict)
     video_sink: object = None
     audio_sink: object = None
+    rendition_sink: object = None
 
 
 class _Builder:
@@ -103,7 +108,7 @@ def build(plan: GraphPlan) -> BuiltGraph:
     """Build and configure the graph for ``plan``."""
     b = _Builder()
     built = BuiltGraph(graph=b.graph)
-    built.video_sink = _picture(b, built, plan)
+    built.video_sink, built.rendition_sink = _picture(b, built, plan)
     built.audio_sink = _sound(b, built, plan)
     b.graph.configure()
     return built
@@ -122,7 +127,18 @@ def _picture(b: _Builder, built: BuiltGraph, plan: GraphPlan):
         ("tpad", "stop=-1:stop_mode=clone"),
         ("trim", f"end_frame={plan.frames}"),
     ]
-    return b.chain(b.chain(composed, finish), [("buffersink", "")])
+    finished = b.chain(composed, finish)
+    if plan.rendition is None:
+        return b.chain(finished, [("buffersink", "")]), None
+    split = b.chain(finished, [("split", "2")])
+    main = b.chain(split, [("buffersink", "")], output=0)
+    width, height = plan.rendition
+    small = b.chain(
+        split,
+        [("scale", f"{width}:{height}:flags=bicubic"), ("setsar", "1"), ("buffersink", "")],
+        output=1,
+    )
+    return main, small
 
 
 def _timing(speed: float) -> list[tuple[str, str]]:
