@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 
+from django.http import FileResponse
 from ninja import File, Form, Router, Status, UploadedFile
 
 from clipdeck.kernel import ratelimit
 from clipdeck.kernel.auth import user_auth
-from clipdeck.kernel.errors import InvalidInput
+from clipdeck.kernel.errors import InvalidInput, NotFound
 from clipdeck.studio import options
-from clipdeck.studio.schemas import ReactForm, StudioOptions, UploadForm, UploadOut
+from clipdeck.studio.engine.stickers import STICKERS, sticker_path
+from clipdeck.studio.schemas import (
+    ReactForm,
+    StickerOut,
+    StudioOptions,
+    UploadForm,
+    UploadOut,
+)
 from clipdeck.studio.uploads import Remix, VideoFields, upload_video
 from clipdeck.videos.models import RemixKind
 from clipdeck.videos.visibility import video_access
@@ -108,3 +116,32 @@ def video_react(request, video_id: str, form: Form[ReactForm], file: File[Upload
 )
 def studio_options(request):
     return options.studio_options()
+
+
+@router.get(
+    "/studio/stickers",
+    response=list[StickerOut],
+    auth=None,
+    operation_id="studio_stickers",
+    summary="The sticker library (drawn by the project, CC0)",
+)
+def studio_stickers(request):
+    return [
+        {"name": name, "label": label, "url": f"/api/v1/studio/stickers/{name}.png"}
+        for name, label in STICKERS.items()
+    ]
+
+
+@router.get(
+    "/studio/stickers/{name}.png",
+    auth=None,
+    operation_id="studio_sticker_image",
+    summary="One sticker's PNG",
+    response={200: None},
+)
+def studio_sticker_image(request, name: str):
+    if name not in STICKERS:
+        raise NotFound("There is no sticker of that name.", code="sticker_not_found")
+    response = FileResponse(sticker_path(name).open("rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

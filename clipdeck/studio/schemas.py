@@ -17,7 +17,8 @@ class UploadForm(Schema):
     edit: str = Field(
         "",
         description="JSON edit object (trim, speed, filter, sound, "
-        "original_volume); see GET /api/v1/studio/options",
+        "original_volume, texts, stickers); see GET /api/v1/studio/options "
+        "and GET /api/v1/studio/stickers",
     )
     length_limit: int | None = Field(None, description="seconds: one of the length options")
 
@@ -51,3 +52,9 @@ class StudioOptions(Schema):
     video_codecs: list[str]
     audio_codecs: list[str]
     genres: list[str]
+
+
+class StickerOut(Schema):
+    name: str
+    label: str
+    url: str = Field(description="the sticker's PNG (512 px, transparent background)")

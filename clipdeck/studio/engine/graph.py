@@ -2,7 +2,8 @@
 
 Picture, per input: ``setpts`` (speed) -> ``fps=30`` -> rotation (``transpose`` /
 ``hflip,vflip``) -> layout (fit with blurred background, duet halves or reaction
-box) -> colour preset -> ``format=yuv420p`` -> ``tpad`` (hold the last frame) ->
+box) -> colour preset -> ``overlay`` of each text box and sticker (RGBA stills,
+shown between their times) -> ``format=yuv420p`` -> ``tpad`` (hold the last frame) ->
 ``trim`` to exactly the planned frame count -> ``split``: the main output, and
 (when the frame is wider than 720) the 720-wide rendition scaled from the same
 frames, so one decode and one graph feed every picture output.
@@ -16,7 +17,9 @@ An edit without any sound gets silence (``anullsrc``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
+import av
 from av.filter import Graph
 
 from . import geometry
@@ -69,6 +72,7 @@ class GraphPlan:
     preset: str
     pip: tuple[float, float, float] = (0.05, 0.05, 0.35)
     rendition: tuple[int, int] | None = None  # size of the second picture output
+    overlays: tuple = ()  # overlays.Overlay: RGBA stills placed and timed
 
 
 @dataclass
@@ -81,6 +85,7 @@ class BuiltGraph:
     video_sink: object = None
     audio_sink: object = None
     rendition_sink: object = None
+    stills: list = field(default_factory=list)  # (buffer source, the one frame it gets)
 
 
 class _Builder:
@@ -121,8 +126,8 @@ def _picture(b: _Builder, built: BuiltGraph, plan: GraphPlan):
         built.sources[f"{picture.key}:video"] = source
         branches.append(b.chain(source, _timing(plan.speed) + ROTATIONS.get(picture.rotation, [])))
     composed = LAYOUTS[plan.layout](b, branches, plan)
+    composed = _overlays(b, built, b.chain(composed, get_preset(plan.preset).filters), plan)
     finish = [
-        *get_preset(plan.preset).filters,
         ("format", "yuv420p"),
         ("tpad", "stop=-1:stop_mode=clone"),
         ("trim", f"end_frame={plan.frames}"),
@@ -139,6 +144,44 @@ def _picture(b: _Builder, built: BuiltGraph, plan: GraphPlan):
         output=1,
     )
     return main, small
+
+
+def _overlays(b: _Builder, built: BuiltGraph, ctx, plan: GraphPlan):
+    """Composite each still over the picture at its place, only between its times."""
+    for index, still in enumerate(plan.overlays):
+        frame = rgba_frame(still.image)
+        frame.pts, frame.time_base = 0, Fraction(1, FPS)
+        source = b.graph.add_buffer(
+            width=still.image.width,
+            height=still.image.height,
+            format="rgba",
+            time_base=Fraction(1, FPS),
+            name=f"still_{index}",
+        )
+        built.stills.append((source, frame))
+        ctx = b.join("overlay", _overlay_args(still), [ctx, source])
+    return ctx
+
+
+def rgba_frame(image) -> av.VideoFrame:
+    """A Pillow RGBA image as an ``rgba`` frame (``VideoFrame.from_image`` drops alpha)."""
+    frame = av.VideoFrame(image.width, image.height, "rgba")
+    plane, row = frame.planes[0], image.width * 4
+    data = image.tobytes()
+    if plane.line_size != row:
+        pad = bytes(plane.line_size - row)
+        data = b"".join(data[i : i + row] + pad for i in range(0, len(data), row))
+    plane.update(data)
+    return frame
+
+
+def _overlay_args(still) -> str:
+    args = f"x={still.x}:y={still.y}:eof_action=repeat:format=yuv420"
+    if still.end is not None:
+        return f"{args}:enable='between(t,{still.start!r},{still.end - 1 / (2 * FPS)!r})'"
+    if still.start > 0:
+        return f"{args}:enable='gte(t,{still.start!r})'"
+    return args
 
 
 def _timing(speed: float) -> list[tuple[str, str]]:

@@ -117,6 +117,9 @@ def _filter(built: BuiltGraph, feeds: list[Feed], encoders: dict[str, EncodeThre
     if built.rendition_sink is not None:
         sinks["rendition"] = built.rendition_sink
     outputs = _Outputs(encoders)
+    for source, frame in built.stills:  # text and sticker images: one frame each
+        source.push(frame)
+        source.push(None)
     closed: set[str] = set()
     heads = {feed.spec.key: (feed, feed.get()) for feed in feeds}
     while heads:

@@ -19,6 +19,7 @@ from .feeds import Feed
 from .graph import FPS, GraphPlan, PictureInput, SoundInput, build
 from .job import OutputFile, RenderJob, RenderResult
 from .limits import Limits
+from .overlays import draw_overlays
 from .plan import Timeline, feed_specs, output_frame, timeline
 from .probe import ProbeResult, probe, probe_sound
 from .renditions import POSTER_AT, copy_rendition, extract_audio
@@ -145,6 +146,7 @@ def _graph_plan(job, line, frame, feeds, source, partner, rendition=None) -> Gra
         preset=job.spec.filter,
         pip=(pip.x, pip.y, pip.width) if pip else (0.05, 0.05, 0.35),
         rendition=rendition,
+        overlays=tuple(draw_overlays(job.spec, frame)),
     )
 
 
