@@ -11,6 +11,7 @@ from clipdeck.kernel import ratelimit
 from clipdeck.kernel.auth import user_auth
 from clipdeck.kernel.errors import InvalidInput, NotFound
 from clipdeck.studio import options
+from clipdeck.studio.engine.overlays import TEXT_FONT
 from clipdeck.studio.engine.stickers import STICKERS, sticker_path
 from clipdeck.studio.schemas import (
     ReactForm,
@@ -143,5 +144,18 @@ def studio_sticker_image(request, name: str):
     if name not in STICKERS:
         raise NotFound("There is no sticker of that name.", code="sticker_not_found")
     response = FileResponse(sticker_path(name).open("rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@router.get(
+    "/studio/fonts/text.ttf",
+    auth=None,
+    operation_id="studio_text_font",
+    summary="The font text boxes are drawn with (for the editor's preview)",
+    response={200: None},
+)
+def studio_text_font(request):
+    response = FileResponse(TEXT_FONT.open("rb"), content_type="font/ttf")
     response["Cache-Control"] = "public, max-age=86400"
     return response
