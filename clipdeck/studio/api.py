@@ -51,6 +51,7 @@ def _fields(form: UploadForm) -> VideoFields:
         allow_comments=form.allow_comments,
         edit=_json_field(form.edit, "edit"),
         length_ms=form.length_limit * 1000 if form.length_limit is not None else None,
+        publish_at=form.publish_at,
     )
 
 
@@ -59,7 +60,9 @@ def _throttle_upload(request) -> None:
 
 
 def _accepted(video) -> Status:
-    return Status(202, {"id": str(video.pk), "status": video.status})
+    schedule = getattr(video, "schedule", None)
+    publish_at = schedule.publish_at if schedule else None
+    return Status(202, {"id": str(video.pk), "status": video.status, "publish_at": publish_at})
 
 
 @router.post(

@@ -1,5 +1,5 @@
 from clipdeck.kernel.personal_data import DataClass, declare
-from clipdeck.studio.models import RenderJob
+from clipdeck.studio.models import RenderJob, ScheduledPost
 
 INT, PROT = DataClass.INTERNAL, DataClass.PROTECTED
 VIDEO = "Until the video is deleted or the account erased."
@@ -17,5 +17,13 @@ declare(
         "started_at": (INT, "Render duration figures.", VIDEO),
         "finished_at": (INT, "Render duration figures.", VIDEO),
         "timings": (INT, "Per-stage timings for operators.", VIDEO),
+    },
+)
+
+declare(
+    ScheduledPost,
+    {
+        "video": (INT, "The draft to publish.", VIDEO),
+        "publish_at": (PROT, "When the owner chose to publish it (deleted once published).", VIDEO),
     },
 )

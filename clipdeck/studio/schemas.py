@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import Schema
 from pydantic import Field
 
@@ -21,6 +23,11 @@ class UploadForm(Schema):
         "and GET /api/v1/studio/stickers",
     )
     length_limit: int | None = Field(None, description="seconds: one of the length options")
+    publish_at: datetime | None = Field(
+        None,
+        description="scheduled posting (ISO 8601 with a time zone, at most 90 days ahead): "
+        "the video stays a draft until then",
+    )
 
 
 class ReactForm(UploadForm):
@@ -30,6 +37,7 @@ class ReactForm(UploadForm):
 class UploadOut(Schema):
     id: str
     status: VideoStatusName
+    publish_at: datetime | None = None
 
 
 class FilterOption(Schema):
