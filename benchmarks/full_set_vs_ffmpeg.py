@@ -122,12 +122,10 @@ def _pictures(edit: dict, out: Path) -> tuple[list[str], str]:
     chain = f"[0:v]setpts=PTS/{SPEED},fps=30,crop=1080:1920,scale=1080:1920,setsar=1,{look}"
     parts, files, last = [], [], "base"
     parts.append(f"{chain}[base]")
-    for index, (path, x, y, start, end) in enumerate(_overlay_files(edit, out)):
+    for index, (path, overlay) in enumerate(_overlay_files(edit, out)):
         files.append(path)
         label = f"o{index}"
-        parts.append(
-            f"[{last}][{index + 2}:v]overlay=x={x}:y={y}:enable='between(t,{start},{end})'[{label}]"
-        )
+        parts.append(f"[{last}][{index + 2}:v]overlay={_overlay_args(overlay)}[{label}]")
         last = label
     parts.append(f"[{last}]format=yuv420p,split=3[v][r0][p0]")
     parts.append("[r0]scale=720:1280:flags=bicubic,setsar=1[r]")
@@ -142,7 +140,7 @@ def _pictures(edit: dict, out: Path) -> tuple[list[str], str]:
     return files, ";".join(parts)
 
 
-def _overlay_files(edit: dict, out: Path) -> list[tuple[str, int, int, float, float]]:
+def _overlay_files(edit: dict, out: Path) -> list[tuple[str, object]]:
     if not edit.get("texts") and not edit.get("stickers"):
         return []
     from clipdeck.studio.engine.overlays import draw_overlays
@@ -152,7 +150,7 @@ def _overlay_files(edit: dict, out: Path) -> list[tuple[str, int, int, float, fl
     for index, overlay in enumerate(draw_overlays(spec, (1080, 1920))):
         path = f"{out}-overlay{index}.png"
         overlay.image.save(path)
-        placed.append((path, overlay.x, overlay.y, overlay.start, overlay.end))
+        placed.append((path, overlay))
     return placed
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from ninja import File, Form, Router, Status, UploadedFile
 
 from clipdeck.kernel import ratelimit
-from clipdeck.kernel.auth import user_auth
+from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
 from clipdeck.kernel.errors import InvalidInput, NotFound
-from clipdeck.studio import options
+from clipdeck.studio import captions, options
 from clipdeck.studio.engine.overlays import TEXT_FONT
 from clipdeck.studio.engine.stickers import STICKERS, sticker_path
+from clipdeck.studio.models import Captions
 from clipdeck.studio.schemas import (
     ReactForm,
     StickerOut,
@@ -162,3 +163,43 @@ def studio_text_font(request):
     response = FileResponse(TEXT_FONT.open("rb"), content_type="font/ttf")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@router.get(
+    "/videos/{video_id}/captions",
+    auth=viewer_auth,
+    operation_id="video_captions_get",
+    summary="The video's captions as WebVTT (404 when it has none or you may not see it)",
+    response={200: None},
+)
+def video_captions_get(request, video_id: str):
+    video = video_access(viewer_of(request), video_id)
+    stored = Captions.objects.filter(video=video).first()
+    if stored is None:
+        raise NotFound("This video has no captions.", code="no_captions")
+    response = HttpResponse(stored.vtt, content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.put(
+    "/videos/{video_id}/captions",
+    auth=user_auth,
+    operation_id="video_captions_put",
+    summary="Set the video's captions (the request body is a WebVTT document; empty removes)",
+    response={200: None},
+)
+def video_captions_put(request, video_id: str):
+    video = video_access(request.auth, video_id, require_owner=True)
+    try:
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            "Captions must be UTF-8 text.", code="invalid_captions", field="captions"
+        ) from None
+    if not text.strip():
+        Captions.objects.filter(video=video).delete()
+        return HttpResponse(status=204)
+    vtt = captions.write(captions.parse(text, duration_ms=video.duration_ms or None))
+    Captions.objects.update_or_create(video=video, defaults={"vtt": vtt})
+    return HttpResponse(vtt, content_type="text/vtt; charset=utf-8")

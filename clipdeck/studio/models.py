@@ -52,3 +52,16 @@ class ScheduledPost(models.Model):
 
     def __str__(self) -> str:
         return f"publish {self.video_id} at {self.publish_at:%Y-%m-%d %H:%M}"
+
+
+class Captions(models.Model):
+    """A video's captions as WebVTT (normalised on save); as private as the video."""
+
+    video = models.OneToOneField(
+        "videos.Video", on_delete=models.CASCADE, primary_key=True, related_name="captions"
+    )
+    vtt = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"captions of {self.video_id}"

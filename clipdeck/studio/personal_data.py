@@ -1,5 +1,5 @@
 from clipdeck.kernel.personal_data import DataClass, declare
-from clipdeck.studio.models import RenderJob, ScheduledPost
+from clipdeck.studio.models import Captions, RenderJob, ScheduledPost
 
 INT, PROT = DataClass.INTERNAL, DataClass.PROTECTED
 VIDEO = "Until the video is deleted or the account erased."
@@ -25,5 +25,18 @@ declare(
     {
         "video": (INT, "The draft to publish.", VIDEO),
         "publish_at": (PROT, "When the owner chose to publish it (deleted once published).", VIDEO),
+    },
+)
+
+declare(
+    Captions,
+    {
+        "video": (INT, "The video the captions belong to.", VIDEO),
+        "vtt": (
+            PROT,
+            "The captions the owner wrote: shown with the video, as private as it.",
+            VIDEO,
+        ),
+        "updated_at": (INT, "When they last changed.", VIDEO),
     },
 )
