@@ -32,6 +32,7 @@ from render_vs_ffmpeg import (
 )
 
 from clipdeck.studio.engine import EditSpec, RenderJob, RenderOutputs, get_preset, render
+from clipdeck.studio.engine.graph import _overlay_args  # the same placement and timing
 from clipdeck.studio.engine.synth import make_music
 
 X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-profile:v", "high"]
