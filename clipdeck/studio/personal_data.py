@@ -1,4 +1,4 @@
-from clipdeck.kernel.personal_data import DataClass, declare
+from clipdeck.kernel.personal_data import DataClass, declare, register
 from clipdeck.studio.models import Captions, RenderJob, ScheduledPost
 
 INT, PROT = DataClass.INTERNAL, DataClass.PROTECTED
@@ -40,3 +40,18 @@ declare(
         "updated_at": (INT, "When they last changed.", VIDEO),
     },
 )
+
+
+def export(user) -> dict:
+    """The captions and scheduled times of the user's videos (erased with the videos)."""
+    captions = Captions.objects.filter(video__author=user).order_by("video_id")
+    schedules = ScheduledPost.objects.filter(video__author=user).order_by("video_id")
+    return {
+        "captions": [{"video": str(c.video_id), "vtt": c.vtt} for c in captions],
+        "scheduled_posts": [
+            {"video": str(s.video_id), "publish_at": s.publish_at.isoformat()} for s in schedules
+        ],
+    }
+
+
+register("studio", export=export)

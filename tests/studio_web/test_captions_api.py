@@ -113,3 +113,14 @@ def test_written_captions_parse_back_to_the_same_cues():
     cues = captions.parse(VTT)
     assert captions.parse(captions.write(cues)) == cues
     assert [(c.start_ms, c.end_ms) for c in cues] == [(500, 1800), (2000, 3250)]
+
+
+def test_captions_go_into_their_owners_export_only(api, owner, video):
+    from clipdeck.studio.personal_data import export
+
+    _put(api(owner), video.pk, VTT)
+
+    assert export(owner)["captions"] == [
+        {"video": str(video.pk), "vtt": Captions.objects.get(video=video).vtt}
+    ]
+    assert export(UserFactory(handle="someone"))["captions"] == []
