@@ -75,6 +75,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_residency()
     prepare_database(verbosity=0)
     _check_media_storage()
+    _ensure_music_library()
     import uvicorn
     from django.conf import settings
 
@@ -103,6 +104,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return serve_with_workers(config, workers)
     finally:
         remove_metrics_dir(metrics_dir)
+
+
+def _ensure_music_library() -> None:
+    """A fresh cell ships the generated music library: its workers make what is missing."""
+    from clipdeck.studio.music_library import ensure_library
+
+    if ensure_library():
+        print("Clipdeck: generating the music library in the background", flush=True)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import json
 
+from django.http import FileResponse, HttpResponse
 from ninja import File, Form, Router, Status, UploadedFile
 
 from clipdeck.kernel import ratelimit
-from clipdeck.kernel.auth import user_auth
-from clipdeck.kernel.errors import InvalidInput
-from clipdeck.studio import options
-from clipdeck.studio.schemas import ReactForm, StudioOptions, UploadForm, UploadOut
+from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
+from clipdeck.kernel.errors import InvalidInput, NotFound
+from clipdeck.studio import captions, options
+from clipdeck.studio.engine.overlays import TEXT_FONT
+from clipdeck.studio.engine.stickers import STICKERS, sticker_path
+from clipdeck.studio.models import Captions
+from clipdeck.studio.schemas import (
+    ReactForm,
+    StickerOut,
+    StudioOptions,
+    UploadForm,
+    UploadOut,
+)
 from clipdeck.studio.uploads import Remix, VideoFields, upload_video
 from clipdeck.videos.models import RemixKind
 from clipdeck.videos.visibility import video_access
@@ -42,6 +52,7 @@ def _fields(form: UploadForm) -> VideoFields:
         allow_comments=form.allow_comments,
         edit=_json_field(form.edit, "edit"),
         length_ms=form.length_limit * 1000 if form.length_limit is not None else None,
+        publish_at=form.publish_at,
     )
 
 
@@ -50,7 +61,9 @@ def _throttle_upload(request) -> None:
 
 
 def _accepted(video) -> Status:
-    return Status(202, {"id": str(video.pk), "status": video.status})
+    schedule = getattr(video, "schedule", None)
+    publish_at = schedule.publish_at if schedule else None
+    return Status(202, {"id": str(video.pk), "status": video.status, "publish_at": publish_at})
 
 
 @router.post(
@@ -108,3 +121,85 @@ def video_react(request, video_id: str, form: Form[ReactForm], file: File[Upload
 )
 def studio_options(request):
     return options.studio_options()
+
+
+@router.get(
+    "/studio/stickers",
+    response=list[StickerOut],
+    auth=None,
+    operation_id="studio_stickers",
+    summary="The sticker library (drawn by the project, CC0)",
+)
+def studio_stickers(request):
+    return [
+        {"name": name, "label": label, "url": f"/api/v1/studio/stickers/{name}.png"}
+        for name, label in STICKERS.items()
+    ]
+
+
+@router.get(
+    "/studio/stickers/{name}.png",
+    auth=None,
+    operation_id="studio_sticker_image",
+    summary="One sticker's PNG",
+    response={200: None},
+)
+def studio_sticker_image(request, name: str):
+    if name not in STICKERS:
+        raise NotFound("There is no sticker of that name.", code="sticker_not_found")
+    response = FileResponse(sticker_path(name).open("rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@router.get(
+    "/studio/fonts/text.ttf",
+    auth=None,
+    operation_id="studio_text_font",
+    summary="The font text boxes are drawn with (for the editor's preview)",
+    response={200: None},
+)
+def studio_text_font(request):
+    response = FileResponse(TEXT_FONT.open("rb"), content_type="font/ttf")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@router.get(
+    "/videos/{video_id}/captions",
+    auth=viewer_auth,
+    operation_id="video_captions_get",
+    summary="The video's captions as WebVTT (404 when it has none or you may not see it)",
+    response={200: None},
+)
+def video_captions_get(request, video_id: str):
+    video = video_access(viewer_of(request), video_id)
+    stored = Captions.objects.filter(video=video).first()
+    if stored is None:
+        raise NotFound("This video has no captions.", code="no_captions")
+    response = HttpResponse(stored.vtt, content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.put(
+    "/videos/{video_id}/captions",
+    auth=user_auth,
+    operation_id="video_captions_put",
+    summary="Set the video's captions (the request body is a WebVTT document; empty removes)",
+    response={200: None},
+)
+def video_captions_put(request, video_id: str):
+    video = video_access(request.auth, video_id, require_owner=True)
+    try:
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            "Captions must be UTF-8 text.", code="invalid_captions", field="captions"
+        ) from None
+    if not text.strip():
+        Captions.objects.filter(video=video).delete()
+        return HttpResponse(status=204)
+    vtt = captions.write(captions.parse(text, duration_ms=video.duration_ms or None))
+    Captions.objects.update_or_create(video=video, defaults={"vtt": vtt})
+    return HttpResponse(vtt, content_type="text/vtt; charset=utf-8")

@@ -5,3 +5,9 @@ class StudioConfig(AppConfig):
     name = "clipdeck.studio"
     label = "studio"
     verbose_name = "Studio"
+
+    def ready(self) -> None:
+        from clipdeck.studio.reedit import on_edit_requested
+        from clipdeck.videos.signals import edit_requested
+
+        edit_requested.connect(on_edit_requested, dispatch_uid="studio.reedit")

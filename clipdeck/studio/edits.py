@@ -39,6 +39,10 @@ class Edit:
                 "offset_ms": spec.sound.offset_ms,
                 "volume": spec.sound.volume,
             }
+        full = spec.to_dict()
+        for key in ("texts", "stickers"):
+            if full[key]:
+                data[key] = full[key]
         return data
 
 

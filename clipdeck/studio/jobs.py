@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django_tasks import task
 
 from clipdeck.kernel import jobs
-from clipdeck.studio import leases, leftovers
+from clipdeck.studio import leases, leftovers, scheduling
 
 
 def half_a_lease() -> float:
@@ -25,3 +26,15 @@ def requeue_stalled() -> int:
 def delete_dead_work_dirs() -> list[str]:
     """Remove this machine's render work folders whose process is gone; their names."""
     return leftovers.delete_dead_work_dirs()
+
+
+def scheduled_posts_interval() -> float:
+    """Seconds between looks for due scheduled posts."""
+    return float(settings.CLIPDECK_SCHEDULED_POSTS_INTERVAL_SECONDS)
+
+
+@jobs.periodic(name="studio.publish_scheduled", every=scheduled_posts_interval)
+@task(priority=jobs.PRIORITY)
+def publish_scheduled() -> int:
+    """Publish the scheduled drafts whose time has come; how many."""
+    return scheduling.publish_due()

@@ -36,3 +36,32 @@ class RenderJob(models.Model):
 
     def __str__(self) -> str:
         return f"render {self.video_id} ({self.layout}, attempt {self.attempts})"
+
+
+class ScheduledPost(models.Model):
+    """A video to publish at ``publish_at``: until then it stays a draft.
+
+    ``studio.publish_scheduled`` (a periodic job) publishes every due one whose
+    render has finished; the row is the schedule, so it survives restarts.
+    """
+
+    video = models.OneToOneField(
+        "videos.Video", on_delete=models.CASCADE, primary_key=True, related_name="schedule"
+    )
+    publish_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"publish {self.video_id} at {self.publish_at:%Y-%m-%d %H:%M}"
+
+
+class Captions(models.Model):
+    """A video's captions as WebVTT (normalised on save); as private as the video."""
+
+    video = models.OneToOneField(
+        "videos.Video", on_delete=models.CASCADE, primary_key=True, related_name="captions"
+    )
+    vtt = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"captions of {self.video_id}"

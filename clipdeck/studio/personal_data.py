@@ -1,5 +1,5 @@
-from clipdeck.kernel.personal_data import DataClass, declare
-from clipdeck.studio.models import RenderJob
+from clipdeck.kernel.personal_data import DataClass, declare, register
+from clipdeck.studio.models import Captions, RenderJob, ScheduledPost
 
 INT, PROT = DataClass.INTERNAL, DataClass.PROTECTED
 VIDEO = "Until the video is deleted or the account erased."
@@ -19,3 +19,39 @@ declare(
         "timings": (INT, "Per-stage timings for operators.", VIDEO),
     },
 )
+
+declare(
+    ScheduledPost,
+    {
+        "video": (INT, "The draft to publish.", VIDEO),
+        "publish_at": (PROT, "When the owner chose to publish it (deleted once published).", VIDEO),
+    },
+)
+
+declare(
+    Captions,
+    {
+        "video": (INT, "The video the captions belong to.", VIDEO),
+        "vtt": (
+            PROT,
+            "The captions the owner wrote: shown with the video, as private as it.",
+            VIDEO,
+        ),
+        "updated_at": (INT, "When they last changed.", VIDEO),
+    },
+)
+
+
+def export(user) -> dict:
+    """The captions and scheduled times of the user's videos (erased with the videos)."""
+    captions = Captions.objects.filter(video__author=user).order_by("video_id")
+    schedules = ScheduledPost.objects.filter(video__author=user).order_by("video_id")
+    return {
+        "captions": [{"video": str(c.video_id), "vtt": c.vtt} for c in captions],
+        "scheduled_posts": [
+            {"video": str(s.video_id), "publish_at": s.publish_at.isoformat()} for s in schedules
+        ],
+    }
+
+
+register("studio", export=export)

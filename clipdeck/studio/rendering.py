@@ -39,6 +39,7 @@ from clipdeck.studio.engine.sandbox import safe_render
 from clipdeck.studio.engine.spec import EditSpec, Layout, Pip
 from clipdeck.studio.limits import render_limits
 from clipdeck.studio.models import RenderJob
+from clipdeck.studio.originals import original_path
 from clipdeck.videos.models import Sound, Video, VideoStatus
 from clipdeck.videos.services import video_mark_ready
 
@@ -108,7 +109,7 @@ def _render_in_sandbox(job: RenderJob, work: Path) -> RenderResult:
     video = job.video
     outputs = RenderOutputs(**{k: str(work / name) for k, name in OUTPUT_NAMES.items()})
     with contextlib.ExitStack() as stack:
-        source = stack.enter_context(local_path(video.original.storage, video.original.name))
+        source = stack.enter_context(original_path(video))
         partner = _partner_path(stack, video) if job.layout != "single" else None
         sound_path = None
         if video.edit.get("sound") and video.sound and video.sound.audio:
@@ -178,6 +179,14 @@ def _attach_original_sound(video: Video, audio_name: str | None, duration_ms: in
     if audio_name is None or video.sound_id:
         if audio_name:
             transaction.on_commit(lambda: _delete_files([audio_name]))
+        return
+    earlier = Sound.objects.filter(source_video=video, is_original=True).first()
+    if earlier is not None:  # a re-edited draft: its sound is replaced, not added
+        replaced = earlier.audio.name
+        Sound.objects.filter(pk=earlier.pk).update(audio=audio_name, duration_ms=duration_ms)
+        Video.objects.filter(pk=video.pk).update(sound=earlier)
+        video.sound = earlier
+        transaction.on_commit(lambda: _delete_files([replaced]))
         return
     sound = Sound.objects.create(
         title=f"Original sound – {video.author.name}",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import Schema
 from pydantic import Field
 
@@ -17,9 +19,15 @@ class UploadForm(Schema):
     edit: str = Field(
         "",
         description="JSON edit object (trim, speed, filter, sound, "
-        "original_volume); see GET /api/v1/studio/options",
+        "original_volume, texts, stickers); see GET /api/v1/studio/options "
+        "and GET /api/v1/studio/stickers",
     )
     length_limit: int | None = Field(None, description="seconds: one of the length options")
+    publish_at: datetime | None = Field(
+        None,
+        description="scheduled posting (ISO 8601 with a time zone, at most 90 days ahead): "
+        "the video stays a draft until then",
+    )
 
 
 class ReactForm(UploadForm):
@@ -29,6 +37,7 @@ class ReactForm(UploadForm):
 class UploadOut(Schema):
     id: str
     status: VideoStatusName
+    publish_at: datetime | None = None
 
 
 class FilterOption(Schema):
@@ -51,3 +60,9 @@ class StudioOptions(Schema):
     video_codecs: list[str]
     audio_codecs: list[str]
     genres: list[str]
+
+
+class StickerOut(Schema):
+    name: str
+    label: str
+    url: str = Field(description="the sticker's PNG (512 px, transparent background)")

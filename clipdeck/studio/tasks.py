@@ -16,3 +16,11 @@ def render_video(video_id: str) -> None:
 def enqueue_render(video_id) -> None:
     """Queue a render (call from ``transaction.on_commit``)."""
     render_video.enqueue(str(video_id))
+
+
+@task(queue_name="media")
+def seed_music_library() -> int:
+    """Generate the music library's missing tracks (a fresh cell); how many exist."""
+    from clipdeck.studio.music_library import seed_library
+
+    return len(seed_library())

@@ -12,6 +12,7 @@ import logging
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
@@ -20,7 +21,7 @@ from django.db import transaction
 from clipdeck.accounts.models import User
 from clipdeck.kernel.errors import DomainError, InvalidInput, Kind, TooManyRequests
 from clipdeck.kernel.sealed_media import save_sealed
-from clipdeck.studio import edits
+from clipdeck.studio import edits, scheduling
 from clipdeck.studio.engine.errors import MediaError
 from clipdeck.studio.engine.plan import LENGTH_TOLERANCE_MS
 from clipdeck.studio.engine.sandbox import safe_probe
@@ -69,6 +70,7 @@ class VideoFields:
     allow_comments: bool = True
     edit: dict = field(default_factory=dict)
     length_ms: int | None = None
+    publish_at: datetime | None = None  # scheduled posting: a draft until then
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ def upload_video(
     _check_renders_in_flight(author)
     _check_size(upload.size, limits.max_bytes)
     length_ms = _check_length_choice(fields.length_ms)
+    scheduling.check_publish_at(fields.publish_at)
     edit = edits.parse(fields.edit, viewer=author)
     pip = edits.parse_pip(remix.pip) if remix and remix.kind == RemixKind.REACT else {}
     with _upload_on_disk(upload) as path:
@@ -215,7 +218,7 @@ def _create(
         author=author,
         caption=fields.caption,
         visibility=fields.visibility,
-        draft=fields.draft,
+        draft=fields.draft or fields.publish_at is not None,
         allow_duet=fields.allow_duet,
         allow_react=fields.allow_react,
         allow_comments=fields.allow_comments,
@@ -229,6 +232,8 @@ def _create(
     with _upload_on_disk(upload) as path:
         video.original = save_sealed(video.original.storage, name, path, author)
     video.save(update_fields=["original"])
+    if fields.publish_at is not None:
+        scheduling.schedule(video, fields.publish_at)
     RenderJob.objects.create(
         video=video,
         layout=Layout(remix.kind.value) if remix else Layout.SINGLE,

@@ -192,6 +192,11 @@ class VideoPatch(Schema):
     allow_duet: bool | None = None
     allow_react: bool | None = None
     allow_comments: bool | None = None
+    edit: dict | None = Field(
+        None,
+        description="a draft only: a new edit object (as on upload); the draft renders "
+        "again from its original",
+    )
 
 
 class CommentIn(Schema):

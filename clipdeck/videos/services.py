@@ -128,11 +128,15 @@ def video_update(
     allow_duet: bool | None = None,
     allow_react: bool | None = None,
     allow_comments: bool | None = None,
+    edit: dict | None = None,
 ) -> Video:
-    """The owner changes the caption, visibility or what others may do.
+    """The owner changes the caption, visibility or what others may do, or re-edits a
+    draft (``edit``: it renders again from its original, see ``signals``).
 
     A video that stops being for everyone takes its remixes with it (rule R2).
     """
+    if edit is not None:
+        _request_edit(video, edit)
     fields = []
     if caption is not None:
         video.caption = _clean_caption(caption)
@@ -156,6 +160,17 @@ def video_update(
         if visibility is not None and not is_public(video):
             remixes_withhold(video, reason=WithheldReason.SOURCE_NOT_PUBLIC)
     return video
+
+
+def _request_edit(video: Video, edit: dict) -> None:
+    from clipdeck.videos.signals import edit_requested
+
+    if video.status not in (VideoStatus.DRAFT, VideoStatus.FAILED):
+        raise Conflict(
+            f"Only drafts can be edited again; this video is {video.status}.", code="not_a_draft"
+        )
+    if not edit_requested.send(sender=Video, video=video, edit=edit):
+        raise Conflict("Re-editing is not available on this server.", code="edit_unavailable")
 
 
 def video_publish(*, video: Video) -> Video:

@@ -2,6 +2,10 @@
 
 Receivers run inside the transaction of the change, so a failing receiver
 undoes the change with it.
+
+``edit_requested(video, edit)``: the owner asked to re-edit a draft with a new
+``edit`` object; the studio validates it and renders the draft again from its
+kept original. A receiver raises a DomainError to refuse.
 """
 
 from __future__ import annotations
@@ -11,3 +15,5 @@ from django.dispatch import Signal
 # ``video``: its media are stored and it is about to become a draft or go live
 # (sent by ``services.video_mark_ready``). A receiver may set its moderation state.
 video_rendered = Signal()
+# ``video``, ``edit``: see above (``services.video_reedit``).
+edit_requested = Signal()

@@ -8,6 +8,7 @@ import struct
 import av
 import numpy as np
 import pytest
+from PIL import Image
 
 from clipdeck.studio.engine import (
     EditSpec,
@@ -109,7 +110,8 @@ def test_sound_output_is_the_mixed_aac_track(published):
         assert sound.duration == pytest.approx(2_000_000, abs=25_000)
     samples, rate = audio_samples(outputs.audio)
     assert dominant_hz(samples, rate) == pytest.approx(SOURCE_HZ, abs=3)
-    assert set(result.timings) == {"probe", "render", "rendition", "poster", "audio"}
+    # the poster comes out of the render; a frame this small is its own rendition (a copy)
+    assert set(result.timings) == {"probe", "render", "rendition", "audio"}
 
 
 def test_wide_frames_get_a_720_rendition(media, job, outputs):
@@ -122,6 +124,25 @@ def test_wide_frames_get_a_720_rendition(media, job, outputs):
     assert facts(out.mp4_720) == facts_like(width=720, height=1280, frames=30)
     assert (result.outputs["mp4_720"].width, result.outputs["mp4_720"].height) == (720, 1280)
     assert image_rgb(out.poster).shape == (1920, 1080, 3)
+    # one decode, one graph: no pass over the main file for the rendition or the poster
+    assert set(result.timings) == {"probe", "render", "audio"}
+    samples, rate = audio_samples(out.mp4_720)
+    assert dominant_hz(samples, rate) == pytest.approx(SOURCE_HZ, abs=3)
+    assert len(samples) / rate == pytest.approx(1.0, abs=0.03)
+
+
+def test_rendition_and_poster_show_the_main_outputs_picture(media, job, outputs):
+    source = media.clip("hd2.mp4", width=1080, height=1920, seconds=2.0, scene="bouncing")
+    out = outputs("hd2")
+
+    render(job(source, outputs=out))
+
+    main = frame_rgb(out.mp4, 1.0)  # the poster is the frame at 1 s
+    small = frame_rgb(out.mp4_720, 1.0)
+    poster = image_rgb(out.poster)
+    assert np.abs(poster.astype(int) - main.astype(int)).mean() < 6
+    shrunk = np.asarray(Image.fromarray(main).resize((720, 1280), Image.BICUBIC))
+    assert np.abs(shrunk.astype(int) - small.astype(int)).mean() < 6
 
 
 INPUT_CASES = [*sorted(INPUT_KINDS), "hevc.mp4", "vfr.webm", "silent.mp4"]

@@ -81,7 +81,8 @@ def test_empty_edit_is_the_identity():
         (
             {"sped": 2},
             "sped",
-            "Unknown option 'sped'; the options are filter, original_volume, sound, speed, trim.",
+            "Unknown option 'sped'; the options are filter, original_volume, sound, speed, "
+            "stickers, texts, trim.",
         ),
     ],
 )

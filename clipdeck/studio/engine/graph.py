@@ -2,8 +2,11 @@
 
 Picture, per input: ``setpts`` (speed) -> ``fps=30`` -> rotation (``transpose`` /
 ``hflip,vflip``) -> layout (fit with blurred background, duet halves or reaction
-box) -> colour preset -> ``format=yuv420p`` -> ``tpad`` (hold the last frame) ->
-``trim`` to exactly the planned frame count.
+box) -> colour preset -> ``overlay`` of each text box and sticker (RGBA stills,
+shown between their times) -> ``format=yuv420p`` -> ``tpad`` (hold the last frame) ->
+``trim`` to exactly the planned frame count -> ``split``: the main output, and
+(when the frame is wider than 720) the 720-wide rendition scaled from the same
+frames, so one decode and one graph feed every picture output.
 
 Sound, per input: ``atrim`` (drop what precedes the cut) -> ``atempo`` chain
 (speed, pitch kept) -> 48 kHz stereo -> ``volume`` -> ``apad``; the inputs are
@@ -14,7 +17,9 @@ An edit without any sound gets silence (``anullsrc``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
+import av
 from av.filter import Graph
 
 from . import geometry
@@ -66,16 +71,21 @@ class GraphPlan:
     frames: int  # exact number of output frames
     preset: str
     pip: tuple[float, float, float] = (0.05, 0.05, 0.35)
+    rendition: tuple[int, int] | None = None  # size of the second picture output
+    overlays: tuple = ()  # overlays.Overlay: RGBA stills placed and timed
 
 
 @dataclass
 class BuiltGraph:
-    """The configured graph, its buffer sources by key, and its two sinks."""
+    """The configured graph, its buffer sources by key, and its sinks (the rendition's
+    sink is None when the plan asks for no rendition)."""
 
     graph: Graph
     sources: dict[str, object] = field(default_factory=dict)
     video_sink: object = None
     audio_sink: object = None
+    rendition_sink: object = None
+    stills: list = field(default_factory=list)  # (buffer source, the one frame it gets)
 
 
 class _Builder:
@@ -103,7 +113,7 @@ def build(plan: GraphPlan) -> BuiltGraph:
     """Build and configure the graph for ``plan``."""
     b = _Builder()
     built = BuiltGraph(graph=b.graph)
-    built.video_sink = _picture(b, built, plan)
+    built.video_sink, built.rendition_sink = _picture(b, built, plan)
     built.audio_sink = _sound(b, built, plan)
     b.graph.configure()
     return built
@@ -116,13 +126,62 @@ def _picture(b: _Builder, built: BuiltGraph, plan: GraphPlan):
         built.sources[f"{picture.key}:video"] = source
         branches.append(b.chain(source, _timing(plan.speed) + ROTATIONS.get(picture.rotation, [])))
     composed = LAYOUTS[plan.layout](b, branches, plan)
+    composed = _overlays(b, built, b.chain(composed, get_preset(plan.preset).filters), plan)
     finish = [
-        *get_preset(plan.preset).filters,
         ("format", "yuv420p"),
         ("tpad", "stop=-1:stop_mode=clone"),
         ("trim", f"end_frame={plan.frames}"),
     ]
-    return b.chain(b.chain(composed, finish), [("buffersink", "")])
+    finished = b.chain(composed, finish)
+    if plan.rendition is None:
+        return b.chain(finished, [("buffersink", "")]), None
+    split = b.chain(finished, [("split", "2")])
+    main = b.chain(split, [("buffersink", "")], output=0)
+    width, height = plan.rendition
+    small = b.chain(
+        split,
+        [("scale", f"{width}:{height}:flags=bicubic"), ("setsar", "1"), ("buffersink", "")],
+        output=1,
+    )
+    return main, small
+
+
+def _overlays(b: _Builder, built: BuiltGraph, ctx, plan: GraphPlan):
+    """Composite each still over the picture at its place, only between its times."""
+    for index, still in enumerate(plan.overlays):
+        frame = rgba_frame(still.image)
+        frame.pts, frame.time_base = 0, Fraction(1, FPS)
+        source = b.graph.add_buffer(
+            width=still.image.width,
+            height=still.image.height,
+            format="rgba",
+            time_base=Fraction(1, FPS),
+            name=f"still_{index}",
+        )
+        built.stills.append((source, frame))
+        ctx = b.join("overlay", _overlay_args(still), [ctx, source])
+    return ctx
+
+
+def rgba_frame(image) -> av.VideoFrame:
+    """A Pillow RGBA image as an ``rgba`` frame (``VideoFrame.from_image`` drops alpha)."""
+    frame = av.VideoFrame(image.width, image.height, "rgba")
+    plane, row = frame.planes[0], image.width * 4
+    data = image.tobytes()
+    if plane.line_size != row:
+        pad = bytes(plane.line_size - row)
+        data = b"".join(data[i : i + row] + pad for i in range(0, len(data), row))
+    plane.update(data)
+    return frame
+
+
+def _overlay_args(still) -> str:
+    args = f"x={still.x}:y={still.y}:eof_action=repeat:format=yuv420"
+    if still.end is not None:
+        return f"{args}:enable='between(t,{still.start!r},{still.end - 1 / (2 * FPS)!r})'"
+    if still.start > 0:
+        return f"{args}:enable='gte(t,{still.start!r})'"
+    return args
 
 
 def _timing(speed: float) -> list[tuple[str, str]]:

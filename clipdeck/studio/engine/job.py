@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from .probe import ProbeResult
-from .spec import EditSpec, Layout, Sound, Trim
+from .spec import EditSpec, Layout, Sound, StickerBox, TextBox, Trim
 
 MAX_OUTPUT_MS = 15_000
 
@@ -59,6 +59,8 @@ class RenderJob:
                 filter=spec.get("filter", "none"),
                 sound=Sound(**spec["sound"]) if spec.get("sound") else None,
                 original_volume=spec.get("original_volume", 1.0),
+                texts=tuple(TextBox(**box) for box in spec.get("texts") or ()),
+                stickers=tuple(StickerBox(**box) for box in spec.get("stickers") or ()),
             ),
             layout=Layout.from_dict(data.get("layout")),
             partner=data.get("partner"),

@@ -1,8 +1,10 @@
 """``render``: one edit of one recording (or a duet/react remix) into publishable files.
 
-Stages, each timed: probe the inputs; decode, filter and encode the main MP4 (see
-``pipeline``); derive the 720-wide rendition, the poster and the sound file from
-it; then rename every temporary file into place (``atomic``), main MP4 last.
+Stages, each timed: probe the inputs; decode once, filter once and encode the
+main MP4, the 720-wide rendition and the poster together (see ``pipeline``);
+copy the sound file out of the main MP4 (and the main MP4 itself as the
+rendition when it is already at most 720 wide); then rename every temporary file
+into place (``atomic``), main MP4 last.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from .feeds import Feed
 from .graph import FPS, GraphPlan, PictureInput, SoundInput, build
 from .job import OutputFile, RenderJob, RenderResult
 from .limits import Limits
+from .overlays import draw_overlays
 from .plan import Timeline, feed_specs, output_frame, timeline
 from .probe import ProbeResult, probe, probe_sound
-from .renditions import extract_audio, make_poster, make_rendition
+from .renditions import POSTER_AT, copy_rendition, extract_audio
 
 
 def render(job: RenderJob, limits: Limits | None = None) -> RenderResult:
@@ -35,8 +38,8 @@ def render(job: RenderJob, limits: Limits | None = None) -> RenderResult:
     frame = output_frame(job, source, partner)
     with AtomicOutputs(_finals(job)) as out:
         with _stage(timings, "render"):
-            _render_main(job, line, frame, source, partner, out.temp("mp4"))
-        sizes = _derived(job, line, frame, out, timings)
+            sizes = _render_main(job, line, frame, source, partner, out)
+        _derived(job, out, timings, sizes)
         out.commit()
     outputs = {name: _describe(path, sizes.get(name)) for name, path in _finals(job).items()}
     return RenderResult(
@@ -79,21 +82,36 @@ def _render_main(
     frame: tuple[int, int],
     source: ProbeResult,
     partner: ProbeResult | None,
-    path: str,
-) -> None:
+    out: AtomicOutputs,
+) -> dict:
+    targets = _targets(job, line, frame, out)
     feeds: list[Feed] = []
     try:
         for spec in feed_specs(job, line, source, partner):
             feeds.append(Feed(spec))
-        built = build(_graph_plan(job, line, frame, feeds, source, partner))
+        built = build(_graph_plan(job, line, frame, feeds, source, partner, targets.rendition_size))
     except BaseException:
         for feed in feeds:
             feed.container.close()
         raise
-    pipeline.run(built, feeds, path, frame, line.frames)
+    return pipeline.run(built, feeds, targets, line.frames)
 
 
-def _graph_plan(job, line, frame, feeds, source, partner) -> GraphPlan:
+def _targets(job: RenderJob, line: Timeline, frame, out: AtomicOutputs) -> pipeline.Targets:
+    """The main MP4; the rendition when it is smaller than the main frame; the poster."""
+    small = geometry.rendition_frame(frame) if job.outputs.mp4_720 else None
+    poster_at = min(POSTER_AT, line.frames / FPS / 2)
+    return pipeline.Targets(
+        path=out.temp("mp4"),
+        size=frame,
+        rendition_path=out.temp("mp4_720") if small else None,
+        rendition_size=small,
+        poster_path=out.temp("poster") if job.outputs.poster else None,
+        poster_index=min(line.frames - 1, round(poster_at * FPS)),
+    )
+
+
+def _graph_plan(job, line, frame, feeds, source, partner, rendition=None) -> GraphPlan:
     by_key = {feed.spec.key: feed for feed in feeds}
     probes = {"source": source, "partner": partner}
     pictures = tuple(
@@ -127,26 +145,22 @@ def _graph_plan(job, line, frame, feeds, source, partner) -> GraphPlan:
         frames=line.frames,
         preset=job.spec.filter,
         pip=(pip.x, pip.y, pip.width) if pip else (0.05, 0.05, 0.35),
+        rendition=rendition,
+        overlays=tuple(draw_overlays(job.spec, frame)),
     )
 
 
-def _derived(
-    job: RenderJob, line: Timeline, frame, out: AtomicOutputs, timings: dict[str, float]
-) -> dict[str, tuple[int, int]]:
-    """Write the rendition, poster and sound from the main file; return picture sizes."""
-    main, sizes = out.temp("mp4"), {"mp4": frame}
-    if job.outputs.mp4_720:
+def _derived(job: RenderJob, out: AtomicOutputs, timings: dict[str, float], sizes: dict) -> None:
+    """Copy what the render did not write from the main file: the rendition when the
+    main frame is already that small, and the sound; record their picture sizes."""
+    main = out.temp("mp4")
+    if job.outputs.mp4_720 and "mp4_720" not in sizes:
         with _stage(timings, "rendition"):
-            small = geometry.rendition_frame(frame)
-            make_rendition(main, out.temp("mp4_720"), small)
-            sizes["mp4_720"] = small or frame
-    if job.outputs.poster:
-        with _stage(timings, "poster"):
-            sizes["poster"] = make_poster(main, out.temp("poster"), line.frames / FPS)
+            copy_rendition(main, out.temp("mp4_720"))
+            sizes["mp4_720"] = sizes["mp4"]
     if job.outputs.audio:
         with _stage(timings, "audio"):
             extract_audio(main, out.temp("audio"))
-    return sizes
 
 
 def _describe(path: str, size: tuple[int, int] | None) -> OutputFile:

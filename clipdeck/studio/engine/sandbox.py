@@ -277,7 +277,7 @@ def _preload() -> None:
     import encodings.idna
     import encodings.utf_8  # noqa: F401
 
-    from PIL import Image
+    from PIL import Image, ImageDraw, ImageFont  # noqa: F401 (text boxes)
 
     Image.init()  # every image plugin (poster JPEG)
 

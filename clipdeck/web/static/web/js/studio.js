@@ -1,6 +1,7 @@
 // The studio: record (or pick a file), edit, then post or save a draft.
 // The server render is authoritative; previews here are CSS/media-element approximations.
 import { api, h, toast, upload } from "./api.js";
+import { overlayEditor } from "./overlays.js";
 import { pipBox } from "./pip.js";
 import { recorder } from "./recorder.js";
 
@@ -15,6 +16,16 @@ let options;
 let take = null; // { blob, name, durationMs }
 let source = null; // the remixed video, when duetting or reacting
 let pip = null;
+let overlays = null;
+
+/** The output frame the engine will render for the previewed take (geometry.output_frame). */
+function outputFrame() {
+  const preview = $("[data-preview]");
+  const [w, hgt] = [preview.videoWidth || 1080, preview.videoHeight || 1920];
+  const even = (v) => Math.max(2, Math.round(v / 2) * 2);
+  const width = Math.min(1080, even(Math.min(1080, Math.max(w, hgt * 9 / 16))));
+  return [width, Math.min(1920, even(width * 16 / 9))];
+}
 
 function showStep(name) {
   for (const step of root.querySelectorAll("[data-step]")) step.hidden = step.dataset.step !== name;
@@ -249,6 +260,9 @@ function setUpEditor() {
   });
 
   setUpMusic(preview);
+  overlayEditor({ card: $("[data-overlays]"), preview, layer: $("[data-overlay-layer]"), frame: outputFrame })
+    .then((editor) => { overlays = editor; window.clipdeckOverlays = editor; })
+    .catch((error) => toast(error.message));
 }
 
 function setUpMusic(preview) {
@@ -308,6 +322,7 @@ function editSpec() {
   const trimmed = edit.start > 0 || (edit.end > 0 && edit.end < take.durationMs);
   if (trimmed) spec.trim = { start_ms: Math.round(edit.start), end_ms: Math.round(edit.end) };
   if (edit.sound) spec.sound = { id: edit.sound.id, offset_ms: 0, volume: edit.musicVolume };
+  if (overlays) Object.assign(spec, overlays.spec());
   return spec;
 }
 

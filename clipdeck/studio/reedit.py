@@ -1,0 +1,57 @@
+"""Re-editing a draft: a new edit, rendered again from the kept original.
+
+Connected to ``videos.signals.edit_requested`` (see ``StudioConfig.ready``). The
+new edit is validated as on upload (the same messages, ``edit.*`` fields), its
+length checked against the original and the job's length limit, then the draft
+goes back to ``processing`` with a fresh render job; when the render finishes it
+is a draft again (or fails, keeping the message). Published videos are never
+re-rendered: the videos service refuses before this runs.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from clipdeck.studio import edits
+from clipdeck.studio.engine.errors import MediaError
+from clipdeck.studio.engine.sandbox import safe_probe
+from clipdeck.studio.limits import probe_limits
+from clipdeck.studio.models import RenderJob
+from clipdeck.studio.originals import original_path
+from clipdeck.studio.tasks import enqueue_render
+from clipdeck.studio.uploads import _check_edited_length, media_error_to_api
+from clipdeck.videos.models import Video, VideoStatus
+
+
+def on_edit_requested(sender, *, video: Video, edit: dict, **kwargs) -> None:
+    """Signal receiver: validate ``edit`` and queue the draft's new render."""
+    parsed = edits.parse(edit, viewer=video.author)
+    job = RenderJob.objects.get(video=video)
+    with original_path(video) as path:
+        try:
+            source = safe_probe(path, probe_limits())
+        except MediaError as error:
+            raise media_error_to_api(error) from None
+    _check_edited_length(edits.edited_duration_ms(parsed, source.duration_ms), job.max_output_ms)
+    with transaction.atomic():
+        updated = Video.objects.filter(
+            pk=video.pk, status__in=(VideoStatus.DRAFT, VideoStatus.FAILED)
+        ).update(
+            status=VideoStatus.PROCESSING,
+            keep_as_draft=True,
+            edit=parsed.as_api_dict(),
+            sound=parsed.sound,
+            error_code="",
+            error_message="",
+        )
+        if updated:
+            RenderJob.objects.filter(pk=job.pk).update(
+                attempts=0,
+                lease_until=None,
+                enqueued_at=timezone.now(),
+                started_at=None,
+                finished_at=None,
+            )
+            transaction.on_commit(lambda: enqueue_render(video.pk))
+    video.refresh_from_db()
