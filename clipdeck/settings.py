@@ -24,6 +24,8 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CLIPDECK_CSRF_TRUSTED_ORIGINS", [])
 PUBLIC_URL = env_str("CLIPDECK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset: links are built from the address the request came to (the one the browser shows).
+PUBLIC_URL_SET = bool(env_str("CLIPDECK_PUBLIC_URL"))
 
 # The data region this deployment ("cell") serves; see docs/architecture.md.
 CLIPDECK_REGION = env_str("CLIPDECK_REGION", "us").lower()

@@ -220,15 +220,11 @@ def _second_factor_check(user: User, otp: str | None, failure_keys, *, window: i
             field="otp",
             kind=Kind.UNAUTHORIZED,
         )
-    if not two_factor.verify(user, otp):
+    verdict = two_factor.check(user, otp)
+    if verdict is not two_factor.Verdict.ACCEPTED:
         for key in failure_keys:
             ratelimit.record_failure(key, window=window)
-        raise InvalidInput(
-            "That code is not right; use the current code from your app or a recovery code.",
-            code="invalid_otp",
-            field="otp",
-            kind=Kind.UNAUTHORIZED,
-        )
+        raise two_factor.refusal(verdict, kind=Kind.UNAUTHORIZED)
 
 
 def user_update_profile(

@@ -7,7 +7,8 @@ import time
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -73,14 +74,18 @@ def login_page(request: HttpRequest) -> HttpResponse:
             user = _login_second_step(request) if "otp" in request.POST else _login_first(request)
         except DomainError as exc:
             error = exc
-            second_step = exc.code in {"otp_required", "invalid_otp"}
+            second_step = exc.code in {"otp_required", "invalid_otp", "otp_reused"}
             if exc.code == "otp_required" and "otp" not in request.POST:
                 error = None  # the password was right: now ask for the code
         else:
             request.session.pop(PENDING_2FA, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             mark_second_factor(request, verified=two_factor.is_enabled(user))
+            if _wants_json(request):
+                return JsonResponse({"handle": user.handle, "csrf": get_token(request)})
             return redirect(_next_url(request))
+        if _wants_json(request):
+            return _login_json(error, second_step)
     return render(
         request,
         "web/login.html",
@@ -92,6 +97,18 @@ def login_page(request: HttpRequest) -> HttpResponse:
         },
         status=status_for(error) if error else 200,
     )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """The in-place sign-in sheet posts the same form and reads JSON back."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _login_json(error: DomainError | None, second_step: bool) -> JsonResponse:
+    if error is None:
+        return JsonResponse({"second_step": True})
+    body = {"error": {"code": error.code, "message": error.message}, "second_step": second_step}
+    return JsonResponse(body, status=status_for(error))
 
 
 PENDING_2FA = "login_2fa_pending"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clipdeck.web import account_pages, pages, privacy_pages
+from clipdeck.web import account_pages, app_shell, pages, privacy_pages
 
 urlpatterns = [
     # The data inventory as a readable page (also at /settings/privacy).
@@ -27,4 +27,6 @@ urlpatterns = [
     path("me/requests", account_pages.requests_page, name="follow-requests"),
     path("me/drafts", account_pages.drafts_page, name="drafts"),
     path("studio", account_pages.studio_page, name="studio"),
+    path("manifest.webmanifest", app_shell.manifest, name="web-manifest"),
+    path("sw.js", app_shell.service_worker, name="service-worker"),
 ]

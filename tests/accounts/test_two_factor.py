@@ -111,7 +111,30 @@ def test_a_code_works_only_once(api, person):
     code = code_for(secret)
 
     assert login(api, otp=code).status_code == 200
-    assert login(api, otp=code).status_code == 401
+    again = login(api, otp=code)
+    assert again.status_code == 401
+    assert again.json()["error"]["code"] == "otp_reused"
+    assert "already used" in again.json()["error"]["message"]
+
+
+def test_a_code_from_another_account_is_wrong_not_reused(api, person):
+    enable(api, person)
+
+    response = login(api, otp=code_for(base64.b32encode(b"x" * 20).decode()))
+
+    assert response.json()["error"]["code"] == "invalid_otp"
+
+
+def test_turning_off_with_the_code_just_used_to_sign_in_says_to_wait(api, person):
+    secret, _ = enable(api, person)
+    code = code_for(secret)
+    assert login(api, otp=code).status_code == 200
+
+    response = api(person).delete("me/2fa", {"password": PASSWORD, "code": code})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "otp_reused"
+    assert TwoFactor.objects.filter(user=person).exists()
 
 
 def test_a_wrong_password_never_asks_for_the_code(api, person):

@@ -168,3 +168,20 @@ def test_the_dashboard_ships_an_order_and_shows_a_refused_transition(api, user, 
         .status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(("compare_at", "struck"), [(2500, "$25.00"), (1999, None), (1500, None)])
+def test_only_a_compare_at_price_above_the_price_is_struck_through_as_was(
+    merchant, compare_at, struck
+):
+    variant = product_with_stock(merchant, price=1999)
+    variant.compare_at_price = compare_at
+    variant.save(update_fields=["compare_at_price"])
+
+    html = browser().get(f"/shop/product/{variant.product_id}/sheet").content.decode()
+    tiles = browser().get(f"/shop/@{merchant.user.handle}").content.decode()
+
+    struck_out = [f"<s>{struck}</s>"] if struck else []
+    prices = ["<s>$25.00</s>", "<s>$19.99</s>", "<s>$15.00</s>"]
+    assert [price for price in prices if price in html] == struck_out
+    assert [price for price in prices if price in tiles] == struck_out

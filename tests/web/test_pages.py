@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -210,3 +212,26 @@ def test_the_about_page_explains_the_main_parameters_and_the_controls():
 
     assert "<h2>How your For You feed is chosen</h2>" in page
     assert 'href="/?personalized=false"' in page
+
+
+def test_linked_caption_links_tags_and_mentions_and_escapes_the_rest():
+    from clipdeck.web.templatetags.captions import linked_caption
+
+    html = linked_caption("Sun <b>set</b> #Golden_Hour with @ada. #")
+
+    assert html == (
+        'Sun &lt;b&gt;set&lt;/b&gt; <a href="/tag/golden_hour">#Golden_Hour</a> '
+        'with <a href="/@ada">@ada</a>. #'
+    )
+
+
+def test_the_video_page_has_a_heading_and_a_caption_with_links():
+    video = VideoFactory(caption="Morning run #Running with @bo")
+
+    html = client_for().get(f"/v/{video.pk}").content.decode()
+
+    heading = re.search(r'<h1 class="video-author">(.*?)</h1>', html, re.S)
+    assert heading is not None
+    assert f"@{video.author.handle}" in heading.group(1)
+    assert '<a href="/tag/running">#Running</a>' in html
+    assert '<a href="/@bo">@bo</a>' in html
