@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import quote, urlencode
 
+import segno
 from django.db import transaction
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -69,6 +70,11 @@ def setup(user: User) -> Enrolment:
         },
     )
     return Enrolment(secret=secret, otpauth_uri=otpauth_uri(user, secret))
+
+
+def qr_code_svg_uri(uri: str) -> str:
+    """The ``otpauth://`` URI as a QR code: an SVG ``data:`` URI an ``<img>`` shows."""
+    return segno.make(uri, error="m").svg_data_uri(scale=5, border=2, dark="#000", light="#fff")
 
 
 def otpauth_uri(user: User, secret: str) -> str:

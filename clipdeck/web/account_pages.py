@@ -28,6 +28,7 @@ from clipdeck.kernel.errors import DomainError, InvalidInput
 from clipdeck.kernel.personal_data import records
 from clipdeck.videos import selectors
 from clipdeck.web.pages import cards
+from clipdeck.web.privacy_summary import purpose_groups
 from clipdeck.web.staff_admin import mark_second_factor
 
 
@@ -167,7 +168,11 @@ def privacy_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/privacy.html",
-        {"region": settings.CLIPDECK_REGION, "records": records()},
+        {
+            "region": settings.CLIPDECK_REGION,
+            "groups": purpose_groups(),
+            "total": len(records()),
+        },
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from django.test import Client
@@ -260,3 +260,12 @@ def test_the_settings_page_offers_set_up_then_turning_off(api, person):
     assert "data-two-factor-disable" in after
     assert "10 recovery codes left" in after
     assert 'name="otp"' in after  # the password form asks for the code too
+
+
+def test_setup_gives_a_qr_code_of_the_otpauth_uri(api, person):
+    body = api(person).post("me/2fa/setup", {"password": PASSWORD}).json()
+
+    prefix, _, svg = body["qr_code"].partition(",")
+    assert prefix.startswith("data:image/svg+xml")
+    assert "<svg" in unquote(svg) and "<path" in unquote(svg)
+    assert body["secret"] not in unquote(svg)  # drawn as modules, not written as text

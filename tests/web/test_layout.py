@@ -86,3 +86,22 @@ def test_signing_in_from_the_sheet_answers_json_and_starts_a_session():
     assert right.status_code == 200
     assert right.json()["handle"] == "ada" and right.json()["csrf"]
     assert client.get("/api/v1/me").json()["handle"] == "ada"
+
+
+def test_a_missing_page_is_app_styled_with_a_way_back():
+    response = Client().get("/v/00000000-0000-0000-0000-000000000000")
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "We couldn't find this page" in html
+    assert 'class="sidebar"' in html and 'href="/"' in html
+    assert "Not Found</h1>" not in html  # not Django's bare page
+
+
+def test_the_server_error_page_stands_alone_without_a_request():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+
+    assert "Something went wrong on our side" in html
+    assert "/static/web/app.css" in html

@@ -148,8 +148,28 @@ def test_the_follow_requests_page_lists_pending_requests_for_the_owner_only():
 def test_the_privacy_page_lists_the_data_inventory():
     page = client_for().get("/settings/privacy").content.decode()
 
-    assert '<small class="muted">accounts.User.email</small>' in page
+    assert "<code>accounts.User.email</code>" in page
     assert '<span class="badge protected">protected</span>' in page
+
+
+def test_the_privacy_page_speaks_in_purposes_and_folds_the_technical_table():
+    page = client_for().get("/privacy").content.decode()
+
+    summary, technical = page.split('<details class="technical">', 1)
+    assert '<h2 id="purpose-account">Your account and signing in</h2>' in summary
+    assert "What you watch, to shape For You" in summary
+    assert "accounts.User.email" not in summary  # plain words above the fold
+    assert "accounts.User.email" in technical
+
+
+def test_every_declared_field_lands_in_exactly_one_purpose():
+    from clipdeck.kernel.personal_data import records
+    from clipdeck.web.privacy_summary import purpose_groups
+
+    grouped = [(row.model, row.field) for group in purpose_groups() for row in group.rows]
+
+    assert sorted(grouped) == sorted((row.model, row.field) for row in records())
+    assert len(grouped) == len(set(grouped))
 
 
 # --- sign-up and log-in ---------------------------------------------------------

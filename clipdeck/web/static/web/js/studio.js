@@ -1,6 +1,7 @@
 // The studio: record (or pick a file), edit, then post or save a draft.
 // The server render is authoritative; previews here are CSS/media-element approximations.
 import { api, h, toast, upload } from "./api.js";
+import { videoFileProblem } from "./filecheck.js";
 import { pipBox } from "./pip.js";
 import { recorder } from "./recorder.js";
 
@@ -68,11 +69,13 @@ async function setUpCapture() {
       useTake({ blob, name: `recording.${ext}`, durationMs });
     },
   });
-  $("[data-pick]").addEventListener("change", (event) => {
+  $("[data-pick]").addEventListener("change", async (event) => {
     const file = event.target.files[0];
     if (!file) return;
-    if (file.size > options.max_upload_mb * 1e6) {
-      $("[data-capture-status]").textContent = `That file is ${(file.size / 1e6).toFixed(0)} MB; the limit is ${options.max_upload_mb} MB.`;
+    const problem = await videoFileProblem(file, options.max_upload_mb);
+    if (problem) {
+      $("[data-capture-status]").textContent = problem;
+      event.target.value = "";
       return;
     }
     cam.stop();
@@ -202,8 +205,21 @@ async function drawFilmstrip(blob, durationMs) {
     const ratio = probe.videoWidth / probe.videoHeight || 9 / 16;
     const width = 80 * ratio;
     context.drawImage(probe, (45 - width) / 2, 0, width, 80);
+    if (i === Math.floor(frames / 2)) paintSwatches(probe, ratio);
   }
   URL.revokeObjectURL(probe.src);
+}
+
+/** Filter swatches show the clip's own middle frame, each under its filter. */
+function paintSwatches(probe, ratio) {
+  const canvas = h("canvas", { width: 112, height: 144 });
+  const width = 144 * ratio;
+  canvas.getContext("2d").drawImage(probe, (112 - width) / 2, 0, width, 144);
+  const url = canvas.toDataURL("image/jpeg", 0.8);
+  for (const swatch of document.querySelectorAll("[data-filters] .swatch")) {
+    swatch.style.backgroundImage = `url("${url}")`;
+    swatch.dataset.frame = "clip";
+  }
 }
 
 function setUpEditor() {
