@@ -16,7 +16,9 @@ PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1440, "height": 900}
 COPIED = """
 window.__copied = [];
-if (navigator.clipboard) navigator.clipboard.writeText = (text) => { window.__copied.push(text); return Promise.resolve(); };
+if (navigator.clipboard) {
+  navigator.clipboard.writeText = (text) => { window.__copied.push(text); return Promise.resolve(); };
+}
 """
 _posted: dict[str, str] = {}
 
