@@ -17,7 +17,10 @@ LAPTOP = {"width": 1440, "height": 900}
 COPIED = """
 window.__copied = [];
 if (navigator.clipboard) {
-  navigator.clipboard.writeText = (text) => { window.__copied.push(text); return Promise.resolve(); };
+  navigator.clipboard.writeText = (text) => {
+    window.__copied.push(text);
+    return Promise.resolve();
+  };
 }
 """
 _posted: dict[str, str] = {}
