@@ -240,6 +240,12 @@ CLIPDECK_RATE_LIMITS = {
     # Public counters (shares, product impressions and taps) from one network.
     "count": (0, env_int("CLIPDECK_COUNTS_PER_NETWORK_PER_MINUTE", 120), 60),
 }
+# Password-reset requests: per address, per network, per hour.
+CLIPDECK_RATE_LIMITS["password_reset"] = (
+    env_int("CLIPDECK_RESETS_PER_ADDRESS_PER_HOUR", 3),
+    env_int("CLIPDECK_RESETS_PER_NETWORK_PER_HOUR", 20),
+    3600,
+)
 # A viewer's view, completion, like and share of a video count once in this window.
 CLIPDECK_COUNT_ONCE_SECONDS = env_int("CLIPDECK_COUNT_ONCE_HOURS", 24) * 3600
 CLIPDECK_PAGE_MAX = 50
@@ -284,3 +290,26 @@ LOGGING = logging_config(
     env_str("CLIPDECK_LOG_FORMAT", "plain").strip().lower() or "plain",
     env_str("CLIPDECK_LOG_LEVEL", "INFO"),
 )
+
+# Mail (account recovery, email confirmation). Without an SMTP host, mail is written
+# to files in the data folder (or the console), for the operator to read.
+CLIPDECK_SMTP_HOST = env_str("CLIPDECK_SMTP_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if CLIPDECK_SMTP_HOST
+    else {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "file": "django.core.mail.backends.filebased.EmailBackend",
+    }[env_str("CLIPDECK_EMAIL_FALLBACK", "file")]
+)
+EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
+EMAIL_HOST = CLIPDECK_SMTP_HOST
+EMAIL_PORT = env_int("CLIPDECK_SMTP_PORT", 587)
+EMAIL_HOST_USER = env_str("CLIPDECK_SMTP_USER")
+EMAIL_HOST_PASSWORD = env_str("CLIPDECK_SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("CLIPDECK_SMTP_STARTTLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("CLIPDECK_MAIL_FROM", "Clipdeck <no-reply@localhost>")
+PASSWORD_RESET_TIMEOUT = env_int("CLIPDECK_PASSWORD_RESET_MINUTES", 60) * 60
+CLIPDECK_EMAIL_VERIFICATION = env_bool("CLIPDECK_EMAIL_VERIFICATION", True)
+CLIPDECK_EMAIL_VERIFY_SECONDS = env_int("CLIPDECK_EMAIL_VERIFY_DAYS", 7) * 86400

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clipdeck.accounts import recovery, two_factor
 from clipdeck.accounts import selectors as account_selectors
-from clipdeck.accounts import two_factor
 from clipdeck.accounts.models import User
 from clipdeck.accounts.services import (
     user_authenticate,
@@ -29,6 +29,7 @@ from clipdeck.kernel.personal_data import records
 from clipdeck.videos import selectors
 from clipdeck.web.pages import cards
 from clipdeck.web.privacy_summary import purpose_groups
+from clipdeck.web.recovery_pages import site_origin
 from clipdeck.web.staff_admin import mark_second_factor
 
 
@@ -56,6 +57,8 @@ def signup_page(request: HttpRequest) -> HttpResponse:
             error = exc
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if settings.CLIPDECK_EMAIL_VERIFICATION:
+                recovery.verification_request(user, site_origin(request))
             return redirect(_next_url(request))
     return render(
         request,

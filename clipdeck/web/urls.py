@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clipdeck.web import account_pages, app_shell, pages, privacy_pages
+from clipdeck.web import account_pages, app_shell, pages, privacy_pages, recovery_pages
 
 urlpatterns = [
     # The data inventory as a readable page (also at /settings/privacy).
@@ -29,4 +29,11 @@ urlpatterns = [
     path("studio", account_pages.studio_page, name="studio"),
     path("manifest.webmanifest", app_shell.manifest, name="web-manifest"),
     path("sw.js", app_shell.service_worker, name="service-worker"),
+    path("password/reset", recovery_pages.reset_request_page, name="password-reset"),
+    path(
+        "password/reset/<str:uid>/<str:token>",
+        recovery_pages.reset_confirm_page,
+        name="password-reset-confirm",
+    ),
+    path("email/verify/<str:value>", recovery_pages.verify_email_page, name="email-verify"),
 ]
