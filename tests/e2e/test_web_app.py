@@ -366,3 +366,67 @@ def test_the_app_is_installable(open_page):
         ".then(lists => lists.flat().map(r => new URL(r.url).pathname))"
     )
     assert cached and all(path.startswith("/static/") for path in cached)
+
+
+# --- shop ------------------------------------------------------------------------------
+
+
+def call(page, method, path, body=None):
+    csrf = page.evaluate("document.body.dataset.csrf")
+    response = page.request.fetch(
+        f"/api/v1/{path}",
+        method=method,
+        headers={"X-CSRFToken": csrf, "Referer": page.url},
+        data=body,
+    )
+    assert response.ok, response.text()
+    return response.json()
+
+
+def test_a_merchant_tags_products_in_the_studio_and_on_a_posted_video(open_page, tmp_path):
+    page = open_page()
+    sign_up(page, "pia_shop")
+    call(page, "POST", "shop", {"name": "Pia's Pots", "currency": "USD"})
+    bowl = call(
+        page,
+        "POST",
+        "shop/products",
+        {"title": "Blue bowl", "variants": [{"price": 1500, "stock": 4}]},
+    )
+    vase = call(
+        page,
+        "POST",
+        "shop/products",
+        {"title": "Tall vase", "variants": [{"price": 3200, "stock": 2}]},
+    )
+
+    page.goto("/studio")
+    clip = make_clip(tmp_path / "pots.mp4", seconds=1.5, width=180, height=320, scene="hills")
+    expect(page.get_by_role("button", name="Start recording")).to_be_enabled()
+    page.locator("[data-pick]").set_input_files(str(clip))
+    tags = page.get_by_role("region", name="Products from your shop")
+    expect(tags).to_be_visible()
+    tags.get_by_label(re.compile("Blue bowl")).check()
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.get_by_text("Posted!")).to_be_visible(timeout=180_000)
+    video = page.get_by_role("link", name="View video").get_attribute("href").rsplit("/", 1)[1]
+    assert [p["id"] for p in call(page, "GET", f"videos/{video}/products")["items"]] == [bowl["id"]]
+
+    page.goto(f"/v/{video}")
+    page.get_by_role("button", name="Tag products").click()
+    sheet = page.get_by_role("dialog", name="Products in this video")
+    sheet.get_by_label(re.compile("Tall vase")).check()
+    sheet.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("button", name=re.compile("Tall vase"))).to_be_visible()
+    tagged = [p["id"] for p in call(page, "GET", f"videos/{video}/products")["items"]]
+    assert sorted(tagged) == sorted([bowl["id"], vase["id"]])
+    assert page.errors == []
+
+
+def test_only_the_author_with_a_shop_sees_tag_products(open_page, posted):
+    page = open_page(LAPTOP)
+    sign_up(page, "quin_looks")
+    page.goto(f"/v/{posted}")
+
+    expect(page.locator(".video-side")).to_be_visible()
+    expect(page.get_by_role("button", name="Tag products")).to_have_count(0)

@@ -1,6 +1,7 @@
 // The studio: record (or pick a file), edit, then post or save a draft.
 // The server render is authoritative; previews here are CSS/media-element approximations.
 import { api, h, toast, upload } from "./api.js";
+import { checkedIds, myCatalog, renderChecklist, saveTags } from "../../shop/tagger.js";
 import { videoFileProblem } from "./filecheck.js";
 import { pipBox } from "./pip.js";
 import { recorder } from "./recorder.js";
@@ -210,6 +211,25 @@ async function drawFilmstrip(blob, durationMs) {
   URL.revokeObjectURL(probe.src);
 }
 
+/** The merchant's catalog as a checklist in the editor (hidden for people without a shop). */
+async function setUpProductTags() {
+  const catalog = await myCatalog().catch(() => null);
+  if (!catalog || !catalog.length) return;
+  renderChecklist($("[data-product-list]"), catalog);
+  $("[data-product-tags]").hidden = false;
+}
+
+async function tagProducts(videoId) {
+  const list = $("[data-product-list]");
+  const chosen = list ? checkedIds(list) : [];
+  if (!chosen.length) return;
+  try {
+    await saveTags(videoId, chosen);
+  } catch (error) {
+    toast(`Posted, but the products were not tagged: ${error.message}`);
+  }
+}
+
 /** Filter swatches show the clip's own middle frame, each under its filter. */
 function paintSwatches(probe, ratio) {
   const canvas = h("canvas", { width: 112, height: 144 });
@@ -354,6 +374,7 @@ async function post(draft) {
     $("[data-preview]").pause();
     $("[data-music-preview]").pause();
     showStep("processing");
+    await tagProducts(created.id);
     watch(created.id);
   } catch (err) {
     error.textContent = err.message;
@@ -402,6 +423,7 @@ async function main() {
   options = await api("studio/options");
   if (remix) await loadSource();
   setUpEditor();
+  setUpProductTags();
   $("[data-post-form]").addEventListener("submit", (event) => { event.preventDefault(); post(event.submitter?.value === "draft"); });
   $("[data-retake]").addEventListener("click", () => location.reload());
   showStep("capture");
