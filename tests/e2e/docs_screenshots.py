@@ -45,10 +45,12 @@ def context(browser, base: str, viewport: dict, scheme: str, *, touch: bool = Fa
 
 def settle_feed(page) -> None:
     page.wait_for_selector(".feed-item video")
-    page.wait_for_function(
-        "[...document.querySelectorAll('.feed-item video')].some(v => v.readyState >= 2)"
-    )
-    page.wait_for_timeout(1800)
+    videos = page.locator(".feed-item video")
+    for _ in range(40):  # the page's CSP forbids wait_for_function's eval
+        if videos.evaluate_all("vs => vs.some(v => v.readyState >= 2)"):
+            break
+        page.wait_for_timeout(250)
+    page.wait_for_timeout(1500)
 
 
 def feeds(browser, base: str) -> None:

@@ -177,3 +177,12 @@ def test_a_title_is_drawn_over_the_clip_and_pace_speeds_the_motion(tmp_path):
     calls = []
     _paced(lambda t: calls.append(t) or np.zeros((480, 180), np.uint8), 2.0, "", 180, 320)(1.5)
     assert calls == [3.0]
+
+
+def test_a_long_title_is_shrunk_to_fit_the_frame():
+    from clipdeck.studio.engine.synth.titles import Title
+
+    title = Title("Which one is your favourite? Tell me below", 180, 320)
+
+    columns = np.flatnonzero(title.mask.any(axis=0))
+    assert columns[0] > 0 and columns[-1] < 179  # not cut at either edge
