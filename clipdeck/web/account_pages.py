@@ -162,6 +162,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "nav": "profile",
             "two_factor": two_factor.is_enabled(request.user),
             "recovery_codes_left": two_factor.recovery_codes_left(request.user),
+            "email_sent": request.GET.get("email") == "sent",
         },
     )
 

@@ -4,12 +4,14 @@ confirm an email address. The work is in ``clipdeck.accounts.recovery``."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from clipdeck.accounts import recovery
 from clipdeck.api.errors import status_for
+from clipdeck.kernel import ratelimit
 from clipdeck.kernel.errors import DomainError
 
 
@@ -63,3 +65,14 @@ def verify_email_page(request: HttpRequest, value: str) -> HttpResponse:
     except DomainError as error:
         return render(request, "web/email_verified.html", {"error": error}, status=400)
     return render(request, "web/email_verified.html", {"handle": user.handle})
+
+
+@login_required
+@require_POST
+def verify_email_send(request: HttpRequest) -> HttpResponse:
+    """Mail the confirmation link again (throttled like a reset request, per network)."""
+    ratelimit.throttle(
+        "password_reset", user_id=request.user.pk, ip=request.META.get("REMOTE_ADDR")
+    )
+    recovery.verification_request(request.user, site_origin(request))
+    return redirect("/settings?email=sent#email-h")

@@ -35,5 +35,6 @@ urlpatterns = [
         recovery_pages.reset_confirm_page,
         name="password-reset-confirm",
     ),
+    path("email/verify/send", recovery_pages.verify_email_send, name="email-verify-send"),
     path("email/verify/<str:value>", recovery_pages.verify_email_page, name="email-verify"),
 ]

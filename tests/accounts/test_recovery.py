@@ -169,3 +169,21 @@ def test_sign_up_sends_nothing_when_confirmation_is_off(run_worker, settings):
     run_worker()
 
     assert mail.outbox == []
+
+
+def test_settings_offers_to_send_the_confirmation_again_until_confirmed(ada, run_worker):
+    client = Client()
+    client.force_login(ada)
+
+    page = client.get("/settings").content.decode()
+    sent = client.post("/email/verify/send")
+    run_worker()
+
+    assert "Not confirmed yet" in page
+    assert sent.status_code == 302
+    assert [m.to for m in mail.outbox] == [["ada@example.com"]]
+    User.objects.filter(pk=ada.pk).update(email_verified_at=timezone.now())
+    assert "Confirmed." in client.get("/settings").content.decode()
+    assert Client().post("/email/verify/send").status_code == 302  # to the login page
+    run_worker()
+    assert len(mail.outbox) == 1

@@ -63,6 +63,38 @@ def feeds(browser, base: str) -> None:
             page.context.close()
 
 
+def remix_id(page, base: str, kind: str) -> str:
+    for handle in ("lena.paints", "tomas_fixes", "nora.codes", "maya.moves", "beatsbyraj"):
+        videos = page.request.get(f"{base}/api/v1/users/{handle}/videos").json()["items"]
+        for video in videos:
+            if video["remix_of"] and video["remix_of"]["kind"] == kind:
+                return video["id"]
+    raise SystemExit(f"the demo has no {kind}; run `clipdeck demo` first")
+
+
+def readme(browser, base: str) -> None:
+    """The README's three: the feed, "why this video", a profile; and a duet's page."""
+    page = context(browser, base, PHONE, "dark", touch=True).new_page()
+    log_in(page, base, "viewer.vic")
+    settle_feed(page)
+    page.screenshot(path=OUT / "feed.png")
+    page.locator(".feed-item").first.get_by_role("button", name="Why this video").click()
+    page.wait_for_timeout(500)
+    page.screenshot(path=OUT / "why-this-video.png")
+    page.keyboard.press("Escape")
+    page.goto(f"{base}/@chef_kofi")
+    page.wait_for_timeout(800)
+    page.screenshot(path=OUT / "profile-public.png")
+    page.goto(f"{base}/@sam.quiet")
+    page.screenshot(path=OUT / "profile-private.png")
+    page.goto(f"{base}/v/{remix_id(page, base, 'duet')}")
+    page.locator(".video-stage video").evaluate(
+        "v => new Promise(r => { v.pause(); v.onseeked = r; v.currentTime = 2; })"
+    )
+    page.screenshot(path=OUT / "duet.png")
+    page.context.close()
+
+
 def signed_out(browser, base: str) -> None:
     page = context(browser, base, PHONE, "dark", touch=True).new_page()
     page.goto(f"{base}/")
@@ -167,7 +199,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
-        for step in (feeds, signed_out, video_page, studio, account_pages):
+        for step in (readme, feeds, signed_out, video_page, studio, account_pages):
             step(browser, base)
         browser.close()
     print(f"wrote {len(list(OUT.glob('*.png')))} screenshots to {OUT}/")
