@@ -10,6 +10,7 @@ sheet, the 404 page, the privacy page, two-factor set-up and the orders page.
 from __future__ import annotations
 
 import argparse
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -24,11 +25,21 @@ PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1440, "height": 900}
 
 
-def log_in(page, base: str, handle: str) -> None:
+VIEWER = f"visitor{secrets.randbelow(10**6):06d}"  # fresh each run: For You has not been seen
+
+
+def log_in(page, base: str, handle: str = VIEWER) -> None:
+    """Sign in as this run's viewer (signed up on first use)."""
     page.goto(f"{base}/login")
     page.get_by_label("Handle or email").fill(handle)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    if page.get_by_role("alert").count():
+        page.goto(f"{base}/signup")
+        page.get_by_label("Handle").fill(handle)
+        page.get_by_label("Email").fill(f"{handle}@example.com")
+        page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
+        page.get_by_role("button", name="Sign up").click()
     page.wait_for_url(f"{base}/")
 
 
@@ -57,7 +68,7 @@ def feeds(browser, base: str) -> None:
     for scheme in ("dark", "light"):
         for name, viewport, touch in (("phone", PHONE, True), ("laptop", LAPTOP, False)):
             page = context(browser, base, viewport, scheme, touch=touch).new_page()
-            log_in(page, base, "viewer.vic")
+            log_in(page, base)
             settle_feed(page)
             page.screenshot(path=OUT / f"feed-{name}-{scheme}.png")
             page.context.close()
@@ -75,7 +86,7 @@ def remix_id(page, base: str, kind: str) -> str:
 def readme(browser, base: str) -> None:
     """The README's three: the feed, "why this video", a profile; and a duet's page."""
     page = context(browser, base, PHONE, "dark", touch=True).new_page()
-    log_in(page, base, "viewer.vic")
+    log_in(page, base)
     settle_feed(page)
     page.screenshot(path=OUT / "feed.png")
     page.locator(".feed-item").first.get_by_role("button", name="Why this video").click()
@@ -112,7 +123,7 @@ def signed_out(browser, base: str) -> None:
 
 def video_page(browser, base: str) -> None:
     page = context(browser, base, LAPTOP, "dark").new_page()
-    log_in(page, base, "viewer.vic")
+    log_in(page, base)
     video = page.request.get(f"{base}/api/v1/users/chef_kofi/videos").json()["items"][0]["id"]
     page.goto(f"{base}/v/{video}")
     page.locator(".video-stage video").evaluate(
@@ -124,7 +135,7 @@ def video_page(browser, base: str) -> None:
 
 def studio(browser, base: str) -> None:
     page = context(browser, base, PHONE, "dark", touch=True).new_page()
-    log_in(page, base, "viewer.vic")
+    log_in(page, base)
     with tempfile.TemporaryDirectory() as folder:
         clip = make_clip(
             Path(folder) / "clip.mp4", seconds=4, width=360, height=640, scene="hills", seed=4
@@ -177,7 +188,7 @@ def buy_something(page, base: str) -> None:
 
 def account_pages(browser, base: str) -> None:
     page = context(browser, base, PHONE, "light", touch=True).new_page()
-    log_in(page, base, "viewer.vic")
+    log_in(page, base)
     page.goto(f"{base}/settings")
     page.locator("[data-two-factor-setup]").get_by_label("Your password").fill(PASSWORD)
     page.locator("[data-two-factor-setup]").get_by_role("button", name="Set up").click()

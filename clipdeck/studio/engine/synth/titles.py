@@ -29,13 +29,13 @@ def _wrapped(text: str, font, stroke: int, limit: float) -> list[str]:
 
 def _fitted(text: str, width: int):
     """The largest font (a ninth of the width down to a sixteenth) at which ``text``
-    fits 90% of the width in at most two lines; the smallest size wraps as it must."""
+    fits 78% of the width (clear of the rail) in at most two lines; the smallest size wraps as it must."""
     smallest = max(12, width // 16)
     size = max(smallest, width // 9)
     while True:
         font = ImageFont.load_default(size=size)
         stroke = max(2, size // 12)
-        lines = _wrapped(text, font, stroke, width * 0.9)
+        lines = _wrapped(text, font, stroke, width * 0.78)
         if len(lines) <= 2 or size <= smallest:
             return size, font, stroke, lines
         size -= 2
