@@ -29,7 +29,8 @@ def _wrapped(text: str, font, stroke: int, limit: float) -> list[str]:
 
 def _fitted(text: str, width: int):
     """The largest font (a ninth of the width down to a sixteenth) at which ``text``
-    fits 78% of the width (clear of the rail) in at most two lines; the smallest size wraps as it must."""
+    fits 78% of the width (clear of the rail) in at most two lines; the smallest size
+    wraps as it must."""
     smallest = max(12, width // 16)
     size = max(smallest, width // 9)
     while True:
