@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import time
+from unittest import mock
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -269,3 +271,15 @@ def test_setup_gives_a_qr_code_of_the_otpauth_uri(api, person):
     assert prefix.startswith("data:image/svg+xml")
     assert "<svg" in unquote(svg) and "<path" in unquote(svg)
     assert body["secret"] not in unquote(svg)  # drawn as modules, not written as text
+
+
+def test_a_used_code_is_still_called_used_minutes_later(api, person):
+    secret, _ = enable(api, person)
+    code = code_for(secret)
+    assert login(api, otp=code).status_code == 200
+    later = time.time() + 300
+
+    with mock.patch("django_otp.oath.time", return_value=later):
+        response = login(api, otp=code)
+
+    assert response.json()["error"]["code"] == "otp_reused"
