@@ -24,6 +24,8 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CLIPDECK_CSRF_TRUSTED_ORIGINS", [])
 PUBLIC_URL = env_str("CLIPDECK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset: links are built from the address the request came to (the one the browser shows).
+PUBLIC_URL_SET = bool(env_str("CLIPDECK_PUBLIC_URL"))
 
 # The data region this deployment ("cell") serves; see docs/architecture.md.
 CLIPDECK_REGION = env_str("CLIPDECK_REGION", "us").lower()
@@ -257,6 +259,12 @@ CLIPDECK_RATE_LIMITS = {
         3600,
     ),
 }
+# Password-reset requests: per address, per network, per hour.
+CLIPDECK_RATE_LIMITS["password_reset"] = (
+    env_int("CLIPDECK_RESETS_PER_ADDRESS_PER_HOUR", 3),
+    env_int("CLIPDECK_RESETS_PER_NETWORK_PER_HOUR", 20),
+    3600,
+)
 # A viewer's view, completion, like and share of a video count once in this window.
 CLIPDECK_COUNT_ONCE_SECONDS = env_int("CLIPDECK_COUNT_ONCE_HOURS", 24) * 3600
 CLIPDECK_PAGE_MAX = 50
@@ -320,3 +328,25 @@ CLIPDECK_FEDERATION_ALLOW_LOOPBACK = env_bool("CLIPDECK_FEDERATION_ALLOW_LOOPBAC
 CLIPDECK_FEDERATION_SIGNED_FETCH = env_bool("CLIPDECK_FEDERATION_SIGNED_FETCH", False)
 CLIPDECK_FEDERATION_TIMEOUT_SECONDS = env_int("CLIPDECK_FEDERATION_TIMEOUT_SECONDS", 10)
 CLIPDECK_FEDERATION_INBOX_PER_MINUTE = env_int("CLIPDECK_FEDERATION_INBOX_PER_MINUTE", 300)
+# Mail (account recovery, email confirmation). Without an SMTP host, mail is written
+# to files in the data folder (or the console), for the operator to read.
+CLIPDECK_SMTP_HOST = env_str("CLIPDECK_SMTP_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if CLIPDECK_SMTP_HOST
+    else {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "file": "django.core.mail.backends.filebased.EmailBackend",
+    }[env_str("CLIPDECK_EMAIL_FALLBACK", "file")]
+)
+EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
+EMAIL_HOST = CLIPDECK_SMTP_HOST
+EMAIL_PORT = env_int("CLIPDECK_SMTP_PORT", 587)
+EMAIL_HOST_USER = env_str("CLIPDECK_SMTP_USER")
+EMAIL_HOST_PASSWORD = env_str("CLIPDECK_SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("CLIPDECK_SMTP_STARTTLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("CLIPDECK_MAIL_FROM", "Clipdeck <no-reply@localhost>")
+PASSWORD_RESET_TIMEOUT = env_int("CLIPDECK_PASSWORD_RESET_MINUTES", 60) * 60
+CLIPDECK_EMAIL_VERIFICATION = env_bool("CLIPDECK_EMAIL_VERIFICATION", True)
+CLIPDECK_EMAIL_VERIFY_SECONDS = env_int("CLIPDECK_EMAIL_VERIFY_DAYS", 7) * 86400

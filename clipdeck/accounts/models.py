@@ -64,6 +64,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # the address encrypted with the user's data key (clipdeck.kernel.keys).
     email = models.CharField(max_length=512)
     email_index = models.CharField(max_length=64, unique=True, editable=False)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
     is_private = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)

@@ -33,6 +33,11 @@ declare(
         "avatar": (PUB, "Profile picture (re-encoded, metadata stripped).", Retention.ERASURE),
         "email": (PROT, "Sign-in and account recovery.", Retention.ERASURE),
         "email_index": (PROT, "Keyed blind index to find an account by email.", Retention.ERASURE),
+        "email_verified_at": (
+            PROT,
+            "When the owner confirmed the address, so recovery mail goes to the right person.",
+            Retention.ERASURE,
+        ),
         "password": (PROT, "Argon2 hash to verify sign-in.", Retention.ERASURE),
         "last_login": (
             PROT,
@@ -187,6 +192,7 @@ def _profile(user: User) -> dict:
         "display_name": user.display_name,
         "bio": user.bio,
         "email": user_email(user),
+        "email_verified_at": iso(user.email_verified_at),
         "is_private": user.is_private,
         "comments_from": user.comments_from,
         "comment_filter_keywords": list(user.comment_filter_keywords),
@@ -224,6 +230,11 @@ def erase(user: User) -> None:
     user_id = user.pk
     delete_on_commit(user.avatar)
     user.delete()
+    _sessions_delete(user_id)
+
+
+def sessions_end(user_id: int) -> None:
+    """End every browser session of the account (after a password reset, say)."""
     _sessions_delete(user_id)
 
 

@@ -66,7 +66,7 @@ def user_create(
     if password is None:
         user.set_unusable_password()
     else:
-        _check_new_password(password, user, email)
+        check_new_password(password, user, email)
         user.set_password(password)
     try:
         with transaction.atomic():
@@ -82,7 +82,7 @@ def _store_email(user: User, email: str) -> None:
     user.email_index = email_index(email)
 
 
-def _check_new_password(password: str, user: User, email: str) -> None:
+def check_new_password(password: str, user: User, email: str) -> None:
     """Password rules, comparing with the plaintext email (the row holds ciphertext)."""
     shadow = copy.copy(user)
     shadow.email = email
@@ -220,15 +220,11 @@ def _second_factor_check(user: User, otp: str | None, failure_keys, *, window: i
             field="otp",
             kind=Kind.UNAUTHORIZED,
         )
-    if not two_factor.verify(user, otp):
+    verdict = two_factor.check(user, otp)
+    if verdict is not two_factor.Verdict.ACCEPTED:
         for key in failure_keys:
             ratelimit.record_failure(key, window=window)
-        raise InvalidInput(
-            "That code is not right; use the current code from your app or a recovery code.",
-            code="invalid_otp",
-            field="otp",
-            kind=Kind.UNAUTHORIZED,
-        )
+        raise two_factor.refusal(verdict, kind=Kind.UNAUTHORIZED)
 
 
 def user_update_profile(
@@ -347,7 +343,7 @@ def user_change_password(
             "The current password is not right.", code="invalid_credentials", field="old_password"
         )
     two_factor.require(user, otp)
-    _check_new_password(new_password, user, user_email(user))
+    check_new_password(new_password, user, user_email(user))
     user.set_password(new_password)
     user.save(update_fields=["password"])
     others = ApiToken.objects.filter(user=user)

@@ -20,6 +20,7 @@ class TwoFactorOut(Schema):
 class SetupOut(Schema):
     secret: str = Field(description="Base32 key to type into an authenticator app")
     otpauth_uri: str = Field(description="otpauth:// URI (for a link or QR code)")
+    qr_code: str = Field(description="The otpauth:// URI as a QR code (an SVG data: URI)")
 
 
 class PasswordIn(Schema):
@@ -64,7 +65,11 @@ def two_factor_setup(request, payload: PasswordIn):
     # Without the password, a borrowed session could turn 2FA on and lock the owner out.
     _require_password(request.auth, payload.password)
     enrolment = two_factor.setup(request.auth)
-    return {"secret": enrolment.secret, "otpauth_uri": enrolment.otpauth_uri}
+    return {
+        "secret": enrolment.secret,
+        "otpauth_uri": enrolment.otpauth_uri,
+        "qr_code": two_factor.qr_code_svg_uri(enrolment.otpauth_uri),
+    }
 
 
 @router.post(

@@ -1,4 +1,7 @@
-"""Demo videos: procedural scenes with motion and sound, uploaded and rendered for real.
+"""Demo videos: procedural worlds with depth, text and sound, uploaded and rendered for real.
+
+Each creator has a look (their worlds, tinted with their colour) and a pace;
+each clip opens on its caption's hook as a title, as people do.
 
 Every video goes through the same upload service and renderer as a person's
 upload, so the demo exercises the whole pipeline (filters, speed, music, duets
@@ -25,7 +28,18 @@ from clipdeck.studio.rendering import render
 from clipdeck.studio.uploads import Remix, VideoFields, upload_video
 from clipdeck.videos.models import RemixKind, Sound, Video, VideoStatus
 
-SCENES = ["bouncing", "gradient", "bars", "quadrants"]
+WORLDS = ["hills", "city", "ocean", "bokeh"]
+# Each creator has a look and a pace: their worlds, in order, and how fast they move.
+STYLES = {
+    "maya.moves": (["bokeh", "city"], 1.8),
+    "chef_kofi": (["bokeh", "hills"], 1.2),
+    "lena.paints": (["ocean", "hills"], 0.6),
+    "trailrunner_ines": (["hills", "ocean"], 1.5),
+    "beatsbyraj": (["city", "bokeh"], 1.4),
+    "nora.codes": (["city", "ocean"], 0.9),
+    "tomas_fixes": (["hills", "city"], 1.0),
+    "ada.birds": (["hills", "ocean"], 0.7),
+}
 REMIX_KINDS = [RemixKind.DUET, RemixKind.DUET, RemixKind.REACT]
 PARALLEL_RENDERS = 2
 TOPICS = {
@@ -60,6 +74,8 @@ class Plan:
     edit: dict
     caption: str
     visibility: str = "public"
+    pace: float = 1.0
+    title: str = ""
 
 
 def _plan(author: User, index: int, sounds: list[Sound], rng: random.Random) -> Plan:
@@ -71,16 +87,20 @@ def _plan(author: User, index: int, sounds: list[Sound], rng: random.Random) -> 
     if rng.random() < 0.2:
         edit["speed"] = rng.choice([1.5, 2.0])
     topics = TOPICS.get(author.handle, ["#clipdeck"])
-    caption = f"{rng.choice(CAPTIONS)} {topics[index % len(topics)]}"
+    hook = rng.choice(CAPTIONS)
+    caption = f"{hook} {topics[index % len(topics)]}"
     visibility = "followers" if author.is_private else "public"
+    worlds, pace = STYLES.get(author.handle, (WORLDS, 1.0))
     return Plan(
         author=author,
         seconds=rng.uniform(5, 9),
         landscape=rng.random() < 0.15,
-        scene=SCENES[index % len(SCENES)],
+        scene=worlds[index % len(worlds)],
         edit=edit,
         caption=caption,
         visibility=visibility,
+        pace=pace * rng.uniform(0.85, 1.15),
+        title=hook,
     )
 
 
@@ -96,6 +116,8 @@ def _clip(plan: Plan, work: Path, seed: int, colour) -> Path:
         sound="melody",
         color=colour,
         seed=seed,
+        pace=plan.pace,
+        title=plan.title,
     )
     return path
 
@@ -167,7 +189,7 @@ def _remixes(creators, videos, work: Path, rng, progress, *, start: int, total: 
             author=author,
             seconds=min(8.0, source.duration_ms / 1000),
             landscape=False,
-            scene="bouncing",
+            scene=STYLES.get(author.handle, (WORLDS, 1.0))[0][0],
             edit={"filter": "none"},
             caption=f"{kind.label} with @{source.author.handle} #{kind.value}",
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from clipdeck.kernel.errors import Conflict, InvalidInput, Kind, NotFound
@@ -48,25 +47,37 @@ def _variant_for_sale(user, product_id: int, variant_id: int) -> Variant:
 
 @transaction.atomic
 def cart_add(
-    *, user, product_id: int, variant_id: int, quantity: int = 1, video_id=None
+    *,
+    user,
+    product_id: int,
+    variant_id: int,
+    quantity: int = 1,
+    video_id=None,
+    buy_now: bool = False,
 ) -> CartItem:
-    """Put ``quantity`` more of a variant in the cart, crediting ``video_id`` if given."""
+    """Put ``quantity`` more of a variant in the cart, crediting ``video_id`` if given.
+
+    With ``buy_now`` the line holds exactly ``quantity`` (what "Buy now" shows), so an
+    earlier "Add to cart" of the same variant is not bought twice. A video's add-to-cart
+    counter counts cart lines it brought, once each, however often the line is topped up.
+    """
     _check_quantity(quantity)
     variant = _variant_for_sale(user, product_id, variant_id)
     video = video_access(user, video_id) if video_id else None
     cart = cart_of(user)
-    item = CartItem.objects.filter(cart=cart, variant=variant).first()
-    total = quantity + (item.quantity if item else 0)
+    item = CartItem.objects.select_for_update().filter(cart=cart, variant=variant).first()
+    total = quantity if buy_now or item is None else quantity + item.quantity
     _check_quantity(total)
     _check_stock(variant, total)
     if item is None:
         item = CartItem.objects.create(
             cart=cart, variant=variant, quantity=quantity, source_video=video
         )
+        if video is not None:
+            tags.count_add_to_cart(video=video, product_id=product_id)
     else:
-        CartItem.objects.filter(pk=item.pk).update(quantity=F("quantity") + quantity)
-    if video is not None:
-        tags.count_add_to_cart(video=video, product_id=product_id)
+        item.quantity = total
+        item.save(update_fields=["quantity"])
     Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
     return item
 

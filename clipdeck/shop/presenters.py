@@ -32,6 +32,16 @@ def _variant_image(variant: Variant) -> str | None:
     return image_url(match)
 
 
+def was_price(variant: Variant) -> int | None:
+    """The compare-at price shown struck through as "was": only when above the price.
+
+    Catalog exports often carry a compare-at price equal to or below the price
+    (a stale column); showing that as a former price would mislead the buyer.
+    """
+    compare_at = variant.compare_at_price
+    return compare_at if compare_at is not None and compare_at > variant.price else None
+
+
 def variant_out(variant: Variant, currency: str) -> dict:
     return {
         "id": variant.pk,
@@ -39,7 +49,7 @@ def variant_out(variant: Variant, currency: str) -> dict:
         "option_values": variant.option_values,
         "sku": variant.sku,
         "price": money_out(variant.price, currency),
-        "compare_at_price": money_out(variant.compare_at_price, currency),
+        "compare_at_price": money_out(was_price(variant), currency),
         "available": stock.can_sell(variant, 1),
         "stock": variant.stock if variant.inventory_tracked else None,
         "inventory_policy": variant.inventory_policy,
@@ -65,7 +75,7 @@ def product_brief(product: Product) -> dict:
         "shop": shop_brief(product.merchant),
         "image": image_url(images[0]) if images else None,
         "price": money_out(cheapest.price if cheapest else None, currency),
-        "compare_at_price": money_out(cheapest.compare_at_price if cheapest else None, currency),
+        "compare_at_price": money_out(was_price(cheapest) if cheapest else None, currency),
         "in_stock": any(stock.can_sell(variant, 1) for variant in product.variants.all()),
         "status": product.status,
         "published": product.published,

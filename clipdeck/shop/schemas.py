@@ -62,6 +62,9 @@ class CartItemIn(Schema):
     variant_id: int
     quantity: int = 1
     video_id: str | None = Field(None, description="The video the shopper tapped, if any")
+    buy_now: bool = Field(
+        False, description="Buy now: the cart line holds exactly this quantity, not more"
+    )
 
 
 class CartItemPatch(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from clipdeck.accounts.models import User
 from clipdeck.kernel.errors import NotFound
@@ -14,6 +14,8 @@ from clipdeck.shop.models import (
     CartItem,
     Merchant,
     Order,
+    OrderEvent,
+    OrderStatus,
     Product,
     VideoProduct,
 )
@@ -103,16 +105,34 @@ def buyer_order(user, order_id) -> Order:
     return order
 
 
+def placed_orders(merchant: Merchant) -> QuerySet[Order]:
+    """The shop's orders that were paid at some point (later cancelled or refunded included).
+
+    A checkout whose card was declined leaves an order row (it answers a replay of
+    the same Idempotency-Key) but no sale: the merchant never sees it.
+    """
+    paid = OrderEvent.objects.filter(order=OuterRef("pk"), to_status=OrderStatus.PAID)
+    return merchant.orders.filter(Exists(paid))
+
+
+def buyer_orders(user) -> QuerySet[Order]:
+    """The buyer's own orders that were paid at some point, newest first."""
+    paid = OrderEvent.objects.filter(order=OuterRef("pk"), to_status=OrderStatus.PAID)
+    return with_order_details(Order.objects.filter(buyer=user).filter(Exists(paid))).order_by(
+        "-created_at", "-pk"
+    )
+
+
 def merchant_order(merchant: Merchant, order_id) -> Order:
     """An order of this shop; another shop's order is NotFound."""
-    order = _find(with_order_details(merchant.orders.all()), order_id)
+    order = _find(with_order_details(placed_orders(merchant)), order_id)
     if order is None:
         raise NotFound("This order does not exist.")
     return order
 
 
 def merchant_orders(merchant: Merchant, status: str | None = None) -> QuerySet[Order]:
-    orders = with_order_details(merchant.orders.all())
+    orders = with_order_details(placed_orders(merchant))
     return orders.filter(status=status) if status else orders
 
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("shop/<str:handle>", views.storefront, name="shop-storefront"),
     path("cart", views.cart_page, name="shop-cart"),
     path("checkout", views.checkout_page, name="shop-checkout"),
+    path("orders", views.orders_page, name="shop-orders"),
     path("orders/<uuid:order_id>", views.order_page, name="shop-order"),
 ]

@@ -32,6 +32,8 @@ from clipdeck.shop import (
 from clipdeck.shop.importers.fetch import DEFAULT_MAX_BYTES
 from clipdeck.shop.models import ImageState, Merchant, Product, ProductImage
 from clipdeck.shop.policies import products_visible_to
+from clipdeck.shop.models import Merchant
+from clipdeck.shop.money import format_money
 from clipdeck.videos.media import media_urls
 
 ACTIONS = {
@@ -113,6 +115,20 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
 def order_page(request: HttpRequest, order_id) -> HttpResponse:
     order = selectors.buyer_order(request.user, order_id)
     return render(request, "shop/order.html", {"order": presenters.order_out(order)})
+
+
+@login_required
+def orders_page(request: HttpRequest) -> HttpResponse:
+    """The buyer's own orders, newest first: shop, date, items, total and status."""
+    rows = [
+        {
+            "order": order,
+            "total": format_money(order.total, order.currency),
+            "items": ", ".join(f"{line.quantity} × {line.title}" for line in order.lines.all()),
+        }
+        for order in selectors.buyer_orders(request.user)[:100]
+    ]
+    return render(request, "shop/orders.html", {"rows": rows, "nav": "profile"})
 
 
 def _latest_import(merchant: Merchant) -> dict | None:

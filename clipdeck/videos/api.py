@@ -178,7 +178,7 @@ def share(request, video_id: str):
     video = video_access(viewer, video_id)
     services.share_create(video=video, user=viewer, ip=request.META.get("REMOTE_ADDR"))
     video.refresh_from_db(fields=["share_count"])
-    return {"url": share_url(video), "count": video.share_count}
+    return {"url": share_url(video, request), "count": video.share_count}
 
 
 @router.get(

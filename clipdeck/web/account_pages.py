@@ -7,13 +7,14 @@ import time
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clipdeck.accounts import recovery, two_factor
 from clipdeck.accounts import selectors as account_selectors
-from clipdeck.accounts import two_factor
 from clipdeck.accounts.models import User
 from clipdeck.accounts.services import (
     user_authenticate,
@@ -29,6 +30,8 @@ from clipdeck.videos import selectors
 from clipdeck.videos.comment_controls import held_comments
 from clipdeck.videos.filters import viewer_filters
 from clipdeck.web.pages import cards
+from clipdeck.web.privacy_summary import purpose_groups
+from clipdeck.web.recovery_pages import site_origin
 from clipdeck.web.staff_admin import mark_second_factor
 
 
@@ -56,6 +59,8 @@ def signup_page(request: HttpRequest) -> HttpResponse:
             error = exc
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if settings.CLIPDECK_EMAIL_VERIFICATION:
+                recovery.verification_request(user, site_origin(request))
             return redirect(_next_url(request))
     return render(
         request,
@@ -75,14 +80,18 @@ def login_page(request: HttpRequest) -> HttpResponse:
             user = _login_second_step(request) if "otp" in request.POST else _login_first(request)
         except DomainError as exc:
             error = exc
-            second_step = exc.code in {"otp_required", "invalid_otp"}
+            second_step = exc.code in {"otp_required", "invalid_otp", "otp_reused"}
             if exc.code == "otp_required" and "otp" not in request.POST:
                 error = None  # the password was right: now ask for the code
         else:
             request.session.pop(PENDING_2FA, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             mark_second_factor(request, verified=two_factor.is_enabled(user))
+            if _wants_json(request):
+                return JsonResponse({"handle": user.handle, "csrf": get_token(request)})
             return redirect(_next_url(request))
+        if _wants_json(request):
+            return _login_json(error, second_step)
     return render(
         request,
         "web/login.html",
@@ -94,6 +103,18 @@ def login_page(request: HttpRequest) -> HttpResponse:
         },
         status=status_for(error) if error else 200,
     )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """The in-place sign-in sheet posts the same form and reads JSON back."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _login_json(error: DomainError | None, second_step: bool) -> JsonResponse:
+    if error is None:
+        return JsonResponse({"second_step": True})
+    body = {"error": {"code": error.code, "message": error.message}, "second_step": second_step}
+    return JsonResponse(body, status=status_for(error))
 
 
 PENDING_2FA = "login_2fa_pending"
@@ -145,6 +166,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "recovery_codes_left": two_factor.recovery_codes_left(request.user),
             "filters": viewer_filters(request.user),
             "held_comments": held_comments(request.user)[:50],
+            "email_sent": request.GET.get("email") == "sent",
         },
     )
 
@@ -154,7 +176,11 @@ def privacy_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/privacy.html",
-        {"region": settings.CLIPDECK_REGION, "records": records()},
+        {
+            "region": settings.CLIPDECK_REGION,
+            "groups": purpose_groups(),
+            "total": len(records()),
+        },
     )
 
 

@@ -2,10 +2,12 @@ from django.urls import path
 
 from clipdeck.web import (
     account_pages,
+    app_shell,
     federation_pages,
     moderation_pages,
     pages,
     privacy_pages,
+    recovery_pages,
 )
 
 urlpatterns = [
@@ -40,4 +42,14 @@ urlpatterns = [
     path("moderation/cases/<int:case_id>", moderation_pages.case_page, name="moderation-case"),
     path("moderation/appeals", moderation_pages.appeals_page, name="moderation-appeals"),
     path("moderation/media/<uuid:video_id>", moderation_pages.case_media, name="moderation-media"),
+    path("manifest.webmanifest", app_shell.manifest, name="web-manifest"),
+    path("sw.js", app_shell.service_worker, name="service-worker"),
+    path("password/reset", recovery_pages.reset_request_page, name="password-reset"),
+    path(
+        "password/reset/<str:uid>/<str:token>",
+        recovery_pages.reset_confirm_page,
+        name="password-reset-confirm",
+    ),
+    path("email/verify/send", recovery_pages.verify_email_send, name="email-verify-send"),
+    path("email/verify/<str:value>", recovery_pages.verify_email_page, name="email-verify"),
 ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
-from urllib.parse import parse_qs, urlsplit
+import time
+from unittest import mock
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from django.test import Client
@@ -111,7 +113,30 @@ def test_a_code_works_only_once(api, person):
     code = code_for(secret)
 
     assert login(api, otp=code).status_code == 200
-    assert login(api, otp=code).status_code == 401
+    again = login(api, otp=code)
+    assert again.status_code == 401
+    assert again.json()["error"]["code"] == "otp_reused"
+    assert "already used" in again.json()["error"]["message"]
+
+
+def test_a_code_from_another_account_is_wrong_not_reused(api, person):
+    enable(api, person)
+
+    response = login(api, otp=code_for(base64.b32encode(b"x" * 20).decode()))
+
+    assert response.json()["error"]["code"] == "invalid_otp"
+
+
+def test_turning_off_with_the_code_just_used_to_sign_in_says_to_wait(api, person):
+    secret, _ = enable(api, person)
+    code = code_for(secret)
+    assert login(api, otp=code).status_code == 200
+
+    response = api(person).delete("me/2fa", {"password": PASSWORD, "code": code})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "otp_reused"
+    assert TwoFactor.objects.filter(user=person).exists()
 
 
 def test_a_wrong_password_never_asks_for_the_code(api, person):
@@ -237,3 +262,24 @@ def test_the_settings_page_offers_set_up_then_turning_off(api, person):
     assert "data-two-factor-disable" in after
     assert "10 recovery codes left" in after
     assert 'name="otp"' in after  # the password form asks for the code too
+
+
+def test_setup_gives_a_qr_code_of_the_otpauth_uri(api, person):
+    body = api(person).post("me/2fa/setup", {"password": PASSWORD}).json()
+
+    prefix, _, svg = body["qr_code"].partition(",")
+    assert prefix.startswith("data:image/svg+xml")
+    assert "<svg" in unquote(svg) and "<path" in unquote(svg)
+    assert body["secret"] not in unquote(svg)  # drawn as modules, not written as text
+
+
+def test_a_used_code_is_still_called_used_minutes_later(api, person):
+    secret, _ = enable(api, person)
+    code = code_for(secret)
+    assert login(api, otp=code).status_code == 200
+    later = time.time() + 300
+
+    with mock.patch("django_otp.oath.time", return_value=later):
+        response = login(api, otp=code)
+
+    assert response.json()["error"]["code"] == "otp_reused"

@@ -54,7 +54,9 @@ def test_a_viewer_buys_a_tagged_product_from_the_feed(new_page, tmp_path):
     sheet = buyer.locator("dialog[open]")
     expect(sheet.get_by_role("heading", name="Speckled mug")).to_be_visible()
     screenshot(buyer, "product-sheet")
-    sheet.get_by_role("button", name="Buy now").click()
+    sheet.get_by_role("button", name="Add to cart").click()
+    expect(sheet.get_by_text("Added to your cart.")).to_be_visible()
+    sheet.get_by_role("button", name="Buy now").click()  # buys one, not the cart's one plus one
 
     expect(buyer).to_have_url(re.compile(r"/checkout"))
     buyer.get_by_label("Full name").fill("Jo Buyer")
@@ -67,7 +69,13 @@ def test_a_viewer_buys_a_tagged_product_from_the_feed(new_page, tmp_path):
 
     expect(buyer).to_have_url(re.compile(r"/orders/"))
     expect(buyer.locator("[data-order-status]")).to_have_text("Paid")
+    expect(buyer.locator("tfoot")).to_contain_text("$28.00")
     screenshot(buyer, "order")
+    buyer.goto("/orders")
+    expect(buyer.get_by_role("link", name=re.compile("Ivy Ceramics"))).to_contain_text(
+        "1 × Speckled mug"
+    )
+    screenshot(buyer, "orders")
 
     merchant.goto("/shop/dashboard")
     orders = merchant.locator("tr[data-order]")

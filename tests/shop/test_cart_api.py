@@ -88,3 +88,34 @@ def test_the_cart_is_per_account_and_needs_sign_in(api, user):
 
     assert api(user).get("cart").json() == {"items": [], "shops": [], "item_count": 0}
     assert api().get("cart").status_code == 401
+
+
+def test_buy_now_after_add_to_cart_buys_the_quantity_chosen_not_both(api, user, merchant):
+    variant = product_with_stock(merchant, stock=5)
+    add(api, user, variant, 1)
+
+    response = add(api, user, variant, 1, buy_now=True)
+
+    assert [line["quantity"] for line in response.json()["items"]] == [1]
+
+
+def test_buy_now_checks_the_stock_against_its_own_quantity(api, user, merchant):
+    variant = product_with_stock(merchant, stock=2)
+    add(api, user, variant, 2)
+
+    assert add(api, user, variant, 2, buy_now=True).status_code == 201
+    assert add(api, user, variant, 3, buy_now=True).status_code == 409
+    assert CartItem.objects.get().quantity == 2
+
+
+def test_a_video_counts_one_add_to_cart_per_cart_line_it_brought(api, user, merchant):
+    variant = product_with_stock(merchant)
+    video = VideoFactory(author=merchant.user)
+    VideoProduct.objects.create(video=video, product=variant.product)
+
+    add(api, user, variant, video_id=str(video.pk))
+    add(api, user, variant, video_id=str(video.pk), buy_now=True)
+    add(api, user, variant, video_id=str(video.pk))
+
+    assert VideoProduct.objects.get().add_to_carts == 1
+    assert CartItem.objects.get().quantity == 2

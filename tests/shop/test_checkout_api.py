@@ -220,3 +220,27 @@ def test_an_order_is_visible_to_its_buyer_only(api, user, merchant):
     assert api(merchant.user).get(f"orders/{order_id}").status_code == 404
     assert api(user).get("orders/not-a-uuid").status_code == 404
     assert api().get(f"orders/{order_id}").status_code == 401
+
+
+def test_a_declined_card_leaves_nothing_in_the_merchants_orders(api, user, merchant):
+    variant = product_with_stock(merchant, stock=3)
+    fill_cart(api, user, variant)
+    declined = pay(api, user, key="a", card=DECLINED)
+    order_id = Order.objects.get().pk
+
+    listed = api(merchant.user).get("shop/orders").json()
+
+    assert declined.status_code == 402
+    assert listed["items"] == []
+    assert api(merchant.user).post(f"shop/orders/{order_id}/cancel").status_code == 404
+
+
+def test_a_paid_order_is_in_the_merchants_orders_after_an_earlier_decline(api, user, merchant):
+    variant = product_with_stock(merchant, stock=3)
+    fill_cart(api, user, variant)
+    pay(api, user, key="a", card=DECLINED)
+
+    paid = pay(api, user, key="b").json()["order"]
+
+    listed = api(merchant.user).get("shop/orders").json()["items"]
+    assert [(order["id"], order["status"]) for order in listed] == [(paid["id"], "paid")]

@@ -168,3 +168,45 @@ def test_the_dashboard_ships_an_order_and_shows_a_refused_transition(api, user, 
         .status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(("compare_at", "struck"), [(2500, "$25.00"), (1999, None), (1500, None)])
+def test_only_a_compare_at_price_above_the_price_is_struck_through_as_was(
+    merchant, compare_at, struck
+):
+    variant = product_with_stock(merchant, price=1999)
+    variant.compare_at_price = compare_at
+    variant.save(update_fields=["compare_at_price"])
+
+    html = browser().get(f"/shop/product/{variant.product_id}/sheet").content.decode()
+    tiles = browser().get(f"/shop/@{merchant.user.handle}").content.decode()
+
+    struck_out = [f"<s>{struck}</s>"] if struck else []
+    prices = ["<s>$25.00</s>", "<s>$19.99</s>", "<s>$15.00</s>"]
+    assert [price for price in prices if price in html] == struck_out
+    assert [price for price in prices if price in tiles] == struck_out
+
+
+def test_the_orders_page_lists_the_buyers_paid_orders_only(api, user, merchant):
+    variant = product_with_stock(merchant, stock=5, price=1250, title="Mug")
+    order = buy(api, user, variant)
+    stranger = UserFactory()
+    Order.objects.create(
+        buyer=user,
+        merchant=merchant,
+        currency="USD",
+        subtotal=1,
+        total=1,
+        shipping_address="",
+        idempotency_key="declined",
+        request_hash="x",
+        status="cancelled",
+    )  # a declined checkout: no sale
+
+    mine = browser(user).get("/orders").content.decode()
+    theirs = browser(stranger).get("/orders").content.decode()
+
+    assert mine.count('href="/orders/') == 1
+    assert f'href="/orders/{order.pk}"' in mine and "1 × Mug" in mine and "$12.50" in mine
+    assert f"/orders/{order.pk}" not in theirs and "No orders yet" in theirs
+    assert browser().get("/orders").status_code == 302

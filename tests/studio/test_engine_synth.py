@@ -133,3 +133,56 @@ def test_normal_scheduling_drops_the_right_to_real_time_only_inside_the_block():
     assert inside & (1 << CAP_SYS_NICE) == 0
     assert inside | (1 << CAP_SYS_NICE) == before | (1 << CAP_SYS_NICE)  # nothing else
     assert _effective_capabilities() == before
+
+
+@pytest.mark.parametrize("world", ["hills", "city", "ocean", "bokeh"])
+def test_the_demo_worlds_move_in_depth_near_layers_faster(world):
+    from clipdeck.studio.engine.synth.scenes import make_scene
+
+    draw = make_scene(world, 180, 320, seed=1, color=(200, 80, 40))
+    start, later = draw(0.0)[:320].astype(int), draw(1.0)[:320].astype(int)
+
+    changed = np.abs(later - start) > 8
+    upper, lower = changed[:160].mean(), changed[160:].mean()
+    assert changed.mean() > 0.01  # it moves
+    assert lower > upper  # the near (lower) part of the picture moves more than the far
+
+
+def test_worlds_take_the_creators_colour():
+    from clipdeck.studio.engine.synth.scenes import make_scene
+
+    warm = make_scene("hills", 180, 320, seed=1, color=(240, 60, 20))(0.0)
+    cool = make_scene("hills", 180, 320, seed=1, color=(20, 60, 240))(0.0)
+
+    v_plane = np.s_[320 + 80 :]  # V (red difference) of the lower chroma half
+    assert warm[v_plane].astype(int).mean() > cool[v_plane].astype(int).mean()
+
+
+def test_a_title_is_drawn_over_the_clip_and_pace_speeds_the_motion(tmp_path):
+    plain = make_clip(tmp_path / "plain.mp4", seconds=1, width=180, height=320, scene="solid")
+    titled = make_clip(
+        tmp_path / "titled.mp4", seconds=1, width=180, height=320, scene="solid", title="Day 12"
+    )
+
+    def last_luma(path):
+        with av.open(path) as container:
+            frames = [f.to_ndarray(format="gray") for f in container.decode(video=0)]
+        return frames[-1]
+
+    bright = (last_luma(titled) > 200).sum() - (last_luma(plain) > 200).sum()
+    assert bright > 100  # white letters
+
+    from clipdeck.studio.engine.synth.clip import _paced
+
+    calls = []
+    _paced(lambda t: calls.append(t) or np.zeros((480, 180), np.uint8), 2.0, "", 180, 320)(1.5)
+    assert calls == [3.0]
+
+
+def test_a_long_title_is_shrunk_to_fit_the_frame():
+    from clipdeck.studio.engine.synth.titles import Title
+
+    title = Title("Which one is your favourite? Tell me below", 180, 320)
+
+    columns = np.flatnonzero(title.mask.any(axis=0))
+    assert columns[0] > 0 and columns[-1] < 179  # not cut at either edge

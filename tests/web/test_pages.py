@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -146,8 +148,28 @@ def test_the_follow_requests_page_lists_pending_requests_for_the_owner_only():
 def test_the_privacy_page_lists_the_data_inventory():
     page = client_for().get("/settings/privacy").content.decode()
 
-    assert '<small class="muted">accounts.User.email</small>' in page
+    assert "<code>accounts.User.email</code>" in page
     assert '<span class="badge protected">protected</span>' in page
+
+
+def test_the_privacy_page_speaks_in_purposes_and_folds_the_technical_table():
+    page = client_for().get("/privacy").content.decode()
+
+    summary, technical = page.split('<details class="technical">', 1)
+    assert '<h2 id="purpose-account">Your account and signing in</h2>' in summary
+    assert "What you watch, to shape For You" in summary
+    assert "accounts.User.email" not in summary  # plain words above the fold
+    assert "accounts.User.email" in technical
+
+
+def test_every_declared_field_lands_in_exactly_one_purpose():
+    from clipdeck.kernel.personal_data import records
+    from clipdeck.web.privacy_summary import purpose_groups
+
+    grouped = [(row.model, row.field) for group in purpose_groups() for row in group.rows]
+
+    assert sorted(grouped) == sorted((row.model, row.field) for row in records())
+    assert len(grouped) == len(set(grouped))
 
 
 # --- sign-up and log-in ---------------------------------------------------------
@@ -210,3 +232,26 @@ def test_the_about_page_explains_the_main_parameters_and_the_controls():
 
     assert "<h2>How your For You feed is chosen</h2>" in page
     assert 'href="/?personalized=false"' in page
+
+
+def test_linked_caption_links_tags_and_mentions_and_escapes_the_rest():
+    from clipdeck.web.templatetags.captions import linked_caption
+
+    html = linked_caption("Sun <b>set</b> #Golden_Hour with @ada. #")
+
+    assert html == (
+        'Sun &lt;b&gt;set&lt;/b&gt; <a href="/tag/golden_hour">#Golden_Hour</a> '
+        'with <a href="/@ada">@ada</a>. #'
+    )
+
+
+def test_the_video_page_has_a_heading_and_a_caption_with_links():
+    video = VideoFactory(caption="Morning run #Running with @bo")
+
+    html = client_for().get(f"/v/{video.pk}").content.decode()
+
+    heading = re.search(r'<h1 class="video-author">(.*?)</h1>', html, re.S)
+    assert heading is not None
+    assert f"@{video.author.handle}" in heading.group(1)
+    assert '<a href="/tag/running">#Running</a>' in html
+    assert '<a href="/@bo">@bo</a>' in html

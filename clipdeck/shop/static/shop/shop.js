@@ -89,6 +89,7 @@ async function addToCart(form, intent) {
     quantity: Number(form.elements.quantity.value || 1),
   };
   if (form.dataset.video) body.video_id = form.dataset.video;
+  if (intent === "buy") body.buy_now = true;
   try {
     await api("POST", "/cart/items", body);
     if (intent === "buy") {

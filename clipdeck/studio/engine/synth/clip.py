@@ -15,6 +15,7 @@ import numpy as np
 from . import tones
 from .priority import normal_scheduling
 from .scenes import make_scene
+from .titles import Title
 
 VIDEO_OPTIONS = {
     "libx264": {"preset": "superfast", "crf": "23"},
@@ -52,6 +53,8 @@ def make_clip(
     seed: int = 0,
     vfr: bool = False,
     options: dict[str, str] | None = None,
+    pace: float = 1.0,
+    title: str = "",
 ) -> str:
     """Write a ``seconds`` long clip to ``path`` and return the path as a string.
 
@@ -61,16 +64,34 @@ def make_clip(
     gradient, bouncing, bars, solid (``color``), quadrants. ``sound`` is "tone"
     (a sine at ``tone_hz``) or "melody"; ``acodec=None`` writes no audio track.
     ``vfr=True`` writes irregular frame times on a 1/1000 time base (like browser WebM).
+    The demo's worlds (hills, city, ocean, bokeh) scroll in depth; ``pace`` speeds the
+    motion up or slows it down, and ``title`` is drawn over the picture.
     """
     path = str(path)
     vcodec = _encoder(vcodec)
-    draw = make_scene(scene, width, height, seed, color)
+    draw = _paced(make_scene(scene, width, height, seed, color), pace, title, width, height)
     with normal_scheduling(), av.open(path, "w") as container:
         video = _add_video(container, vcodec, width, height, fps, rotation, vfr, options)
         audio = _add_audio(container, _encoder(acodec)) if acodec else None
         samples = _soundtrack(sound, seconds, audio.rate, tone_hz, seed) if audio else None
         _write(container, video, audio, draw, samples, seconds, fps, vfr, seed)
     return path
+
+
+def _paced(draw, pace: float, title: str, width: int, height: int):
+    """The scene at ``pace`` times its speed, with ``title`` over it (if any)."""
+    if pace == 1.0 and not title:
+        return draw
+    overlay = Title(title, width, height) if title else None
+
+    def paced(t: float):
+        frame = draw(t * pace)
+        if overlay is not None:
+            frame = frame.copy()  # a still scene hands out the same array every time
+            overlay.paint(frame, t)
+        return frame
+
+    return paced
 
 
 def _encoder(name: str) -> str:

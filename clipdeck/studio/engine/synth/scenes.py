@@ -27,6 +27,9 @@ def make_scene(name: str, width: int, height: int, seed: int, color: tuple[int, 
         "solid": _solid,
         "quadrants": _quadrants,
     }
+    from .worlds import WORLDS
+
+    factories.update(WORLDS)
     if name not in factories:
         raise ValueError(f"unknown scene {name!r}; choose from {sorted(factories)}")
     if width % 2 or height % 2:

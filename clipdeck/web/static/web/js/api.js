@@ -52,10 +52,13 @@ export function upload(path, form, onProgress) {
 
 export const signedIn = () => Boolean(document.body.dataset.user);
 
-/** Send the visitor to log in, coming back here afterwards. */
-export function requireLogin() {
+/**
+ * True when signed in. Otherwise opens the sign-in sheet in place and returns false;
+ * once signed in, ``then`` runs (the like or comment the visitor asked for).
+ */
+export function requireLogin(then, why) {
   if (signedIn()) return true;
-  location.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+  import("./signin.js").then(({ openSignIn }) => openSignIn(why)).then((ok) => { if (ok && then) then(); });
   return false;
 }
 

@@ -12,7 +12,7 @@ export function setFollowState(button, state) {
 }
 
 async function toggleFollow(button) {
-  if (!requireLogin()) return;
+  if (!requireLogin(() => toggleFollow(button), `Log in to follow @${button.dataset.follow}.`)) return;
   const handle = button.dataset.follow;
   const following = button.dataset.state !== "none";
   try {
@@ -88,3 +88,38 @@ async function deleteVideo(button) {
 }
 
 document.querySelectorAll("[data-follow]").forEach((b) => setFollowState(b, b.dataset.state || "none"));
+
+// Theme: the system's choice until the switch picks light or dark (kept in a cookie for a year).
+const THEMES = ["system", "light", "dark"];
+const THEME_LABELS = { system: "System theme", light: "Light theme", dark: "Dark theme" };
+
+function showTheme(theme) {
+  document.documentElement.dataset.theme = theme;
+  document.querySelectorAll("[data-theme-switch]").forEach((button) => {
+    button.querySelector("[data-theme-label]").textContent = THEME_LABELS[theme];
+    button.setAttribute("aria-label", `Theme: ${THEME_LABELS[theme]}. Switch`);
+  });
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-theme-switch]");
+  if (!button) return;
+  const current = document.documentElement.dataset.theme || "system";
+  const next = THEMES[(THEMES.indexOf(current) + 1) % THEMES.length];
+  document.cookie = `theme=${next}; path=/; max-age=31536000; samesite=lax`;
+  showTheme(next);
+});
+showTheme(THEMES.includes(document.documentElement.dataset.theme) ? document.documentElement.dataset.theme : "system");
+
+// Sign-in links open the sheet in place; the page stays where it was.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-sign-in]");
+  if (!link || event.metaKey || event.ctrlKey) return;
+  event.preventDefault();
+  requireLogin(() => location.reload());
+});
+
+// The installable app: the service worker caches the shell only (see /sw.js).
+if ("serviceWorker" in navigator && location.protocol !== "file:") {
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+}

@@ -46,10 +46,11 @@ function renderItem(entry) {
     width: video.width || 720, height: video.height || 1280,
   });
   player.muted = true;
-  const frame = h("div", { class: "feed-frame", onclick: (e) => {
-    if (!e.target.closest("button, a, .feed-meta, .rail")) togglePlay(item);
-  } },
+  const frame = h("div", { class: "feed-frame" + ((video.width || 9) > (video.height || 16) ? " landscape" : "") },
     player, h("div", { class: "play-state", "aria-hidden": "true" }, icon("play")));
+  frame.addEventListener("click", (e) => {
+    if (!e.target.closest("button, a, input, .feed-meta, .rail")) tapped(item, e);
+  });
   const unmute = h("button", { type: "button", class: "unmute", "aria-pressed": String(!state.muted), onclick: (e) => { e.stopPropagation(); setMuted(!state.muted); } });
   muteLabel(unmute);
   const sound = video.sound;
@@ -85,11 +86,62 @@ function renderItem(entry) {
     reason ? railButton("Why this video", "why", null, () => openWhy(video, reason, item)) : null,
     sound ? h("a", { class: "disc rail-btn", href: `/sounds/${sound.id}`, "aria-label": `Sound: ${soundLabel(sound)}` }, icon("music")) : null);
 
-  frame.append(unmute, meta, rail);
+  const seek = seekBar(player);
+  frame.append(unmute, meta, rail, seek);
   el.append(frame);
-  const item = { el, video, reason, player, unmute, watchedMs: 0, lastTime: null, impressed: false };
+  const item = { el, frame, video, reason, player, unmute, like, watchedMs: 0, lastTime: null, impressed: false, tapTimer: null };
   player.addEventListener("timeupdate", () => countWatch(item));
   return item;
+}
+
+/** A thin progress bar over the video; drag or use the arrow keys to seek. */
+function seekBar(player) {
+  const time = h("span", { class: "seek-time", "aria-hidden": "true" });
+  const input = h("input", { type: "range", min: "0", max: "1000", value: "0", step: "1", "aria-label": "Seek", "aria-valuetext": "0:00" });
+  const bar = h("div", { class: "seek" }, time, input);
+  const clock = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
+  const show = () => {
+    const duration = player.duration || 0;
+    const fraction = duration ? player.currentTime / duration : 0;
+    if (!bar.classList.contains("seeking")) input.value = String(Math.round(fraction * 1000));
+    input.style.setProperty("--played", `${fraction * 100}%`);
+    input.setAttribute("aria-valuetext", `${clock(player.currentTime)} of ${clock(duration)}`);
+  };
+  player.addEventListener("timeupdate", show);
+  input.addEventListener("input", () => {
+    bar.classList.add("seeking");
+    const target = (Number(input.value) / 1000) * (player.duration || 0);
+    time.textContent = `${clock(target)} / ${clock(player.duration || 0)}`;
+    if (Number.isFinite(target)) player.currentTime = target;
+    input.style.setProperty("--played", `${Number(input.value) / 10}%`);
+  });
+  input.addEventListener("change", () => bar.classList.remove("seeking"));
+  input.addEventListener("pointerup", () => bar.classList.remove("seeking"));
+  input.addEventListener("click", (e) => e.stopPropagation());
+  return bar;
+}
+
+const DOUBLE_TAP_MS = 280;
+
+/** One tap pauses or plays; two quick taps like the video (never unlike) with a heart. */
+function tapped(item, event) {
+  if (item.tapTimer) {
+    clearTimeout(item.tapTimer);
+    item.tapTimer = null;
+    heart(item, event);
+    if (item.like.getAttribute("aria-pressed") !== "true") toggleLike(item, item.like);
+    return;
+  }
+  item.tapTimer = setTimeout(() => { item.tapTimer = null; togglePlay(item); }, DOUBLE_TAP_MS);
+}
+
+function heart(item, event) {
+  const rect = item.frame.getBoundingClientRect();
+  const mark = h("div", { class: "tap-heart", "aria-hidden": "true" }, icon("heart"));
+  mark.style.left = `${event.clientX - rect.left}px`;
+  mark.style.top = `${event.clientY - rect.top}px`;
+  item.frame.append(mark);
+  mark.addEventListener("animationend", () => mark.remove());
 }
 
 function countWatch(item) {
@@ -126,7 +178,7 @@ function togglePlay(item) {
 }
 
 async function toggleLike(item, button) {
-  if (!requireLogin()) return;
+  if (!requireLogin(() => toggleLike(item, button), "Log in to like this video.")) return;
   const liked = button.getAttribute("aria-pressed") === "true";
   try {
     const result = await api(`videos/${item.video.id}/like`, { method: liked ? "DELETE" : "POST" });
@@ -171,6 +223,8 @@ function activate(item) {
   item.player.currentTime = 0;
   item.lastTime = 0;
   item.player.play().catch(() => item.el.classList.add("paused"));
+  mediaSession(item);
+  stepButtons();
   if (state.items.length - index <= 3) loadMore();
 }
 
@@ -183,8 +237,48 @@ const observer = new IntersectionObserver((entries) => {
   }
 }, { root: scroller, threshold: [0.6] });
 
+/** Lock-screen and headset controls: the creator, the caption, next and previous. */
+function mediaSession(item) {
+  if (!("mediaSession" in navigator) || typeof MediaMetadata === "undefined") return;
+  const { video } = item;
+  navigator.mediaSession.metadata = new MediaMetadata({
+    title: video.caption || `Video by @${video.author.handle}`,
+    artist: `@${video.author.handle}`,
+    album: "Clipdeck",
+    artwork: video.media.poster ? [{ src: video.media.poster, sizes: "720x1280", type: "image/jpeg" }] : [],
+  });
+  const handlers = {
+    play: () => item.player.play().catch(() => {}),
+    pause: () => item.player.pause(),
+    nexttrack: () => move(1),
+    previoustrack: () => move(-1),
+  };
+  for (const [action, handler] of Object.entries(handlers)) {
+    try { navigator.mediaSession.setActionHandler(action, handler); } catch { /* unsupported action */ }
+  }
+}
+
+function stepButtons() {
+  const index = state.active ? state.items.indexOf(state.active) : -1;
+  const up = document.querySelector('.feed-steps [data-step="-1"]');
+  const down = document.querySelector('.feed-steps [data-step="1"]');
+  if (up) up.disabled = index <= 0;
+  if (down) down.disabled = state.done && index >= state.items.length - 1;
+}
+
+document.querySelector(".feed-steps")?.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-step]");
+  if (button) move(Number(button.dataset.step));
+});
+
 async function loadMore() {
   if (state.loading || state.done) return;
+  if (state.source === "following" && !signedIn()) {
+    // Following needs an account: show the designed sign-in state, not the API's 401.
+    state.done = true;
+    scroller.append(emptyState());
+    return;
+  }
   state.loading = true;
   const loading = h("div", { class: "feed-loading", role: "status" }, "Loading…");
   scroller.append(loading);
@@ -203,8 +297,9 @@ async function loadMore() {
     state.done = !page.next_cursor || page.items.length === 0;
     if (state.items.length === 0) scroller.append(emptyState());
   } catch (error) {
-    scroller.append(h("div", { class: "feed-empty" }, h("p", {}, error.message)));
     state.done = true;
+    if (error.status === 401) scroller.append(emptyState());
+    else scroller.append(h("div", { class: "feed-empty" }, h("p", {}, error.message)));
   } finally {
     loading.remove();
     state.loading = false;
@@ -212,11 +307,21 @@ async function loadMore() {
 }
 
 function emptyState() {
+  if (state.source === "following" && !signedIn()) {
+    const button = h("a", { class: "button", href: "/login?next=/following", onclick: (e) => {
+      e.preventDefault();
+      requireLogin(() => location.reload(), "Log in to see videos from the accounts you follow.");
+    } }, "Log in");
+    return h("div", { class: "feed-empty following-signed-out" }, h("div", {},
+      h("h2", {}, "Log in to see the accounts you follow"),
+      h("p", { class: "muted" }, "Videos from creators you follow appear here, newest first."),
+      button, " ", h("a", { class: "button outline", href: "/signup?next=/following" }, "Sign up")));
+  }
   if (state.source === "following") {
     return h("div", { class: "feed-empty" }, h("div", {},
-      h("h2", {}, signedIn() ? "Nothing here yet" : "Log in to see the accounts you follow"),
-      h("p", { class: "muted" }, signedIn() ? "Videos from accounts you follow appear here." : ""),
-      h("a", { class: "button", href: signedIn() ? "/" : "/login?next=/following" }, signedIn() ? "Find creators in For You" : "Log in")));
+      h("h2", {}, "Nothing here yet"),
+      h("p", { class: "muted" }, "Videos from accounts you follow appear here."),
+      h("a", { class: "button", href: "/" }, "Find creators in For You")));
   }
   return h("div", { class: "feed-empty" }, h("div", {},
     h("h2", {}, "No videos yet"), h("p", { class: "muted" }, "Be the first to post one."),

@@ -68,6 +68,7 @@ setupForm?.addEventListener("submit", async (event) => {
     const setup = await api("me/2fa/setup", { method: "POST", json: { password: setupForm.password.value } });
     confirmForm.querySelector("[data-two-factor-secret]").textContent = setup.secret;
     confirmForm.querySelector("[data-two-factor-uri]").href = setup.otpauth_uri;
+    confirmForm.querySelector("[data-two-factor-qr]").src = setup.qr_code;
     confirmForm.hidden = false;
     setupForm.hidden = true;
   } catch (error) {

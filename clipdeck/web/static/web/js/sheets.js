@@ -1,5 +1,5 @@
 // Bottom sheets over the feed: comments, share, and "why this video".
-import { api, avatar, captionNodes, compact, h, icon, requireLogin, signedIn, toast } from "./api.js";
+import { api, avatar, captionNodes, compact, h, icon, requireLogin, toast } from "./api.js";
 import { track } from "./events.js";
 
 /** Open a modal bottom sheet; returns its body element. Focus returns to the opener on close. */
@@ -57,16 +57,14 @@ export async function openComments(video, item) {
     body.append(h("p", { class: "muted" }, "The creator turned comments off for this video."));
     return;
   }
-  if (!signedIn()) {
-    body.append(h("p", {}, h("a", { href: `/login?next=${encodeURIComponent(location.pathname)}` }, "Log in"), " to comment."));
-    return;
-  }
   const input = h("input", { type: "text", name: "text", maxlength: "2000", required: true, "aria-label": "Add a comment", placeholder: "Add a comment…" });
   const error = h("p", { class: "form-error", role: "alert" });
   const form = h("form", { class: "comment-form" }, input, h("button", { class: "button", type: "submit" }, "Post"));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  form.addEventListener("submit", async function send(event) {
+    event?.preventDefault();
     error.textContent = "";
+    // Signed out: sign in over the sheet, then post the comment that was typed.
+    if (!requireLogin(() => send(), "Log in to comment.")) return;
     try {
       const comment = await api(`videos/${video.id}/comments`, { method: "POST", json: { text: input.value } });
       list.querySelector(".empty-comments")?.remove();
@@ -129,14 +127,14 @@ export function openWhy(video, reason, item) {
     body.append(h("ul", { class: "reason-factors" }, reason.factors.map((f) => h("li", {}, f))));
   }
   const notInterested = h("button", { type: "button", class: "button ghost", onclick: () => {
-    if (!requireLogin()) return;
+    if (!requireLogin(null, "Log in to tune your For You feed.")) return;
     track("not_interested", video.id, 0);
     document.dispatchEvent(new CustomEvent("feed-remove", { detail: { id: video.id } }));
     toast("Got it: you'll see fewer videos like this.");
     body.closest("dialog").close();
   } }, "Not interested");
   const reset = h("button", { type: "button", class: "button outline", onclick: async () => {
-    if (!requireLogin()) return;
+    if (!requireLogin(null, "Log in to tune your For You feed.")) return;
     try {
       await api("feed/reset", { method: "POST" });
       toast("For You starts afresh.");

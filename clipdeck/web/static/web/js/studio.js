@@ -2,6 +2,8 @@
 // The server render is authoritative; previews here are CSS/media-element approximations.
 import { api, h, toast, upload } from "./api.js";
 import { overlayEditor } from "./overlays.js";
+import { checkedIds, myCatalog, renderChecklist, saveTags } from "../../shop/tagger.js";
+import { videoFileProblem } from "./filecheck.js";
 import { pipBox } from "./pip.js";
 import { recorder } from "./recorder.js";
 
@@ -79,11 +81,13 @@ async function setUpCapture() {
       useTake({ blob, name: `recording.${ext}`, durationMs });
     },
   });
-  $("[data-pick]").addEventListener("change", (event) => {
+  $("[data-pick]").addEventListener("change", async (event) => {
     const file = event.target.files[0];
     if (!file) return;
-    if (file.size > options.max_upload_mb * 1e6) {
-      $("[data-capture-status]").textContent = `That file is ${(file.size / 1e6).toFixed(0)} MB; the limit is ${options.max_upload_mb} MB.`;
+    const problem = await videoFileProblem(file, options.max_upload_mb);
+    if (problem) {
+      $("[data-capture-status]").textContent = problem;
+      event.target.value = "";
       return;
     }
     cam.stop();
@@ -213,8 +217,40 @@ async function drawFilmstrip(blob, durationMs) {
     const ratio = probe.videoWidth / probe.videoHeight || 9 / 16;
     const width = 80 * ratio;
     context.drawImage(probe, (45 - width) / 2, 0, width, 80);
+    if (i === Math.floor(frames / 2)) paintSwatches(probe, ratio);
   }
   URL.revokeObjectURL(probe.src);
+}
+
+/** The merchant's catalog as a checklist in the editor (hidden for people without a shop). */
+async function setUpProductTags() {
+  const catalog = await myCatalog().catch(() => null);
+  if (!catalog || !catalog.length) return;
+  renderChecklist($("[data-product-list]"), catalog);
+  $("[data-product-tags]").hidden = false;
+}
+
+async function tagProducts(videoId) {
+  const list = $("[data-product-list]");
+  const chosen = list ? checkedIds(list) : [];
+  if (!chosen.length) return;
+  try {
+    await saveTags(videoId, chosen);
+  } catch (error) {
+    toast(`Posted, but the products were not tagged: ${error.message}`);
+  }
+}
+
+/** Filter swatches show the clip's own middle frame, each under its filter. */
+function paintSwatches(probe, ratio) {
+  const canvas = h("canvas", { width: 112, height: 144 });
+  const width = 144 * ratio;
+  canvas.getContext("2d").drawImage(probe, (112 - width) / 2, 0, width, 144);
+  const url = canvas.toDataURL("image/jpeg", 0.8);
+  for (const swatch of document.querySelectorAll("[data-filters] .swatch")) {
+    swatch.style.backgroundImage = `url("${url}")`;
+    swatch.dataset.frame = "clip";
+  }
 }
 
 function setUpEditor() {
@@ -353,6 +389,7 @@ async function post(draft) {
     $("[data-preview]").pause();
     $("[data-music-preview]").pause();
     showStep("processing");
+    await tagProducts(created.id);
     watch(created.id);
   } catch (err) {
     error.textContent = err.message;
@@ -401,6 +438,7 @@ async function main() {
   options = await api("studio/options");
   if (remix) await loadSource();
   setUpEditor();
+  setUpProductTags();
   $("[data-post-form]").addEventListener("submit", (event) => { event.preventDefault(); post(event.submitter?.value === "draft"); });
   $("[data-retake]").addEventListener("click", () => location.reload());
   showStep("capture");
