@@ -31,9 +31,8 @@ from clipdeck.shop import (
 )
 from clipdeck.shop.importers.fetch import DEFAULT_MAX_BYTES
 from clipdeck.shop.models import ImageState, Merchant, Product, ProductImage
-from clipdeck.shop.policies import products_visible_to
-from clipdeck.shop.models import Merchant
 from clipdeck.shop.money import format_money
+from clipdeck.shop.policies import products_visible_to
 from clipdeck.videos.media import media_urls
 
 ACTIONS = {
