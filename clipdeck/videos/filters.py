@@ -17,6 +17,7 @@ from clipdeck.accounts.models import User
 from clipdeck.accounts.services import clean_keywords
 from clipdeck.kernel.auth import as_viewer
 from clipdeck.kernel.errors import InvalidInput
+from clipdeck.videos.caption_words import videos_with_words
 from clipdeck.videos.models import Comment, Video, ViewerFilter
 
 MAX_HASHTAG = 100
@@ -50,10 +51,17 @@ def viewer_filters_set(*, user: User, keywords: list[str], hashtags: list[str]) 
 
 
 def _caption_matches(filters: dict[str, list[str]]) -> Q | None:
-    """Videos whose caption holds a filtered word or whose hashtags a filtered one."""
+    """Videos whose caption holds a filtered word or whose hashtags a filtered one.
+
+    Captions are sealed, so their words are matched in their derived index
+    (``caption_words``): a keyword matches words, or the start of words, in
+    any case and with or without accents.
+    """
     query = Q()
     for word in filters["keywords"]:
-        query |= Q(caption__icontains=word)
+        having = videos_with_words(word)
+        if having is not None:
+            query |= Q(pk__in=having)
     tags = filters["hashtags"] + [w.lstrip("#") for w in filters["keywords"]]
     if tags:
         query |= Q(

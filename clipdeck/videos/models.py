@@ -274,3 +274,17 @@ class ViewerFilter(models.Model):
 
     def __str__(self) -> str:
         return f"filters of {self.user_id}"
+
+
+class CaptionWord(models.Model):
+    """One distinct word of a video's caption, folded (``clipdeck.videos.caption_words``)."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="caption_words")
+    word = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["video", "word"], name="caption_word_once")]
+        indexes = [models.Index(fields=["word"])]
+
+    def __str__(self) -> str:
+        return f"word of {self.video_id}"

@@ -12,7 +12,16 @@ from django.db.models.fields.files import FieldFile
 from clipdeck.kernel.gateway import register_reader
 from clipdeck.kernel.personal_data import DataClass, Retention, declare, iso, register
 from clipdeck.kernel.storage import delete_on_commit
-from clipdeck.videos.models import Comment, Hashtag, Like, Share, Sound, Video, ViewerFilter
+from clipdeck.videos.models import (
+    CaptionWord,
+    Comment,
+    Hashtag,
+    Like,
+    Share,
+    Sound,
+    Video,
+    ViewerFilter,
+)
 
 PUB, PROT, INT = DataClass.PUBLIC, DataClass.PROTECTED, DataClass.INTERNAL
 VIDEO = "Until the video is deleted or the account erased."
@@ -126,6 +135,19 @@ declare(
             PROT,
             "Held for the video owner's approval, or removed by moderation.",
             Retention.ACCOUNT,
+        ),
+    },
+)
+declare(
+    CaptionWord,
+    {
+        "id": (INT, "Internal key.", VIDEO),
+        "video": (PROT, "The video whose caption holds the word.", VIDEO),
+        "word": (
+            PROT,
+            "A word of the caption (case and accents folded), so viewer filters can hide "
+            "it; derived, left out of backups and rebuilt from the sealed caption.",
+            VIDEO,
         ),
     },
 )

@@ -7,11 +7,12 @@ so a source deleted with its account (a cascade) withholds its remixes too.
 
 from __future__ import annotations
 
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
 from clipdeck.accounts.models import User
 from clipdeck.accounts.signals import account_made_private, block_made
+from clipdeck.videos.caption_words import index_caption
 from clipdeck.videos.models import Video, WithheldReason
 from clipdeck.videos.remixes import (
     remixes_withhold,
@@ -36,3 +37,10 @@ def withhold_remixes_across_block(sender, *, blocker: User, blocked: User, **kwa
 def withhold_remixes_of_deleted(sender, *, instance: Video, **kwargs) -> None:
     """A deleted video's remixes fall back to their owners before the credit is cleared."""
     remixes_withhold(instance, reason=WithheldReason.SOURCE_DELETED)
+
+
+@receiver(post_save, sender=Video, dispatch_uid="videos.index_caption_words")
+def index_caption_words(sender, *, instance: Video, update_fields=None, **kwargs) -> None:
+    """Keep the caption's derived words (for the viewer filters) in step with the caption."""
+    if update_fields is None or "caption" in update_fields:
+        index_caption(instance)
