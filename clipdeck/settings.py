@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "clipdeck.web",
     "clipdeck.demo",
     "clipdeck.shop",
+    "clipdeck.search",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,12 @@ CLIPDECK_RATE_LIMITS = {
     ),
     # Public counters (shares, product impressions and taps) from one network.
     "count": (0, env_int("CLIPDECK_COUNTS_PER_NETWORK_PER_MINUTE", 120), 60),
+    # Searches and suggestions while typing.
+    "search": (
+        env_int("CLIPDECK_SEARCHES_PER_USER_PER_MINUTE", 120),
+        env_int("CLIPDECK_SEARCHES_PER_NETWORK_PER_MINUTE", 600),
+        60,
+    ),
 }
 # A viewer's view, completion, like and share of a video count once in this window.
 CLIPDECK_COUNT_ONCE_SECONDS = env_int("CLIPDECK_COUNT_ONCE_HOURS", 24) * 3600

@@ -13,6 +13,7 @@ from clipdeck.feed.api import router as feed_router
 from clipdeck.kernel.pagination import INPUT_SCHEMA_NAME
 from clipdeck.privacy.api import add_erase_operation
 from clipdeck.privacy.api import router as privacy_router
+from clipdeck.search.api import router as search_router
 from clipdeck.shop.api import router as shop_router
 from clipdeck.studio.api import router as studio_router
 from clipdeck.videos.api import router as videos_router
@@ -47,5 +48,6 @@ for router in (
     privacy_router,
     feed_router,
     shop_router,
+    search_router,
 ):
     api.add_router("/v1", router)
