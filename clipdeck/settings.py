@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "clipdeck.demo",
     "clipdeck.shop",
     "clipdeck.search",
+    "clipdeck.inbox",
+    "clipdeck.analytics",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +222,8 @@ CLIPDECK_LOGIN_BACKOFF_AFTER = env_int("CLIPDECK_LOGIN_BACKOFF_AFTER", 10)
 CLIPDECK_LOGIN_BACKOFF_MAX_SECONDS = env_int("CLIPDECK_LOGIN_BACKOFF_MAX_SECONDS", 60)
 # Retention jobs (privacy/retention.py): how often workers run them, idle API tokens.
 CLIPDECK_RETENTION_INTERVAL_SECONDS = env_int("CLIPDECK_RETENTION_INTERVAL_SECONDS", 3600)
+# Creator analytics: how often the day's events are folded into daily rows.
+CLIPDECK_ANALYTICS_INTERVAL_SECONDS = env_int("CLIPDECK_ANALYTICS_INTERVAL_SECONDS", 300)
 CLIPDECK_API_TOKEN_IDLE_DAYS = env_int("CLIPDECK_API_TOKEN_IDLE_DAYS", 180)
 # An API token stops working this long after it was issued, however often it is used.
 CLIPDECK_API_TOKEN_MAX_AGE_DAYS = env_int("CLIPDECK_API_TOKEN_MAX_AGE_DAYS", 90)

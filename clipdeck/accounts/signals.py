@@ -12,3 +12,7 @@ from django.dispatch import Signal
 account_made_private = Signal()
 # ``blocker``, ``blocked``: a block was made (sent by ``block_create``).
 block_made = Signal()
+# ``follower``, ``followee``, ``state``: a new follow or request (sent by ``follow_create``).
+follow_made = Signal()
+# ``owner``, ``requester``: a follow request was approved (sent by ``follow_request_decide``).
+follow_approved = Signal()

@@ -193,7 +193,7 @@ class PostgresIndex:
             return []
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT ref, ts_rank(document, q), engagement, published "
+                "SELECT ref, ts_rank(document, q, 1), engagement, published "
                 "FROM search_entry, to_tsquery('simple', %s) q "
                 "WHERE kind = %s AND document @@ q ORDER BY 2 DESC LIMIT %s",
                 [self._tsquery(terms, prefix), kind, limit],

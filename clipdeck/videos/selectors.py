@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
 from clipdeck.accounts.models import Follow, User
-from clipdeck.videos.models import Comment, Like, Sound, Video, VideoStatus
+from clipdeck.videos.models import Comment, CommentLike, Like, Sound, Video, VideoStatus
 
 
 def with_relations(queryset: QuerySet[Video]) -> QuerySet[Video]:
@@ -29,6 +29,12 @@ def profile_videos(viewer: User | None, owner: User) -> QuerySet[Video]:
     )
 
 
+def pinned_videos(viewer: User | None, owner: User) -> list[Video]:
+    """The (at most three) videos ``owner`` pinned that ``viewer`` may see, last pinned first."""
+    pinned = profile_videos(viewer, owner).filter(pinned_at__isnull=False)
+    return list(pinned.order_by("-pinned_at"))
+
+
 def profile_video_counts(owner: User) -> dict[str, int]:
     """The ``videos`` and ``likes`` numbers of a profile: its published videos and their likes."""
     published = Video.objects.filter(author=owner, status=VideoStatus.PUBLISHED)
@@ -48,7 +54,23 @@ def drafts_of(owner: User) -> QuerySet[Video]:
 
 
 def comments_on(viewer: User | None, video: Video) -> QuerySet[Comment]:
-    return Comment.objects.visible_to(viewer).filter(video=video).select_related("author")
+    """The top-level comments on ``video`` that ``viewer`` may read, with their liked state."""
+    return _with_liked(
+        Comment.objects.visible_to(viewer).filter(video=video, parent__isnull=True), viewer
+    ).select_related("author")
+
+
+def replies_to(viewer: User | None, comment: Comment) -> QuerySet[Comment]:
+    """The replies to ``comment`` that ``viewer`` may read, oldest first."""
+    replies = Comment.objects.visible_to(viewer).filter(parent=comment)
+    return _with_liked(replies, viewer).select_related("author").order_by("created_at", "pk")
+
+
+def _with_liked(comments: QuerySet[Comment], viewer: User | None) -> QuerySet[Comment]:
+    if viewer is None:
+        return comments.annotate(viewer_liked=Value(False))
+    mine = CommentLike.objects.filter(comment=OuterRef("pk"), user=viewer)
+    return comments.annotate(viewer_liked=Exists(mine))
 
 
 def liked_ids(viewer: User | None, videos: Iterable[Video]) -> set:
