@@ -13,7 +13,18 @@ from clipdeck.kernel.personal_data import DataClass, lookup
 from clipdeck.privacy.egress import UnclassifiedField, egress
 from tests.factories import UserFactory
 
-CLIPDECK_APPS = {"kernel", "accounts", "videos", "studio", "feed", "shop", "privacy", "core"}
+CLIPDECK_APPS = {
+    "kernel",
+    "accounts",
+    "videos",
+    "studio",
+    "feed",
+    "shop",
+    "privacy",
+    "core",
+    "inbox",
+    "analytics",
+}
 SECRET = "SECRET-"
 
 pytestmark = pytest.mark.django_db  # the autouse fixture clears the database cache
