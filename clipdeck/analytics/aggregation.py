@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from clipdeck.accounts.models import Follow, FollowState
@@ -39,7 +39,10 @@ def _views(start: datetime, end: datetime) -> dict:
     found: dict = defaultdict(
         lambda: {"views": 0, "watch": 0, "completion": 0, "sources": Counter(), "reached": []}
     )
-    views = Event.objects.filter(kind=EventKind.VIEW, at__gte=start, at__lt=end)
+    # A creator watching their own video is not an audience.
+    views = Event.objects.filter(kind=EventKind.VIEW, at__gte=start, at__lt=end).exclude(
+        user=F("video__author")
+    )
     rows = views.values_list("video_id", "watched_ms", "completion_pm", "source")
     for video_id, watched, completion, source in rows.iterator():
         entry = found[video_id]

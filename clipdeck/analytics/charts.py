@@ -3,11 +3,14 @@
 Each chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>``
 stating every figure in words; each bar or point has its own ``<title>``
 (the value shown on hover and read by screen readers). Text is escaped.
+``both`` draws a chart at two widths, so that its text keeps a readable size
+on a phone and on a laptop; the page's CSS shows the one that fits.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -17,17 +20,27 @@ ACCENT2 = "#25f4ee"
 TEXT = "#f2f2f5"
 MUTED = "#a3a3b2"
 GRID = "#2c2c38"
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
+WIDE, NARROW = 460, 330
+HEIGHT = 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 28
+Points = list[tuple[str, str, float]]  # (axis label, full label, value)
 
 
-def _svg(chart_id: str, title: str, desc: str, height: int, body: list[str]) -> SafeString:
+def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: list[str]):
+    size = "wide" if width == WIDE else "narrow"
     return mark_safe(  # noqa: S308 — every interpolated text is escaped by the callers
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMidYMid meet" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
-        f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{size}" role="img" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMidYMid meet" '
+        f'aria-labelledby="{chart_id}-{size}-title {chart_id}-{size}-desc">'
+        f'<title id="{chart_id}-{size}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-{size}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
+    )
+
+
+def both(draw: Callable[..., SafeString], *args, **kwargs) -> SafeString:
+    """``draw`` at the wide and the narrow width, one after the other."""
+    return mark_safe(  # noqa: S308 — both are built escaped
+        draw(*args, width=WIDE, **kwargs) + draw(*args, width=NARROW, **kwargs)
     )
 
 
@@ -47,47 +60,53 @@ def short(value: float) -> str:
     return f"{value:g}"
 
 
-def _y_axis(top: float, fmt) -> list[str]:
+def _intervals(top: float) -> int:
+    """Gridlines on round values: 0, 1, 2 for a top of 2; fifths otherwise."""
+    return int(top) if top in (1, 2) else 5
+
+
+def _y_axis(top: float, fmt, width: int) -> list[str]:
     plot_h = HEIGHT - TOP - BOTTOM
+    steps = _intervals(top)
     body = []
-    for i in range(5):
-        value = top * i / 4
-        y = TOP + plot_h - plot_h * i / 4
+    for i in range(steps + 1):
+        y = TOP + plot_h - plot_h * i / steps
         body.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{GRID}"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" fill="{MUTED}" font-size="11" '
-            f'text-anchor="end">{escape(fmt(value))}</text>'
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{width - RIGHT}" y2="{y:.1f}" stroke="{GRID}"/>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" fill="{MUTED}" font-size="12" '
+            f'text-anchor="end">{escape(fmt(top * i / steps))}</text>'
         )
     return body
 
 
-def _x_labels(labels: list[str], step: float) -> list[str]:
-    every = max(1, math.ceil(len(labels) / 7))
+def _x_labels(labels: list[str], step: float, width: int) -> list[str]:
+    every = max(1, math.ceil(len(labels) / (7 if width == WIDE else 4)))
     body = []
     for i, label in enumerate(labels):
         if i % every and i != len(labels) - 1:
             continue
+        if i != len(labels) - 1 and len(labels) - 1 - i < every:
+            continue  # the last label has the room
         x = LEFT + step * (i + 0.5)
         body.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - 8}" fill="{MUTED}" font-size="11" '
+            f'<text x="{x:.1f}" y="{HEIGHT - 8}" fill="{MUTED}" font-size="12" '
             f'text-anchor="middle">{escape(label)}</text>'
         )
     return body
 
 
+def _describe(points: Points, fmt, unit: str) -> str:
+    return "; ".join(f"{full}: {fmt(value)} {unit}" for _, full, value in points) + "."
+
+
 def bar_chart(
-    points: list[tuple[str, str, float]],
-    *,
-    chart_id: str,
-    title: str,
-    unit: str,
-    fmt=short,
+    points: Points, *, chart_id: str, title: str, unit: str, fmt=short, width: int = WIDE
 ) -> SafeString:
-    """Vertical bars: ``points`` are ``(axis label, full label, value)``, e.g. one per day."""
+    """Vertical bars, e.g. one per day, with a value on hover for each."""
     top = nice_max(max((value for _, _, value in points), default=0))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = width - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(points), 1)
-    body = _y_axis(top, fmt)
+    body = _y_axis(top, fmt, width)
     for i, (_, full, value) in enumerate(points):
         bar = plot_h * value / top
         x = LEFT + step * i + step * 0.15
@@ -97,54 +116,55 @@ def bar_chart(
             f"<title>{escape(full)}: {escape(fmt(value))} {escape(unit)}</title></rect>"
         )
     body.append(
-        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '
+        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{width - RIGHT}" y2="{TOP + plot_h}" '
         f'stroke="{MUTED}"/>'
     )
-    body += _x_labels([label for label, _, _ in points], step)
-    desc = "; ".join(f"{full}: {fmt(value)} {unit}" for _, full, value in points) + "."
-    return _svg(chart_id, title, desc, HEIGHT, body)
+    body += _x_labels([label for label, _, _ in points], step, width)
+    return _svg(chart_id, title, _describe(points, fmt, unit), width, HEIGHT, body)
 
 
 def line_chart(
-    points: list[tuple[str, str, float]],
+    points: Points,
     *,
     chart_id: str,
     title: str,
     unit: str,
     fmt=short,
     top: float | None = None,
+    width: int = WIDE,
 ) -> SafeString:
     """A line with a dot per point (hover shows the value), e.g. a retention curve."""
     top = top or nice_max(max((value for _, _, value in points), default=0))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = width - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(points), 1)
     coords = [
         (LEFT + step * (i + 0.5), TOP + plot_h - plot_h * value / top)
         for i, (_, _, value) in enumerate(points)
     ]
-    body = _y_axis(top, fmt)
+    body = _y_axis(top, fmt, width)
     if coords:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         body.append(f'<polyline points="{path}" fill="none" stroke="{ACCENT2}" stroke-width="2"/>')
     for (x, y), (_, full, value) in zip(coords, points, strict=True):
         body.append(
-            f'<circle class="mark" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{ACCENT2}">'
+            f'<circle class="mark" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{ACCENT2}">'
             f"<title>{escape(full)}: {escape(fmt(value))} {escape(unit)}</title></circle>"
         )
-    body += _x_labels([label for label, _, _ in points], step)
-    desc = "; ".join(f"{full}: {fmt(value)} {unit}" for _, full, value in points) + "."
-    return _svg(chart_id, title, desc, HEIGHT, body)
+    body += _x_labels([label for label, _, _ in points], step, width)
+    return _svg(chart_id, title, _describe(points, fmt, unit), width, HEIGHT, body)
 
 
-def share_bars(parts: list[tuple[str, int]], *, chart_id: str, title: str) -> SafeString:
+def share_bars(
+    parts: list[tuple[str, int]], *, chart_id: str, title: str, width: int = WIDE
+) -> SafeString:
     """Horizontal bars of a whole's parts (traffic sources), each with its count and share."""
-    row, label_w = 30, 110
+    row, label_w = 30, 92
     total = sum(value for _, value in parts) or 1
     peak = max((value for _, value in parts), default=0) or 1
     body = []
     for i, (label, value) in enumerate(parts):
         y = 6 + i * row
-        bar = (WIDTH - label_w - 110) * value / peak
+        bar = (width - label_w - 84) * value / peak
         share = f"{value / total:.0%}"
         body.append(
             f'<text x="0" y="{y + 16}" fill="{TEXT}" font-size="13">{escape(label)}</text>'
@@ -155,4 +175,4 @@ def share_bars(parts: list[tuple[str, int]], *, chart_id: str, title: str) -> Sa
             f'font-size="12">{value} · {share}</text>'
         )
     desc = "; ".join(f"{label}: {value} views" for label, value in parts) + "."
-    return _svg(chart_id, title, desc, 12 + row * len(parts), body)
+    return _svg(chart_id, title, desc, width, 12 + row * len(parts), body)

@@ -168,7 +168,8 @@ def _tally(rows: list[Event]) -> dict:
         tally["shares"] += int(row.kind == EventKind.SHARE)
         tally["skips"] += int(row.kind == EventKind.SKIP)
         tally["not_interested"] += int(row.kind == EventKind.NOT_INTERESTED)
-        tally["views"] += int(row.kind == EventKind.VIEW)
+        # The public view count leaves out the author watching their own video.
+        tally["views"] += int(row.kind == EventKind.VIEW and row.user_id != row.video.author_id)
     return tallies
 
 

@@ -36,27 +36,39 @@ def _per_day(report, key: str, scale: float = 1.0) -> list[tuple[str, str, float
     ]
 
 
-def _minutes(value: float) -> str:
-    return charts.short(round(value, 1))
-
-
 def _percent(value: float) -> str:
     return f"{value:.0f}%"
 
 
+def _watch_time(report) -> tuple[float, str]:
+    """Seconds while the busiest day is under two minutes, else minutes."""
+    busiest = max((day["watch_time_ms"] for day in report.daily), default=0)
+    return (1 / 1000, "seconds") if busiest < 120_000 else (1 / 60_000, "minutes")
+
+
 def _charts(report) -> dict:
+    scale, unit = _watch_time(report)
+    engagement = [
+        (label, full, value + report.daily[i]["comments"] + report.daily[i]["shares"])
+        for i, (label, full, value) in enumerate(_per_day(report, "likes"))
+    ]
     return {
-        "views": charts.bar_chart(
-            _per_day(report, "views"), chart_id="views", title="Views per day", unit="views"
+        "views": charts.both(
+            charts.bar_chart,
+            _per_day(report, "views"),
+            chart_id="views",
+            title="Views per day",
+            unit="views",
         ),
-        "watch": charts.bar_chart(
-            _per_day(report, "watch_time_ms", 1 / 60_000),
+        "watch": charts.both(
+            charts.bar_chart,
+            _per_day(report, "watch_time_ms", scale),
             chart_id="watch",
-            title="Watch time per day (minutes)",
-            unit="minutes",
-            fmt=_minutes,
+            title=f"Watch time per day ({unit})",
+            unit=unit,
         ),
-        "completion": charts.line_chart(
+        "completion": charts.both(
+            charts.line_chart,
             _per_day(report, "avg_completion", 100),
             chart_id="completion",
             title="Average completion per day (%)",
@@ -64,22 +76,22 @@ def _charts(report) -> dict:
             fmt=_percent,
             top=100,
         ),
-        "engagement": charts.bar_chart(
-            [
-                (label, full, value + report.daily[i]["comments"] + report.daily[i]["shares"])
-                for i, (label, full, value) in enumerate(_per_day(report, "likes"))
-            ],
+        "engagement": charts.both(
+            charts.bar_chart,
+            engagement,
             chart_id="engagement",
             title="Likes, comments and shares per day",
             unit="interactions",
         ),
-        "followers": charts.bar_chart(
+        "followers": charts.both(
+            charts.bar_chart,
             _per_day(report, "new_followers"),
             chart_id="followers",
             title="New followers per day",
             unit="new followers",
         ),
-        "sources": charts.share_bars(
+        "sources": charts.both(
+            charts.share_bars,
             [(SOURCE_LABELS[k], v) for k, v in report.traffic_sources.items()],
             chart_id="sources",
             title="Traffic sources",
@@ -118,7 +130,8 @@ def video_analytics_page(request: HttpRequest, video_id) -> HttpResponse:
         (f"{p['second']}s", f"At {p['second']} s", p["share"] * 100) for p in report.retention
     ]
     page_charts = _charts(report)
-    page_charts["retention"] = charts.line_chart(
+    page_charts["retention"] = charts.both(
+        charts.line_chart,
         retention,
         chart_id="retention",
         title="Viewers still watching (%)",

@@ -135,3 +135,12 @@ def test_views_move_the_public_view_count_once_per_viewer(api, alice, video):
     _view(api, viewer, video, 3_000)
     video.refresh_from_db()
     assert video.view_count == 1
+
+
+def test_the_creators_own_views_are_not_their_audience(api, alice, video):
+    _view(api, alice, video, 9_000, "profile")
+    _view(api, UserFactory(), video, 3_000, "profile")
+    aggregate_recent()
+    assert api(alice).get("me/analytics", {"days": 7}).json()["totals"]["views"] == 1
+    video.refresh_from_db()
+    assert video.view_count == 1

@@ -16,10 +16,10 @@ async function markShownRead() {
   }
 }
 
-// Counts from before the shown items were marked read are not news.
-let marked = false;
+// Only a count asked for after the shown items were marked read is news.
+let markedAt = Infinity;
 document.addEventListener("inbox-unread", (event) => {
-  if (refresh && marked) refresh.hidden = !event.detail.count;
+  if (refresh && event.detail.askedAt > markedAt) refresh.hidden = !event.detail.count;
 });
 refresh?.addEventListener("click", () => location.reload());
-markShownRead().finally(() => { marked = true; });
+markShownRead().finally(() => { markedAt = Date.now(); });
