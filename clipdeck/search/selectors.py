@@ -86,54 +86,88 @@ def _hits(kind: str, query: str, *, prefix: bool) -> tuple[list[Hit], str | None
 
 
 def search(viewer: User | None, query: str, kind: str, *, offset: int = 0, limit: int = 20):
-    """Ranked ``kind`` results for ``query`` that ``viewer`` may see, ``limit`` from ``offset``."""
+    """Ranked ``kind`` results for ``query`` that ``viewer`` may see, ``limit`` from ``offset``.
+
+    The visibility check runs on every candidate (ids only); only the page
+    itself is loaded with what it shows.
+    """
     query = _clean(query, kind)
     hits, corrected = _hits(kind, query, prefix=True)
     order = [hit.ref for hit in ranked(hits)]
-    visible = _VISIBLE[kind](as_viewer(viewer), order)
-    shown = [visible[ref] for ref in order if ref in visible]
+    viewer = as_viewer(viewer)
+    allowed = _ALLOWED[kind](viewer, order)
+    shown = [ref for ref in order if ref in allowed]
     page = shown[offset : offset + limit]
+    loaded = _LOAD[kind](viewer, page)
+    items = [loaded[ref] for ref in page if ref in loaded]
     more = offset + limit if len(shown) > offset + limit else None
-    return Results(kind=kind, query=query, corrected=corrected, items=page, next_offset=more)
+    return Results(kind=kind, query=query, corrected=corrected, items=items, next_offset=more)
+
+
+def _allowed_videos(viewer: User | None, refs: list[str]) -> set[str]:
+    visible = Video.objects.visible_to(viewer).filter(status=VideoStatus.PUBLISHED, pk__in=refs)
+    return {str(pk) for pk in visible.values_list("pk", flat=True)}
 
 
 def _videos(viewer: User | None, refs: list[str]) -> dict:
-    videos = video_selectors.with_relations(
-        Video.objects.visible_to(viewer).filter(status=VideoStatus.PUBLISHED, pk__in=refs)
-    )
+    videos = video_selectors.with_relations(Video.objects.filter(pk__in=refs))
     return {str(video.pk): video for video in videos}
 
 
-def _users(viewer: User | None, refs: list[str]) -> dict:
+def _visible_users(viewer: User | None, refs: list[str]):
     users = User.objects.visible_to(viewer).filter(pk__in=[int(ref) for ref in refs])
     if viewer is not None:
         users = users.exclude(blocked_either_way(viewer, "pk")).exclude(pk=viewer.pk)
-    return {str(user.pk): user for user in users}
+    return users
+
+
+def _allowed_users(viewer: User | None, refs: list[str]) -> set[str]:
+    return {str(pk) for pk in _visible_users(viewer, refs).values_list("pk", flat=True)}
+
+
+def _users(viewer: User | None, refs: list[str]) -> dict:
+    return {str(user.pk): user for user in User.objects.filter(pk__in=[int(r) for r in refs])}
+
+
+def _allowed_hashtags(viewer: User | None, refs: list[str]) -> set[str]:
+    visible = Video.objects.visible_to(viewer).filter(status=VideoStatus.PUBLISHED)
+    tags = Hashtag.objects.filter(name__in=refs, videos__in=visible)
+    return set(tags.values_list("name", flat=True).distinct())
 
 
 def _hashtags(viewer: User | None, refs: list[str]) -> dict:
-    """Hashtags with a video the viewer may see, with how many they may see."""
+    """The page's hashtags, each with how many of its videos the viewer may see."""
     visible = Video.objects.visible_to(viewer).filter(status=VideoStatus.PUBLISHED)
-    tags = Hashtag.objects.filter(name__in=refs, videos__in=visible).distinct()
     counts = dict(
         visible.filter(hashtags__name__in=refs)
         .values_list("hashtags__name")
         .annotate(n=Count("pk", distinct=True))
         .values_list("hashtags__name", "n")
     )
-    return {tag.name: {"name": tag.name, "videos": counts.get(tag.name, 0)} for tag in tags}
+    return {name: {"name": name, "videos": counts.get(name, 0)} for name in refs}
 
 
-def _sounds(viewer: User | None, refs: list[str]) -> dict:
+def _allowed_sounds(viewer: User | None, refs: list[str]) -> set[str]:
     """Library sounds, and original sounds whose video the viewer may see (S1, S2)."""
     visible = Video.objects.visible_to(viewer)
     sounds = Sound.objects.filter(pk__in=[int(ref) for ref in refs]).filter(
         Q(is_original=False) | Q(source_video__in=visible)
     )
-    return {str(sound.pk): sound for sound in sounds.select_related("created_by")}
+    return {str(pk) for pk in sounds.values_list("pk", flat=True)}
 
 
-_VISIBLE = {"videos": _videos, "users": _users, "hashtags": _hashtags, "sounds": _sounds}
+def _sounds(viewer: User | None, refs: list[str]) -> dict:
+    sounds = Sound.objects.filter(pk__in=[int(r) for r in refs]).select_related("created_by")
+    return {str(sound.pk): sound for sound in sounds}
+
+
+_ALLOWED = {
+    "videos": _allowed_videos,
+    "users": _allowed_users,
+    "hashtags": _allowed_hashtags,
+    "sounds": _allowed_sounds,
+}
+_LOAD = {"videos": _videos, "users": _users, "hashtags": _hashtags, "sounds": _sounds}
 
 
 def suggest(viewer: User | None, query: str, *, limit: int = 8) -> list[dict]:
