@@ -76,11 +76,7 @@ class SqliteIndex:
     def upsert(self, documents: Sequence[Document]) -> None:
         with connection.cursor() as cursor:
             for doc in documents:
-                cursor.execute(
-                    "DELETE FROM search_fts WHERE rowid IN "
-                    "(SELECT id FROM search_entry WHERE kind = %s AND ref = %s)",
-                    [doc.kind, doc.ref],
-                )
+                self._delete_text(cursor, doc.kind, doc.ref)
                 cursor.execute(
                     "INSERT INTO search_entry (kind, ref, engagement, published) "
                     "VALUES (%s, %s, %s, %s) ON CONFLICT (kind, ref) DO UPDATE SET "
@@ -96,12 +92,17 @@ class SqliteIndex:
     def delete(self, kind: str, refs: Iterable[str]) -> None:
         with connection.cursor() as cursor:
             for ref in refs:
-                cursor.execute(
-                    "DELETE FROM search_fts WHERE rowid IN "
-                    "(SELECT id FROM search_entry WHERE kind = %s AND ref = %s)",
-                    [kind, ref],
-                )
+                self._delete_text(cursor, kind, ref)
                 cursor.execute("DELETE FROM search_entry WHERE kind = %s AND ref = %s", [kind, ref])
+
+    @staticmethod
+    def _delete_text(cursor, kind: str, ref: str) -> None:
+        """Remove a document's text by its rowid (FTS5 answers ``rowid = ?`` directly;
+        ``rowid IN (subquery)`` would scan the whole index)."""
+        cursor.execute("SELECT id FROM search_entry WHERE kind = %s AND ref = %s", [kind, ref])
+        row = cursor.fetchone()
+        if row is not None:
+            cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [row[0]])
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
