@@ -233,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     sub.add_parser("recsys", help="train or evaluate the recommender", add_help=False)
+    sub.add_parser("search", help="rebuild: fill the search index again", add_help=False)
     for name, summary in PRIVACY_COMMANDS.items():
         sub.add_parser(name, help=summary, add_help=False)
     return parser
@@ -254,6 +255,8 @@ def _dispatch(argv: list[str]) -> int:
     if argv[:1] and argv[0] in PRIVACY_COMMANDS:
         return cmd_privacy(argv)
     if argv[:1] == ["recsys"]:
+        return cmd_manage(argv)
+    if argv[:1] == ["search"]:
         return cmd_manage(argv)
     args = build_parser().parse_args(argv)
     return args.func(args)

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "clipdeck.shop",
     "clipdeck.federation",
     "clipdeck.moderation",
+    "clipdeck.search",
+    "clipdeck.inbox",
+    "clipdeck.analytics",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +237,8 @@ CLIPDECK_LOGIN_BACKOFF_AFTER = env_int("CLIPDECK_LOGIN_BACKOFF_AFTER", 10)
 CLIPDECK_LOGIN_BACKOFF_MAX_SECONDS = env_int("CLIPDECK_LOGIN_BACKOFF_MAX_SECONDS", 60)
 # Retention jobs (privacy/retention.py): how often workers run them, idle API tokens.
 CLIPDECK_RETENTION_INTERVAL_SECONDS = env_int("CLIPDECK_RETENTION_INTERVAL_SECONDS", 3600)
+# Creator analytics: how often the day's events are folded into daily rows.
+CLIPDECK_ANALYTICS_INTERVAL_SECONDS = env_int("CLIPDECK_ANALYTICS_INTERVAL_SECONDS", 300)
 CLIPDECK_API_TOKEN_IDLE_DAYS = env_int("CLIPDECK_API_TOKEN_IDLE_DAYS", 180)
 # An API token stops working this long after it was issued, however often it is used.
 CLIPDECK_API_TOKEN_MAX_AGE_DAYS = env_int("CLIPDECK_API_TOKEN_MAX_AGE_DAYS", 90)
@@ -257,6 +262,12 @@ CLIPDECK_RATE_LIMITS = {
         env_int("CLIPDECK_REPORTS_PER_USER_PER_HOUR", 30),
         env_int("CLIPDECK_REPORTS_PER_NETWORK_PER_HOUR", 60),
         3600,
+    ),
+    # Searches and suggestions while typing.
+    "search": (
+        env_int("CLIPDECK_SEARCHES_PER_USER_PER_MINUTE", 120),
+        env_int("CLIPDECK_SEARCHES_PER_NETWORK_PER_MINUTE", 600),
+        60,
     ),
 }
 # Password-reset requests: per address, per network, per hour.

@@ -25,7 +25,13 @@ from django.utils import timezone
 
 from clipdeck.accounts import avatars, two_factor
 from clipdeck.accounts.models import ApiToken, Block, CommentsFrom, Follow, FollowState, User
-from clipdeck.accounts.signals import account_made_private, block_made, follow_request_decided
+from clipdeck.accounts.signals import (
+    account_made_private,
+    block_made,
+    follow_approved,
+    follow_made,
+    follow_request_decided,
+)
 from clipdeck.accounts.validators import check_password, clean_email, clean_handle
 from clipdeck.kernel import keys, ratelimit
 from clipdeck.kernel.errors import (
@@ -413,9 +419,11 @@ def follow_create(*, follower: User, followee: User) -> Follow:
     if Block.objects.filter(blocker=follower, blocked=followee).exists():
         raise Forbidden(f"You blocked @{followee.handle}; unblock them to follow.", code="blocked")
     state = FollowState.REQUESTED if followee.is_private else FollowState.FOLLOWING
-    follow, _ = Follow.objects.get_or_create(
+    follow, created = Follow.objects.get_or_create(
         follower=follower, followee=followee, defaults={"state": state}
     )
+    if created:
+        follow_made.send(sender=Follow, follower=follower, followee=followee, state=follow.state)
     return follow
 
 
@@ -434,6 +442,8 @@ def follow_request_decide(*, owner: User, requester: User, approve: bool) -> Non
     if not changed:
         raise NotFound(f"There is no pending request from @{requester.handle}.")
     follow_request_decided.send(sender=Follow, owner=owner, requester=requester, approve=approve)
+    if approve:
+        follow_approved.send(sender=Follow, owner=owner, requester=requester)
 
 
 @transaction.atomic

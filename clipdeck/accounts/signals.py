@@ -15,3 +15,7 @@ block_made = Signal()
 # ``owner``, ``requester``, ``approve``: a pending follow request was decided
 # (sent by ``follow_request_decide``).
 follow_request_decided = Signal()
+# ``follower``, ``followee``, ``state``: a new follow or request (sent by ``follow_create``).
+follow_made = Signal()
+# ``owner``, ``requester``: a follow request was approved (sent by ``follow_request_decide``).
+follow_approved = Signal()

@@ -8,17 +8,21 @@ from ninja import NinjaAPI
 
 from clipdeck.accounts.api import router as accounts_router
 from clipdeck.accounts.two_factor_api import router as two_factor_router
+from clipdeck.analytics.api import router as analytics_router
 from clipdeck.api.errors import register as register_errors
 from clipdeck.federation.api import router as federation_router
 from clipdeck.feed.api import router as feed_router
+from clipdeck.inbox.api import router as inbox_router
 from clipdeck.kernel.pagination import INPUT_SCHEMA_NAME
 from clipdeck.moderation.api import router as moderation_router
 from clipdeck.privacy.api import add_erase_operation
 from clipdeck.privacy.api import router as privacy_router
+from clipdeck.search.api import router as search_router
 from clipdeck.shop.api import router as shop_router
 from clipdeck.studio.api import router as studio_router
 from clipdeck.videos.api import router as videos_router
 from clipdeck.videos.controls_api import router as controls_router
+from clipdeck.videos.threads_api import router as threads_router
 
 
 class ClipdeckAPI(NinjaAPI):
@@ -53,5 +57,9 @@ for router in (
     federation_router,
     moderation_router,
     controls_router,
+    search_router,
+    threads_router,
+    inbox_router,
+    analytics_router,
 ):
     api.add_router("/v1", router)

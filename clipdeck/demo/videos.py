@@ -44,7 +44,11 @@ REMIX_KINDS = [RemixKind.DUET, RemixKind.DUET, RemixKind.REACT]
 PARALLEL_RENDERS = 2
 TOPICS = {
     "maya.moves": ["#dance #tutorial", "#choreo #slowmo", "#dancechallenge #fyp"],
-    "chef_kofi": ["#onepan #dinner", "#recipe #quick", "#foodtok #spicy"],
+    "chef_kofi": [
+        "Crispy pan-fried dumplings #dumplings #dinner",
+        "#recipe #quick",
+        "#foodtok #spicy",
+    ],
     "lena.paints": ["#watercolor #art", "#painting #process", "#arttok #calm"],
     "trailrunner_ines": ["#trailrunning #sunrise", "#mountains #running", "#outdoors"],
     "beatsbyraj": ["#beats #producer", "#kitchenbeats #music", "#lofi #beatmaking"],

@@ -28,6 +28,23 @@ class EventKind(models.IntegerChoices):
         return next((kind for kind in cls if kind.label == name), None)
 
 
+class TrafficSource(models.IntegerChoices):
+    """Where a view came from in the app, for creators' aggregated traffic sources."""
+
+    UNKNOWN = 0, "unknown"
+    FOR_YOU = 1, "for_you"
+    FOLLOWING = 2, "following"
+    PROFILE = 3, "profile"
+    SEARCH = 4, "search"
+    HASHTAG = 5, "hashtag"
+    SOUND = 6, "sound"
+    SHARE_LINK = 7, "share_link"
+
+    @classmethod
+    def from_name(cls, name: str) -> TrafficSource | None:
+        return next((source for source in cls if source.label == name), None)
+
+
 class Event(models.Model):
     """One thing a viewer did with a video."""
 
@@ -38,6 +55,9 @@ class Event(models.Model):
     kind = models.PositiveSmallIntegerField(choices=EventKind.choices)
     watched_ms = models.PositiveIntegerField(default=0)
     completion_pm = models.PositiveSmallIntegerField(default=0)  # permille, loops capped at 10x
+    source = models.PositiveSmallIntegerField(
+        choices=TrafficSource.choices, default=TrafficSource.UNKNOWN
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -18,6 +18,11 @@ declare(
         "kind": (PROT, "What happened (view, skip, like, not interested…).", Retention.EVENTS),
         "watched_ms": (PROT, "How long it was watched: ranking and training.", Retention.EVENTS),
         "completion_pm": (PROT, "Share of the video watched: ranking.", Retention.EVENTS),
+        "source": (
+            PROT,
+            "Where the view came from (For You, search…): creators' traffic-source totals.",
+            Retention.EVENTS,
+        ),
         "at": (PROT, "When: recency, the data window of training.", Retention.EVENTS),
     },
 )
@@ -58,6 +63,7 @@ def export(user) -> dict:
             "video": str(event.video_id),
             "watched_ms": event.watched_ms,
             "completion": event.completion,
+            "source": event.get_source_display(),
             "at": iso(event.at),
         }
         for event in rows.iterator()

@@ -34,6 +34,11 @@ class EventIn(Schema):
     video: str = Field(description="the video's id")
     watched_ms: int = Field(0, ge=0, le=86_400_000, description="for views: time watched")
     at: datetime | None = Field(None, description="when it happened; default: now")
+    source: str | None = Field(
+        None,
+        description="for views: where the video was opened (for_you, following, profile, search, "
+        "hashtag, sound, share_link); creators see only totals per source",
+    )
 
 
 class EventsIn(Schema):

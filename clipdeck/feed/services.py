@@ -14,7 +14,7 @@ from django.utils import timezone
 from clipdeck.accounts.models import User
 from clipdeck.feed import realtime
 from clipdeck.feed.interest_weights import COMPLETED, interest
-from clipdeck.feed.models import Event, EventKind, FeedControl, VideoStats
+from clipdeck.feed.models import Event, EventKind, FeedControl, TrafficSource, VideoStats
 from clipdeck.feed.sources import exploration
 from clipdeck.kernel.counting import first_in_window
 from clipdeck.kernel.errors import InvalidInput
@@ -23,6 +23,7 @@ from clipdeck.videos.models import Video
 MAX_BATCH = 100
 RETENTION = timedelta(days=90)
 KINDS = ", ".join(kind.label for kind in EventKind)
+SOURCES = ", ".join(source.label for source in TrafficSource if source)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class EventIn:
     video: str
     watched_ms: int = 0
     at: datetime | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,23 @@ def _checked(events: list[EventIn]) -> list[tuple[EventKind, uuid.UUID, EventIn]
             raise InvalidInput(
                 "This is not a video id.", code="bad_video", field=f"events.{index}.video"
             ) from None
+        _source(event.source, index)
         checked.append((kind, video_id, event))
     return checked
+
+
+def _source(name: str | None, index: int) -> TrafficSource:
+    """The traffic source named by the web app, or a 400 naming the allowed ones."""
+    if not name:
+        return TrafficSource.UNKNOWN
+    source = TrafficSource.from_name(name)
+    if source is None or source == TrafficSource.UNKNOWN:
+        raise InvalidInput(
+            f"Unknown source {name!r}; use one of: {SOURCES}.",
+            code="bad_event_source",
+            field=f"events.{index}.source",
+        )
+    return source
 
 
 def _when(at: datetime | None, now: datetime) -> datetime | None:
@@ -109,6 +126,7 @@ def events_record(*, user: User, events: list[EventIn]) -> Recorded:
                 kind=kind,
                 watched_ms=max(event.watched_ms, 0),
                 completion_pm=round(completion * 1000),
+                source=_source(event.source, 0),
                 at=at,
             )
         )
@@ -150,12 +168,17 @@ def _tally(rows: list[Event]) -> dict:
         tally["shares"] += int(row.kind == EventKind.SHARE)
         tally["skips"] += int(row.kind == EventKind.SKIP)
         tally["not_interested"] += int(row.kind == EventKind.NOT_INTERESTED)
+        # The public view count leaves out the author watching their own video.
+        tally["views"] += int(row.kind == EventKind.VIEW and row.user_id != row.video.author_id)
     return tallies
 
 
 def _count(rows: list[Event], now: datetime) -> None:
     """Add the events to each video's audience counters; promote exploration pools."""
     for video_id, tally in _tally(rows).items():
+        views = tally.pop("views", 0)
+        if views:  # the public view count moves once per viewer and window
+            Video.objects.filter(pk=video_id).update(view_count=F("view_count") + views)
         VideoStats.objects.get_or_create(video_id=video_id)
         changes = {name: F(name) + amount for name, amount in tally.items()}
         VideoStats.objects.filter(video_id=video_id).update(**changes, updated_at=now)

@@ -26,6 +26,7 @@ from clipdeck.videos.schemas import (
     VideoPatch,
 )
 from clipdeck.videos.sharing import share_url
+from clipdeck.videos.threads import comment_access
 from clipdeck.videos.visibility import sound_access, video_access
 
 router = Router(tags=["videos"])
@@ -144,7 +145,7 @@ def unlike(request, video_id: str):
     response=CommentPage,
     auth=viewer_auth,
     operation_id="comments",
-    summary="Comments, newest first",
+    summary="Top-level comments, newest first (replies: /comments/{id}/replies)",
 )
 @paginate(CursorPagination)
 def comments(request, video_id: str):
@@ -162,7 +163,10 @@ def comments(request, video_id: str):
 def comment_create(request, video_id: str, payload: CommentIn):
     video = video_access(request.auth, video_id)
     ratelimit.throttle("comment", user_id=request.auth.pk, ip=request.META.get("REMOTE_ADDR"))
-    comment = services.comment_create(author=request.auth, video=video, text=payload.text)
+    reply_to = comment_access(request.auth, payload.reply_to) if payload.reply_to else None
+    comment = services.comment_create(
+        author=request.auth, video=video, text=payload.text, reply_to=reply_to
+    )
     return Status(201, comment)
 
 

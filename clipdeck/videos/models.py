@@ -174,6 +174,8 @@ class Video(models.Model):
     view_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Set while the owner pins the video to the top of their profile (at most three).
+    pinned_at = models.DateTimeField(null=True, blank=True)
 
     objects = VideoQuerySet.as_manager()
 
@@ -224,6 +226,14 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
     )
     text = models.CharField(max_length=500)
+    # Replies are one level deep: a reply's parent is always a top-level comment.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    like_count = models.PositiveIntegerField(default=0)
+    reply_count = models.PositiveIntegerField(default=0)
+    # Set on the one comment the video's owner pinned to the top.
+    pinned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Held by the creator's keyword filter, or removed by moderation (rule C3).
     state = models.CharField(max_length=8, choices=CommentState.choices, blank=True, default="")
@@ -231,7 +241,10 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["video", "created_at"])]
+        indexes = [
+            models.Index(fields=["video", "created_at"]),
+            models.Index(fields=["parent", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Comment #{self.pk}"  # its text may not be public: never in a label
@@ -288,3 +301,36 @@ class CaptionWord(models.Model):
 
     def __str__(self) -> str:
         return f"word of {self.video_id}"
+
+
+class CommentLike(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_likes"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "comment"], name="comment_like_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} likes comment {self.comment_id}"
+
+
+class Favorite(models.Model):
+    """A video someone saved; only they see their favourites."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites"
+    )
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="favorited_by")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "video"], name="favorite_once")]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.video_id}"

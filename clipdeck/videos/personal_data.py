@@ -15,6 +15,8 @@ from clipdeck.kernel.storage import delete_on_commit
 from clipdeck.videos.models import (
     CaptionWord,
     Comment,
+    CommentLike,
+    Favorite,
     Hashtag,
     Like,
     Share,
@@ -112,6 +114,7 @@ declare(
         "view_count": (PUB, "Shown counts.", VIDEO),
         "created_at": (PROT, "When the owner made it (drafts stay private).", VIDEO),
         "published_at": (PUB, "When it went live.", VIDEO),
+        "pinned_at": (PUB, "The owner pinned it to the top of their profile.", VIDEO),
     },
 )
 declare(
@@ -130,6 +133,10 @@ declare(
         "video": (PUB, "Where the comment is shown.", Retention.ACCOUNT),
         "author": (PUB, "Who wrote it, shown beside it.", Retention.ACCOUNT),
         "text": (PUB, "The comment, shown to those who can see the video.", Retention.ACCOUNT),
+        "parent": (PUB, "The comment this one replies to.", Retention.ACCOUNT),
+        "like_count": (PUB, "Shown count.", Retention.ACCOUNT),
+        "reply_count": (PUB, 'Shown count ("view N replies").', Retention.ACCOUNT),
+        "pinned_at": (PUB, "The video's owner pinned it to the top.", Retention.ACCOUNT),
         "created_at": (PUB, "Ordering and display.", Retention.ACCOUNT),
         "state": (
             PROT,
@@ -162,6 +169,28 @@ declare(
     },
 )
 declare(
+    CommentLike,
+    {
+        "id": (INT, "Internal key.", Retention.ACCOUNT),
+        "user": (
+            PROT,
+            "Who liked the comment: the count and their liked state.",
+            Retention.ACCOUNT,
+        ),
+        "comment": (PROT, "What was liked.", Retention.ACCOUNT),
+        "created_at": (PROT, "When.", Retention.ACCOUNT),
+    },
+)
+declare(
+    Favorite,
+    {
+        "id": (INT, "Internal key.", Retention.ACCOUNT),
+        "user": (PROT, "Whose favourites: only they see them.", Retention.ACCOUNT),
+        "video": (PROT, "The saved video.", Retention.ACCOUNT),
+        "created_at": (PROT, "Order of the favourites list.", Retention.ACCOUNT),
+    },
+)
+declare(
     Share,
     {
         "id": (INT, "Internal key.", Retention.EVENTS),
@@ -185,6 +214,8 @@ def export(user) -> dict:
         "likes": _likes(user),
         "shares": _shares(user),
         "filters": _filters(user),
+        "favorites": _favorites(user),
+        "comment_likes": _comment_likes(user),
     }
 
 
@@ -248,6 +279,16 @@ def _likes(user) -> list[dict]:
     return [{"video": str(like.video_id), "created_at": iso(like.created_at)} for like in rows]
 
 
+def _favorites(user) -> list[dict]:
+    rows = Favorite.objects.filter(user=user).order_by("created_at")
+    return [{"video": str(f.video_id), "created_at": iso(f.created_at)} for f in rows]
+
+
+def _comment_likes(user) -> list[dict]:
+    rows = CommentLike.objects.filter(user=user).order_by("created_at")
+    return [{"comment": c.comment_id, "created_at": iso(c.created_at)} for c in rows]
+
+
 def _shares(user) -> list[dict]:
     rows = Share.objects.filter(user=user).order_by("created_at")
     return [{"video": str(s.video_id), "created_at": iso(s.created_at)} for s in rows]
@@ -271,9 +312,17 @@ def erase(user) -> None:
     for video in Video.objects.filter(pk__in=doomed):
         video_delete(video=video)
     Like.objects.filter(user=user).delete()
+    liked_comments = set(CommentLike.objects.filter(user=user).values_list("comment_id", flat=True))
+    replied_to = set(
+        Comment.objects.filter(author=user, parent__isnull=False).values_list(
+            "parent_id", flat=True
+        )
+    )
+    CommentLike.objects.filter(user=user).delete()
     Comment.objects.filter(author=user).delete()
     ViewerFilter.objects.filter(user=user).delete()
     _recount(touched)
+    _recount_comments(liked_comments | replied_to)
     for sound in Sound.objects.filter(created_by=user):
         delete_on_commit(sound.audio)
 
@@ -304,6 +353,16 @@ def _recount(video_ids: set) -> None:
     for video in counted:
         Video.objects.filter(pk=video.pk).update(
             like_count=video.n_likes, comment_count=video.n_comments
+        )
+
+
+def _recount_comments(comment_ids: set) -> None:
+    counted = Comment.objects.filter(pk__in=comment_ids).annotate(
+        n_likes=Count("likes", distinct=True), n_replies=Count("replies", distinct=True)
+    )
+    for comment in counted:
+        Comment.objects.filter(pk=comment.pk).update(
+            like_count=comment.n_likes, reply_count=comment.n_replies
         )
 
 

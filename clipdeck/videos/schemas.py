@@ -201,6 +201,7 @@ class VideoPatch(Schema):
 
 class CommentIn(Schema):
     text: str = Field(max_length=2000)
+    reply_to: int | None = Field(None, description="the id of the comment this replies to")
 
 
 class CommentOut(Schema):
@@ -213,6 +214,36 @@ class CommentOut(Schema):
         validation_alias="is_held",
         description="waiting for the video owner's approval (only its writer and the owner see it)",
     )
+    reply_to: int | None = Field(None, description="the top-level comment of a reply's thread")
+    reply_count: int = 0
+    like_count: int = 0
+    liked: bool = Field(False, description="whether you liked this comment")
+    pinned: bool = Field(False, description="pinned to the top by the video's owner")
+
+    @staticmethod
+    def resolve_reply_to(obj) -> int | None:
+        return obj.parent_id
+
+    @staticmethod
+    def resolve_liked(obj) -> bool:
+        return bool(getattr(obj, "viewer_liked", False))
+
+    @staticmethod
+    def resolve_pinned(obj) -> bool:
+        return obj.pinned_at is not None
+
+
+class CommentLikeOut(Schema):
+    liked: bool
+    count: int
+
+
+class FavoriteOut(Schema):
+    saved: bool
+
+
+class PinOut(Schema):
+    pinned: bool
 
 
 class CommentPage(Schema):

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
 from clipdeck.accounts.models import Follow, User
 from clipdeck.videos.filters import without_filtered_comments, without_filtered_videos
-from clipdeck.videos.models import Comment, Like, ModerationState, Sound, Video, VideoStatus
+from clipdeck.videos.models import (
+    Comment,
+    CommentLike,
+    Like,
+    ModerationState,
+    Sound,
+    Video,
+    VideoStatus,
+)
 
 
 def with_relations(queryset: QuerySet[Video]) -> QuerySet[Video]:
@@ -28,6 +36,12 @@ def profile_videos(viewer: User | None, owner: User) -> QuerySet[Video]:
     return with_relations(
         Video.objects.visible_to(viewer).filter(author=owner, status=VideoStatus.PUBLISHED)
     )
+
+
+def pinned_videos(viewer: User | None, owner: User) -> list[Video]:
+    """The (at most three) videos ``owner`` pinned that ``viewer`` may see, last pinned first."""
+    pinned = profile_videos(viewer, owner).filter(pinned_at__isnull=False)
+    return list(pinned.order_by("-pinned_at"))
 
 
 def profile_video_counts(owner: User) -> dict[str, int]:
@@ -58,9 +72,27 @@ def drafts_of(owner: User) -> QuerySet[Video]:
 
 
 def comments_on(viewer: User | None, video: Video) -> QuerySet[Comment]:
-    """Comments on ``video`` that ``viewer`` may read (C1–C3), less those their filters hide."""
-    comments = Comment.objects.visible_to(viewer).filter(video=video).select_related("author")
-    return without_filtered_comments(comments, viewer)
+    """The top-level comments on ``video`` that ``viewer`` may read (C1–C3), with their liked
+    state, less those their filters hide."""
+    top_level = Comment.objects.visible_to(viewer).filter(video=video, parent__isnull=True)
+    comments = without_filtered_comments(top_level, viewer)
+    return _with_liked(comments, viewer).select_related("author")
+
+
+def replies_to(viewer: User | None, comment: Comment) -> QuerySet[Comment]:
+    """The replies to ``comment`` that ``viewer`` may read, oldest first, less those
+    their filters hide."""
+    replies = without_filtered_comments(
+        Comment.objects.visible_to(viewer).filter(parent=comment), viewer
+    )
+    return _with_liked(replies, viewer).select_related("author").order_by("created_at", "pk")
+
+
+def _with_liked(comments: QuerySet[Comment], viewer: User | None) -> QuerySet[Comment]:
+    if viewer is None:
+        return comments.annotate(viewer_liked=Value(False))
+    mine = CommentLike.objects.filter(comment=OuterRef("pk"), user=viewer)
+    return comments.annotate(viewer_liked=Exists(mine))
 
 
 def liked_ids(viewer: User | None, videos: Iterable[Video]) -> set:

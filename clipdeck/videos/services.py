@@ -27,7 +27,7 @@ from clipdeck.videos.models import (
     WithheldReason,
 )
 from clipdeck.videos.remixes import remixes_withhold
-from clipdeck.videos.signals import video_rendered
+from clipdeck.videos.signals import comment_made, video_liked, video_published, video_rendered
 from clipdeck.videos.visibility import is_public
 
 MAX_CAPTION = 2200
@@ -117,6 +117,8 @@ def video_mark_ready(*, video: Video) -> Video:
         video.status = VideoStatus.PUBLISHED
         video.published_at = video.published_at or timezone.now()
     video.save(update_fields=["status", "published_at", "error_code", "error_message"])
+    if video.status == VideoStatus.PUBLISHED:
+        video_published.send(sender=Video, video=video)
     return video
 
 
@@ -185,6 +187,7 @@ def video_publish(*, video: Video) -> Video:
     video.keep_as_draft = False
     video.published_at = timezone.now()
     video.save(update_fields=["status", "keep_as_draft", "published_at"])
+    video_published.send(sender=Video, video=video)
     return video
 
 
@@ -217,6 +220,7 @@ def like_create(*, user: User, video: Video) -> Video:
         with transaction.atomic():
             Like.objects.create(user=user, video=video)
             Video.objects.filter(pk=video.pk).update(like_count=F("like_count") + 1)
+            video_liked.send(sender=Like, user=user, video=video)
     except IntegrityError:
         pass
     video.refresh_from_db(fields=["like_count"])
@@ -235,8 +239,14 @@ def like_delete(*, user: User, video: Video) -> Video:
 
 
 @transaction.atomic
-def comment_create(*, author: User, video: Video, text: str) -> Comment:
-    """Comment on a video the author can see, when its owner allows comments."""
+def comment_create(
+    *, author: User, video: Video, text: str, reply_to: Comment | None = None
+) -> Comment:
+    """Comment on a video the author can see, when its owner allows comments.
+
+    ``reply_to``: a comment on the same video (that the author may see, which
+    the caller checks); a reply to a reply joins its thread, one level deep.
+    """
     text = (text or "").strip()
     if not text:
         raise InvalidInput("A comment cannot be empty.", code="empty_comment", field="text")
@@ -253,10 +263,29 @@ def comment_create(*, author: User, video: Video, text: str) -> Comment:
         author=author, owner=video.author, text=text
     )
     state = CommentState.HELD if held else CommentState.SHOWN
-    comment = Comment.objects.create(video=video, author=author, text=text, state=state)
+    parent = _thread_of(reply_to, video)
+    comment = Comment.objects.create(
+        video=video, author=author, text=text, parent=parent, state=state
+    )
     if state == CommentState.SHOWN:
         Video.objects.filter(pk=video.pk).update(comment_count=F("comment_count") + 1)
+        if parent is not None:
+            Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+        comment_made.send(sender=Comment, comment=comment)
     return comment
+
+
+def _thread_of(reply_to: Comment | None, video: Video) -> Comment | None:
+    """The top-level comment a reply belongs to (replies are one level deep)."""
+    if reply_to is None:
+        return None
+    if reply_to.video_id != video.pk:
+        raise InvalidInput(
+            "You can only reply to a comment on the same video.",
+            code="reply_elsewhere",
+            field="reply_to",
+        )
+    return reply_to.parent if reply_to.parent_id else reply_to
 
 
 @transaction.atomic

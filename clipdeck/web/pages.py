@@ -7,6 +7,7 @@ other pages are rendered here, every read going through the visibility policy.
 from __future__ import annotations
 
 import markdown
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -17,7 +18,6 @@ from clipdeck.feed.explanation import main_parameters_markdown
 from clipdeck.kernel.errors import Forbidden, NotFound
 from clipdeck.videos import selectors
 from clipdeck.videos.media import media_urls, sound_url
-from clipdeck.videos.models import Hashtag
 from clipdeck.videos.presenters import source_state
 from clipdeck.videos.visibility import is_public, sound_access, video_access
 from clipdeck.web.viewer import viewer_of
@@ -48,7 +48,9 @@ def video_page(request: HttpRequest, video_id) -> HttpResponse:
     viewer = viewer_of(request)
     video = source_state([video_access(viewer, video_id)], viewer)[0]
     comments = (
-        selectors.comments_on(viewer, video).order_by("-created_at")[:50]
+        selectors.comments_on(viewer, video).order_by(
+            F("pinned_at").desc(nulls_last=True), "-created_at"
+        )[:50]
         if video.allow_comments
         else []
     )
@@ -60,6 +62,8 @@ def video_page(request: HttpRequest, video_id) -> HttpResponse:
             "media": media_urls(video, viewer.pk if viewer else None),
             "comments": comments,
             "liked": bool(selectors.liked_ids(viewer, [video])),
+            "saved": viewer is not None and video.favorited_by.filter(user=viewer).exists(),
+            "is_owner": viewer is not None and viewer.pk == video.author_id,
             "remixable": is_public(video),
             "og_url": request.build_absolute_uri(),
         },
@@ -71,9 +75,9 @@ def profile_page(request: HttpRequest, handle: str) -> HttpResponse:
     owner = profile_access(viewer, handle)
     visible = can_see_videos_of(viewer, owner)
     videos = (
-        selectors.with_relations(selectors.profile_videos(viewer, owner)).order_by("-published_at")[
-            :GRID_SIZE
-        ]
+        selectors.with_relations(selectors.profile_videos(viewer, owner)).order_by(
+            F("pinned_at").desc(nulls_last=True), "-published_at"
+        )[:GRID_SIZE]
         if visible
         else []
     )
@@ -111,17 +115,6 @@ def sound_page(request: HttpRequest, sound_id: int) -> HttpResponse:
         "web/sound.html",
         {"sound": sound, "audio": sound_url(sound), "cards": cards(videos, viewer)},
     )
-
-
-def tag_page(request: HttpRequest, name: str) -> HttpResponse:
-    viewer = viewer_of(request)
-    tag = Hashtag.objects.filter(name__iexact=name).first()
-    videos = (
-        selectors.hashtag_videos(viewer, tag.name).order_by("-published_at")[:GRID_SIZE]
-        if tag
-        else []
-    )
-    return render(request, "web/tag.html", {"name": name.lower(), "cards": cards(videos, viewer)})
 
 
 def about_for_you(request: HttpRequest) -> HttpResponse:

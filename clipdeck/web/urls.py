@@ -1,9 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from clipdeck.web import (
     account_pages,
+    analytics_pages,
     app_shell,
+    discovery_pages,
     federation_pages,
+    inbox_pages,
     moderation_pages,
     pages,
     privacy_pages,
@@ -26,7 +30,18 @@ urlpatterns = [
     path("v/<uuid:video_id>", pages.video_page, name="video-page"),
     path("@<str:handle>", pages.profile_page, name="profile-page"),
     path("sounds/<int:sound_id>", pages.sound_page, name="sound-page"),
-    path("tag/<str:name>", pages.tag_page, name="tag-page"),
+    path("tag/<str:name>", discovery_pages.tag_page, name="tag-page"),
+    path("search", discovery_pages.search_page, name="search"),
+    path("discover", discovery_pages.discover_page, name="discover"),
+    path("explore", RedirectView.as_view(url="/discover", permanent=False)),
+    path("inbox", inbox_pages.inbox_page, name="inbox"),
+    path("me/favorites", inbox_pages.favorites_page, name="favorites"),
+    path("studio/analytics", analytics_pages.analytics_page, name="analytics"),
+    path(
+        "studio/analytics/v/<uuid:video_id>",
+        analytics_pages.video_analytics_page,
+        name="video-analytics",
+    ),
     path("about/for-you", pages.about_for_you, name="about-for-you"),
     path("signup", account_pages.signup_page, name="signup"),
     path("login", account_pages.login_page, name="login"),

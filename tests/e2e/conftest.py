@@ -43,6 +43,8 @@ if (navigator.clipboard) {
 # The data folder of each running server, by its URL (for ``clipdeck manage`` calls).
 SERVER_DATA: dict[str, Path] = {}
 SCREENSHOTS = Path(os.environ.get("CLIPDECK_SCREENSHOTS", "test-results/screenshots"))
+# The data folder of each running test server, by its URL (for seeding it from a test).
+SERVER_DATA: dict[str, str] = {}
 
 
 def chromium_path() -> str | None:
@@ -91,6 +93,7 @@ def clipdeck_server(chromium, tmp_path_factory):
     env["CLIPDECK_EGRESS_ALLOW_LOOPBACK"] = "1"
     env.pop("DATABASE_URL", None)  # the embedded default: SQLite + local media
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["CLIPDECK_ANALYTICS_INTERVAL_SECONDS"] = "5"  # the Analytics page shows a view soon
     cli = str(Path(sys.executable).with_name("clipdeck"))
     log = open(data / "serve.log", "w")  # noqa: SIM115 - closed at teardown
     server = subprocess.Popen(
@@ -100,6 +103,7 @@ def clipdeck_server(chromium, tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    SERVER_DATA[url] = str(data)
     try:
         wait_until_up(url, server, path="/")
         subprocess.run(

@@ -23,6 +23,8 @@ CLIPDECK_APPS = {
     "privacy",
     "core",
     "federation",
+    "inbox",
+    "analytics",
 }
 SECRET = "SECRET-"
 

@@ -358,7 +358,19 @@ def test_comments_are_listed_newest_first(api):
     assert [c["text"] for c in body["items"]] == ["3", "2", "1"]
     assert body["next_cursor"] is None
     first = body["items"][0]
-    assert set(first) == {"id", "author", "text", "created_at", "held"}
+    assert set(first) == {
+        "id",
+        "author",
+        "text",
+        "created_at",
+        "reply_to",
+        "reply_count",
+        "like_count",
+        "liked",
+        "pinned",
+        "held",
+    }
+    assert (first["reply_to"], first["reply_count"], first["liked"]) == (None, 0, False)
     assert first["held"] is False
     assert first["author"]["handle"] == "fan"
     video.refresh_from_db()

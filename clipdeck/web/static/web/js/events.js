@@ -5,9 +5,11 @@ const BATCH = 10;
 const INTERVAL_MS = 5000;
 let queue = [];
 
-/** Queue one event: impression, view (with watched time), skip, share or not_interested. */
-export function track(type, video, watchedMs = 0) {
-  queue.push({ type, video, watched_ms: Math.max(0, Math.round(watchedMs)), at: new Date().toISOString() });
+/** Queue one event: impression, view (with watched time and where it was opened), skip, share… */
+export function track(type, video, watchedMs = 0, source = null) {
+  const event = { type, video, watched_ms: Math.max(0, Math.round(watchedMs)), at: new Date().toISOString() };
+  if (source) event.source = source;
+  queue.push(event);
   if (queue.length >= BATCH) flushEvents();
 }
 

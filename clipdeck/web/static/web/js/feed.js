@@ -195,7 +195,8 @@ function leave(item) {
   item.player.pause();
   countWatch(item);
   const watched = Math.round(item.watchedMs);
-  track(watched < SKIP_BELOW_MS ? "skip" : "view", item.video.id, watched);
+  const from = state.source === "following" ? "following" : "for_you";
+  track(watched < SKIP_BELOW_MS ? "skip" : "view", item.video.id, watched, from);
   item.watchedMs = 0;
   item.lastTime = null;
 }

@@ -19,11 +19,16 @@ function sheet(title, opener) {
 }
 
 function commentRow(comment) {
-  return h("li", {},
-    avatar(comment.author, 32),
-    h("div", {},
-      h("a", { class: "who", href: `/@${comment.author.handle}` }, `@${comment.author.handle}`),
-      h("p", {}, captionNodes(comment.text))));
+  const text = h("div", { class: "grow" },
+    comment.pinned ? h("span", { class: "pin-tag" }, "📌 Pinned by the creator") : null,
+    h("a", { class: "who", href: `/@${comment.author.handle}` }, `@${comment.author.handle}`),
+    h("p", {}, captionNodes(comment.text)));
+  if (comment.reply_count) {
+    // The thread opens on the video's page, where replies, likes and answers live.
+    const word = comment.reply_count === 1 ? "reply" : "replies";
+    text.append(h("a", { class: "view-replies", href: `/v/${comment.video_id || ""}` }, `View ${comment.reply_count} ${word}`));
+  }
+  return h("li", {}, avatar(comment.author, 32), text);
 }
 
 function setCount(item, label, count) {
@@ -43,7 +48,7 @@ export async function openComments(video, item) {
     if (cursor) params.set("cursor", cursor);
     try {
       const page = await api(`videos/${video.id}/comments?${params}`);
-      page.items.forEach((c) => list.append(commentRow(c)));
+      page.items.forEach((c) => list.append(commentRow({ ...c, video_id: video.id })));
       cursor = page.next_cursor;
       more.hidden = !cursor;
       if (!list.children.length) list.append(h("li", { class: "muted empty-comments" }, "No comments yet. Say something nice."));

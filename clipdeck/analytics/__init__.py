@@ -1,0 +1,1 @@
+"""Creator analytics: daily aggregates of views, watch time, engagement and traffic sources."""

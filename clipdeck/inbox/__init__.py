@@ -1,0 +1,1 @@
+"""The activity inbox: notifications of likes, comments, follows, remixes, orders and decisions."""
