@@ -22,6 +22,7 @@ from clipdeck.feed.models import Event, EventKind
 from clipdeck.kernel.auth import as_viewer
 from clipdeck.kernel.errors import NotFound
 from clipdeck.search.documents import PUBLIC_VIDEOS, on_public
+from clipdeck.videos.filters import viewer_filters, without_filtered_videos
 from clipdeck.videos.models import Hashtag, Like, Sound, Video, VideoStatus
 
 WINDOW = timedelta(days=7)
@@ -92,7 +93,8 @@ def discover(viewer: User | None) -> dict:
         videos_count=Count("videos", filter=on_public("videos"), distinct=True),
         views=Sum("videos__view_count", filter=on_public("videos")),
     )
-    sounds = Sound.objects.filter(pk__in=ids["sounds"]).select_related("created_by")
+    tags = tags.exclude(name__in=viewer_filters(viewer)["hashtags"])
+    sounds = Sound.objects.filter(pk__in=ids["sounds"], removed=False).select_related("created_by")
     if viewer is not None:
         sounds = sounds.exclude(blocked_either_way(viewer, "created_by"))
     creators = User.objects.visible_to(viewer).filter(pk__in=ids["creators"], is_private=False)
@@ -108,9 +110,11 @@ def discover(viewer: User | None) -> dict:
 
 
 def hashtag_videos(viewer: User | None, name: str):
-    """The published videos with hashtag ``name`` that ``viewer`` may see."""
+    """The published videos with hashtag ``name`` that ``viewer`` may see, less those
+    their filters hide."""
     tag = hashtag_access(name)
-    return Video.objects.visible_to(viewer).filter(status=VideoStatus.PUBLISHED, hashtags=tag)
+    visible = Video.objects.visible_to(viewer).filter(status=VideoStatus.PUBLISHED, hashtags=tag)
+    return without_filtered_videos(visible, viewer)
 
 
 def hashtag_access(name: str) -> Hashtag:

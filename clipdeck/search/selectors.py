@@ -20,6 +20,7 @@ from clipdeck.search.index import KINDS, Hit, SearchIndex, search_index
 from clipdeck.search.ranking import ranked
 from clipdeck.search.text import edit_distance, query_words
 from clipdeck.videos import selectors as video_selectors
+from clipdeck.videos.filters import viewer_filters, without_filtered_videos
 from clipdeck.videos.models import Hashtag, Sound, Video, VideoStatus
 
 MAX_QUERY = 100
@@ -106,6 +107,7 @@ def search(viewer: User | None, query: str, kind: str, *, offset: int = 0, limit
 
 def _allowed_videos(viewer: User | None, refs: list[str]) -> set[str]:
     visible = Video.objects.visible_to(viewer).filter(status=VideoStatus.PUBLISHED, pk__in=refs)
+    visible = without_filtered_videos(visible, viewer)
     return {str(pk) for pk in visible.values_list("pk", flat=True)}
 
 
@@ -131,7 +133,9 @@ def _users(viewer: User | None, refs: list[str]) -> dict:
 
 def _allowed_hashtags(viewer: User | None, refs: list[str]) -> set[str]:
     visible = Video.objects.visible_to(viewer).filter(status=VideoStatus.PUBLISHED)
-    tags = Hashtag.objects.filter(name__in=refs, videos__in=visible)
+    tags = Hashtag.objects.filter(name__in=refs, videos__in=visible).exclude(
+        name__in=viewer_filters(viewer)["hashtags"]
+    )
     return set(tags.values_list("name", flat=True).distinct())
 
 

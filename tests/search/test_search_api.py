@@ -191,3 +191,20 @@ def test_suggestions_start_after_two_characters(api, posted):
     assert api().get("search/suggestions", {"q": "d"}).json()["items"] == []
     items = api().get("search/suggestions", {"q": "dum"}).json()["items"]
     assert {"type": "user", "text": "@dumpling_queen", "url": "/@dumpling_queen"} in items
+
+
+def test_a_viewers_filters_hide_videos_and_hashtags_in_search_and_on_the_hashtag_page(
+    api, alice, bob, posted
+):
+    spoiler = posted(alice, "The finale spoilers #showtalk")
+    plain = posted(alice, "A quiet walk #showtalk")
+    api(bob).put("me/filters", {"keywords": ["spoilers"], "hashtags": []})
+
+    assert _ids(api(bob).get("search", {"q": "showtalk"})) == [str(plain.pk)]
+    assert set(_ids(api().get("search", {"q": "showtalk"}))) == {str(spoiler.pk), str(plain.pk)}
+    tagged = api(bob).get("hashtags/showtalk/videos").json()["items"]
+    assert [item["id"] for item in tagged] == [str(plain.pk)]
+
+    api(bob).put("me/filters", {"keywords": [], "hashtags": ["showtalk"]})
+    found = api(bob).get("search", {"q": "showtalk", "type": "hashtags"}).json()
+    assert found["hashtags"] == []
