@@ -47,6 +47,8 @@ def link(notification: Notification) -> str:
         return "/me/requests"
     if notification.video_id:
         return f"/v/{notification.video_id}"
+    if notification.type == T.MODERATION:
+        return "/settings/decisions"
     if notification.type == T.ORDER and notification.data.get("order"):
         return f"/orders/{notification.data['order']}"
     if notification.actor is not None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from clipdeck.accounts.models import User
 from clipdeck.accounts.policies import ensure_not_suspended
+from clipdeck.inbox.services import notify
 from clipdeck.kernel import ratelimit
 from clipdeck.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from clipdeck.kernel.gateway import record_staff_action
@@ -235,7 +236,21 @@ def case_decide(
         from clipdeck.moderation.matching import fingerprint_later
 
         fingerprint_later(decision)
+    if decision.affected is not None:
+        notify(
+            decision.affected,
+            "moderation",
+            decision=decision.pk,
+            message=_decision_message(decision),
+        )
     return decision
+
+
+def _decision_message(decision: Decision) -> str:
+    """The inbox line of a statement of reasons; the statement itself is one tap away."""
+    reason = reason_for(decision.ground)
+    ground = reason.label if reason else decision.ground
+    return f"{Action(decision.action).label} ({ground}). Read why, and how to appeal."
 
 
 # --- appeals ------------------------------------------------------------------
@@ -300,6 +315,16 @@ def appeal_decide(*, moderator: User, appeal_id: int, outcome: str, explanation:
     appeal.explanation = explanation
     appeal.decided_at = now
     appeal.save(update_fields=["status", "moderator", "explanation", "decided_at"])
+    notify(
+        appeal.appellant,
+        "moderation",
+        decision=decision.pk,
+        message=(
+            "Your appeal was granted: the decision is reversed."
+            if outcome == "reverse"
+            else "Your appeal was decided: the decision stands. Read why."
+        ),
+    )
     record_staff_action(
         actor=moderator,
         action=f"moderation.appeal_{outcome}",

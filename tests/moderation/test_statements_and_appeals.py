@@ -166,3 +166,26 @@ def test_appeals_are_for_moderators_only(api, author, removal):
 
     assert api(author).get("moderation/appeals").status_code == 404
     assert api(UserFactory()).get("moderation/appeals").status_code == 404
+
+
+def test_the_decision_and_the_appeal_outcome_reach_the_authors_inbox_without_the_reporter(
+    api, moderator, second_moderator, author, reporter, video, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        filed = report(api, reporter, "video", video.pk).json()
+        decided = decide(api, moderator, filed["id"], action="remove").json()["statement"]
+    with django_capture_on_commit_callbacks(execute=True):
+        appealed = appeal(api, author, decided["id"]).json()
+        api(second_moderator).post(
+            f"moderation/appeals/{appealed['id']}/decide",
+            {"outcome": "reverse", "explanation": "It is choreography; no one is targeted."},
+        )
+
+    inbox = api(author).get("me/notifications").json()
+    texts = [item["text"] for item in inbox["items"]]
+    assert [item["type"] for item in inbox["items"]] == ["moderation", "moderation"]
+    assert texts[0] == "Your appeal was granted: the decision is reversed."
+    assert texts[1].startswith("Removed (")
+    assert all(item["actor"] is None for item in inbox["items"])
+    assert reporter.handle not in str(inbox)
+    assert api(reporter).get("me/notifications").json()["items"] == []
