@@ -93,16 +93,15 @@ def in_process(viewers, rounds: int) -> tuple[dict, dict]:
 
 def shared_lists() -> None:
     """What recomputing each shared list costs (once per expiry, in the request that finds it)."""
-    from django.core.cache import cache
-
     from clipdeck.feed.sources import exploration, fresh, trending
+    from clipdeck.feed.store import store
 
     for name, key, compute in (
         ("trending", "feed:trending", trending.trending_ids),
         ("fresh", "feed:fresh", fresh.fresh_ids),
         ("exploration pool", exploration.CACHE_KEY, exploration.open_pool),
     ):
-        cache.delete(key)
+        store().delete(key)
         started = time.perf_counter()
         compute()
         cost = (time.perf_counter() - started) * 1000

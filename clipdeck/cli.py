@@ -69,6 +69,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from clipdeck.runtime.processes import Supervisor, prepare_metrics_dir, remove_metrics_dir
 
     _use_data_dir(args.data_dir)
+    # Read by the settings: one web process keeps the feed's live state in memory.
+    os.environ["CLIPDECK_WEB_PROCESSES"] = str(args.workers)
     metrics_dir = prepare_metrics_dir()
     _setup()
     _check_residency()

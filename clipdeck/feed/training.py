@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from clipdeck.accounts.models import Follow
 from clipdeck.feed import artefacts, training_data
+from clipdeck.feed.affinity import Affinity, affinity
 from clipdeck.feed.cf import AlsParams, cosine_similarity, fit_als, top_k_rows
 from clipdeck.feed.context import ViewerContext
 from clipdeck.feed.features import FEATURES, feature_row
 from clipdeck.feed.models import Event, VideoStats
 from clipdeck.feed.ranking import WEIGHTS
-from clipdeck.feed.sources.collaborative import viewer_vector
 from clipdeck.videos.models import Like, Video
 
 NEIGHBOURS = 30
@@ -61,19 +61,6 @@ def fit_collaborative(rows, items: list[str], params: AlsParams) -> artefacts.Ar
     )
 
 
-def _coengagement_map(context: ViewerContext, cf: artefacts.Artefacts) -> dict[str, float]:
-    scores: dict[str, float] = {}
-    for seed, weight in context.engaged.items():
-        for neighbour, similarity in cf.neighbours(seed):
-            scores[neighbour] = scores.get(neighbour, 0.0) + weight * similarity
-    return scores
-
-
-def _collaborative(video: str, cf: artefacts.Artefacts, vector) -> float:
-    row = cf.index.get(video)
-    return float(cf.item_factors[row] @ vector) if vector is not None and row is not None else 0.0
-
-
 def examples(log: training_data.Log, params: AlsParams):
     """Feature matrix, label columns and user ids of the ranker's examples."""
     cutoff = log.start + (log.end - log.start) * HOLDOUT_SHARE
@@ -83,16 +70,14 @@ def examples(log: training_data.Log, params: AlsParams):
     contexts = training_data.contexts_at(before, log.videos)
     facts = training_data.facts_at(before, log.videos, cutoff)
     features, labels, users = [], {head: [] for head in WEIGHTS}, []
-    per_user: dict[int, tuple] = {}
+    per_user: dict[int, Affinity] = {}
     for user, video, label in training_data.labelled_pairs(after):
         if video not in facts:
             continue
         context = contexts.get(user) or ViewerContext(personalized=True)
         if user not in per_user:
-            per_user[user] = (viewer_vector(context, cf), _coengagement_map(context, cf))
-        vector, coengaged = per_user[user]
-        scores = (_collaborative(video, cf, vector), coengaged.get(video, 0.0))
-        features.append(feature_row(context, facts[video], *scores))
+            per_user[user] = affinity(context, cf)
+        features.append(feature_row(context, facts[video], *per_user[user].scores(video)))
         for head in WEIGHTS:
             labels[head].append(label[head])
         users.append(user)
