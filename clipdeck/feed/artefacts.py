@@ -1,7 +1,8 @@
 """The trained recommender on disk: versioned by content hash, loaded once per version.
 
 A version is a folder ``<recsys dir>/<hash>/`` holding ALS item factors, the
-co-engagement neighbours, the LightGBM rankers (text format, no pickle) and
+co-engagement neighbours, the HNSW graph over the factors (``ann``), the
+LightGBM rankers (text format, no pickle) and
 ``card.json``; ``current`` names the version in use. The artefacts hold no user
 ids, so they are internal data. Share the folder between web servers (or copy
 it) when running several.
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+
+from clipdeck.feed import ann
 
 HEADS = ("complete", "like", "share")
 _LOADED: dict[str, Artefacts] = {}
@@ -35,6 +38,7 @@ class Artefacts:
     rankers: dict = field(default_factory=dict)
     card: dict = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict)
+    graph: object | None = None  # the usearch HNSW graph over item_factors (``ann``)
 
     def __post_init__(self) -> None:
         self.index = {item: row for row, item in enumerate(self.item_ids)}
@@ -103,6 +107,7 @@ def _read(folder: Path, version: str) -> Artefacts:
         neighbour_score=arrays["nscore"],
         rankers=rankers,
         card=json.loads((folder / "card.json").read_text()),
+        graph=ann.load(folder),
     )
 
 

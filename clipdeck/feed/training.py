@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clipdeck.accounts.models import Follow
-from clipdeck.feed import artefacts, training_data
+from clipdeck.feed import ann, artefacts, training_data
 from clipdeck.feed.affinity import Affinity, affinity
 from clipdeck.feed.cf import AlsParams, cosine_similarity, fit_als, top_k_rows
 from clipdeck.feed.context import ViewerContext
@@ -135,6 +135,7 @@ def _save_items(folder: Path, cf: artefacts.Artefacts) -> None:
         nidx=cf.neighbour_idx,
         nscore=cf.neighbour_score,
     )
+    ann.build(cf.item_factors, folder)
 
 
 def train(*, days: int = 90, now: datetime | None = None, params: AlsParams | None = None) -> dict:
@@ -167,8 +168,17 @@ def train(*, days: int = 90, now: datetime | None = None, params: AlsParams | No
         "score_weights": WEIGHTS,
         "als": asdict(params),
         "neighbours_per_video": NEIGHBOURS,
+        "ann": {
+            "library": "usearch HNSW, inner product",
+            "built": len(log.videos) >= ann.MIN_ITEMS,
+            "connectivity": ann.CONNECTIVITY,
+            "expansion_add": ann.EXPANSION_ADD,
+            "expansion_search": ann.EXPANSION_SEARCH,
+        },
         "lightgbm": {**LGBM, "rounds": ROUNDS},
-        "libraries": {name: package_version(name) for name in ("implicit", "lightgbm", "numpy")},
+        "libraries": {
+            name: package_version(name) for name in ("implicit", "lightgbm", "numpy", "usearch")
+        },
         "contains_user_ids": False,
     }
     version = artefacts.save(folder, card)
