@@ -2,8 +2,10 @@
 
 Seeds a temporary data folder (SQLite unless ``DATABASE_URL`` is set) with
 ``--videos`` videos, ``--users`` viewers and about ``--events`` events each
-(the seeding of ``feed_latency.py``: two favourite hashtags per viewer, five
-follows, likes on a fifth of the liked views), trains once, then measures:
+(the seeding of ``clipdeck bench seed``: two favourite topics per viewer, five
+follows, likes on a fifth of the liked views), trains once, then measures; a
+``--data-dir`` already seeded (by this script or ``clipdeck bench seed``) is
+reused as it is:
 
 1. in-process, through Django's test client: ``GET /api/v1/feed/for-you`` and
    ``GET /healthz`` (the floor: a static JSON answer through the same
@@ -171,11 +173,22 @@ def growth(sizes: list[int], queries: int = 50) -> None:
         print(f"brute-force top-50 over {size:>9,} videos: {each:6.2f} ms a page")
 
 
+def seed_and_train(args) -> None:
+    """The catalogue of ``clipdeck bench seed``, then training."""
+    from clipdeck.feed.training import train
+    from clipdeck.runtime.bench_seed import Sizes, seed
+
+    seed(Sizes(args.videos, args.users, args.creators, args.events))
+    started = time.perf_counter()
+    card = train(days=30)
+    print(f"trained version {card['version']} in {time.perf_counter() - started:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--videos", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=10_000)
-    parser.add_argument("--creators", type=int, default=5_000)
+    parser.add_argument("--creators", type=int, default=0, help="default: videos / 20")
     parser.add_argument("--events", type=int, default=40, help="events per viewer")
     parser.add_argument("--rounds", type=int, default=300, help="in-process request pairs")
     parser.add_argument("--server", action="store_true", help="also through clipdeck serve")
@@ -197,12 +210,12 @@ def main() -> None:
         from clipdeck.accounts.models import User
 
         print(f"database: {connection.vendor}")
-        if reuse:
+        if reuse or User.objects.exists():
             print(f"reusing the seeded and trained data folder {data_dir}")
-            viewers = list(User.objects.order_by("pk")[: args.users])
         else:
-            viewers = feed_latency.seed_and_train(args, rng)
+            seed_and_train(args)
             Path(data_dir, "seeded").touch()
+        viewers = list(User.objects.order_by("pk")[: args.users])
         sample = rng.sample(viewers, min(200, len(viewers)))
         feed, floor = in_process(sample, args.rounds)
         print(line("in-process GET for-you:", feed))
