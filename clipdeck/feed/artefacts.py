@@ -21,7 +21,6 @@ from django.conf import settings
 
 from clipdeck.feed import ann
 
-HEADS = ("complete", "like", "share")
 _LOADED: dict[str, Artefacts] = {}
 
 
@@ -39,9 +38,19 @@ class Artefacts:
     card: dict = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict)
     graph: object | None = None  # the usearch HNSW graph over item_factors (``ann``)
+    _ranker: object | None = None
 
     def __post_init__(self) -> None:
         self.index = {item: row for row, item in enumerate(self.item_ids)}
+
+    @property
+    def ranker(self):
+        """The served ranker (``ranker.HeadsRanker``) of this version."""
+        from clipdeck.feed.ranker import HeadsRanker
+
+        if self._ranker is None:
+            self._ranker = HeadsRanker(self.rankers)
+        return self._ranker
 
     def neighbours(self, video_id: str) -> list[tuple[str, float]]:
         row = self.index.get(video_id)
@@ -90,14 +99,10 @@ def current_version() -> str | None:
 
 
 def _read(folder: Path, version: str) -> Artefacts:
-    import lightgbm
+    from clipdeck.feed.ranker import HeadsRanker
 
     arrays = np.load(folder / "items.npz")
-    rankers = {
-        head: lightgbm.Booster(model_file=str(folder / f"ranker_{head}.txt"))
-        for head in HEADS
-        if (folder / f"ranker_{head}.txt").exists()
-    }
+    rankers = HeadsRanker.load(folder).boosters
     return Artefacts(
         version=version,
         item_ids=json.loads((folder / "item_ids.json").read_text()),

@@ -6,7 +6,6 @@ The result is a version folder named by its content hash with a model card
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -24,23 +23,11 @@ from clipdeck.feed.cf import AlsParams, cosine_similarity, fit_als, top_k_rows
 from clipdeck.feed.context import ViewerContext
 from clipdeck.feed.features import FEATURES, feature_row
 from clipdeck.feed.models import Event, VideoStats
-from clipdeck.feed.ranking import WEIGHTS
+from clipdeck.feed.ranker import LGBM, ROUNDS, WEIGHTS, HeadsRanker
 from clipdeck.videos.models import Like, Video
 
 NEIGHBOURS = 30
 HOLDOUT_SHARE = 0.8  # features before this point of the window, labels after it
-LGBM = {
-    "objective": "binary",
-    "learning_rate": 0.05,
-    "num_leaves": 15,
-    "min_data_in_leaf": 20,
-    "feature_fraction": 0.9,
-    "verbose": -1,
-    "seed": 0,
-    "deterministic": True,
-    "num_threads": 1,
-}
-ROUNDS = 150
 
 
 def fit_collaborative(rows, items: list[str], params: AlsParams) -> artefacts.Artefacts:
@@ -84,43 +71,11 @@ def examples(log: training_data.Log, params: AlsParams):
     return np.array(features).reshape(-1, len(FEATURES)), labels, np.array(users), cutoff
 
 
-def _in_validation(users: np.ndarray) -> np.ndarray:
-    return np.array([int(hashlib.sha256(str(u).encode()).hexdigest(), 16) % 5 == 0 for u in users])
-
-
 def fit_rankers(x: np.ndarray, labels: dict, users: np.ndarray, folder: Path) -> dict:
-    """One LightGBM head per label, validated on a fifth of the users; their metrics."""
-    import lightgbm
-    from sklearn.metrics import roc_auc_score
-
-    held = _in_validation(users) if len(users) else np.zeros(0, dtype=bool)
-    metrics = {}
-    for head, column in labels.items():
-        y = np.array(column)
-        # with very few users the held-out fifth may take a whole class: then train on all
-        valid = held if len(set(y[~held].tolist())) == 2 else np.zeros_like(held)
-        train_y, valid_y = y[~valid], y[valid]
-        if len(set(train_y.tolist())) < 2:
-            metrics[head] = {"trained": False, "why": "one class only", "examples": len(y)}
-            continue
-        booster = lightgbm.train(
-            LGBM,
-            lightgbm.Dataset(x[~valid], train_y, feature_name=list(FEATURES)),
-            num_boost_round=ROUNDS,
-        )
-        booster.save_model(str(folder / f"ranker_{head}.txt"))
-        auc = (
-            round(float(roc_auc_score(valid_y, booster.predict(x[valid]))), 4)
-            if len(set(valid_y.tolist())) == 2
-            else None
-        )
-        metrics[head] = {
-            "trained": True,
-            "examples": len(y),
-            "positive_rate": round(float(y.mean()), 4),
-            "validation_auc": auc,
-            "validation_users": len(set(users[valid].tolist())),
-        }
+    """Fit the served ranker on the examples and save it into ``folder``; its metrics."""
+    ranker = HeadsRanker()
+    metrics = ranker.fit(x, {head: np.array(column) for head, column in labels.items()}, users)
+    ranker.save(folder)
     return metrics
 
 
