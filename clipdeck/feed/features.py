@@ -221,6 +221,11 @@ def _add_hashtags_and_followers(facts: dict[str, VideoFacts], clock: float) -> N
         video.creator_followers = _fresh(_FOLLOWERS, video.author, clock) or 0
 
 
+def forget_creator(creator_id) -> None:
+    """Drop a creator's memoised follower count (their followers changed)."""
+    _FOLLOWERS.pop(str(creator_id), None)
+
+
 def forget_memo() -> None:
     """Empty this process's memo of hashtags and follower counts."""
     _TAGS.clear()

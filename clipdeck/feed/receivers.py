@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from clipdeck.accounts.models import Follow
-from clipdeck.feed import viewer_state
+from clipdeck.feed import features, viewer_state
 from clipdeck.feed.shared import invalidate
 from clipdeck.videos.models import Video, VideoStatus
 
@@ -32,5 +32,9 @@ def _video_published(sender, instance: Video, update_fields=None, **kwargs) -> N
 @receiver(post_save, sender=Follow, dispatch_uid="feed-follow-saved")
 @receiver(post_delete, sender=Follow, dispatch_uid="feed-follow-deleted")
 def _follows_changed(sender, instance: Follow, **kwargs) -> None:
-    """The follower's precomputed candidates include followed accounts' videos: refresh them."""
+    """The follower's precomputed candidates include followed accounts' videos: refresh them.
+
+    The followee's follower count (a ranking feature) is read afresh in this process too.
+    """
+    features.forget_creator(instance.followee_id)
     viewer_state.refresh_behind(instance.follower_id)

@@ -54,14 +54,16 @@ def examples(log: training_data.Log, params: AlsParams):
     before = [row for row in log.rows if row.at < cutoff]
     after = [row for row in log.rows if row.at >= cutoff]
     cf = fit_collaborative(before, sorted(log.videos), params)
-    contexts = training_data.contexts_at(before, log.videos)
+    contexts = training_data.contexts_at(before, log.videos, log.following)
     facts = training_data.facts_at(before, log.videos, cutoff)
     features, labels, users = [], {head: [] for head in WEIGHTS}, []
     per_user: dict[int, Affinity] = {}
     for user, video, label in training_data.labelled_pairs(after):
         if video not in facts:
             continue
-        context = contexts.get(user) or ViewerContext(personalized=True)
+        context = contexts.get(user) or ViewerContext(
+            personalized=True, following=set(log.following.get(user, ()))
+        )
         if user not in per_user:
             per_user[user] = affinity(context, cf)
         features.append(feature_row(context, facts[video], *per_user[user].scores(video)))
