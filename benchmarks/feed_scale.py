@@ -79,7 +79,9 @@ def in_process(viewers, rounds: int) -> tuple[dict, dict]:
 
     clients = [Client(headers={"Authorization": f"Bearer {token_issue(user=v)}"}) for v in viewers]
     floor_client = Client()
-    for client in clients[:3]:  # warm: the model load and the shared lists
+    # Warm: the model load, the shared lists, and each viewer's precomputed
+    # state (which the events of a live viewer keep fresh in the background).
+    for client in clients:
         client.get(FEED)
     feed, floor = [], []
     for n in range(rounds):
@@ -146,7 +148,8 @@ def through_server(data_dir: str, viewers, args) -> tuple[dict, dict]:
         env, workers=1, task_workers=0, log=Path(data_dir) / "serve.log"
     )
     try:
-        closed_loop(base, tokens, FEED, duration=3, concurrency=1)  # warm the process
+        for token in tokens:  # warm the process and each viewer's state, as in-process
+            load_test.Client(base, token).request("GET", FEED)
         floor = closed_loop(
             base, tokens, FLOOR, duration=args.duration, concurrency=args.concurrency
         )
@@ -191,6 +194,7 @@ def main() -> None:
     parser.add_argument("--creators", type=int, default=0, help="default: videos / 20")
     parser.add_argument("--events", type=int, default=40, help="events per viewer")
     parser.add_argument("--rounds", type=int, default=300, help="in-process request pairs")
+    parser.add_argument("--sample", type=int, default=200, help="viewers whose pages are timed")
     parser.add_argument("--server", action="store_true", help="also through clipdeck serve")
     parser.add_argument("--duration", type=float, default=20, help="seconds per endpoint")
     parser.add_argument("--concurrency", type=int, default=2)
@@ -216,7 +220,7 @@ def main() -> None:
             seed_and_train(args)
             Path(data_dir, "seeded").touch()
         viewers = list(User.objects.order_by("pk")[: args.users])
-        sample = rng.sample(viewers, min(200, len(viewers)))
+        sample = rng.sample(viewers, min(args.sample, len(viewers)))
         feed, floor = in_process(sample, args.rounds)
         print(line("in-process GET for-you:", feed))
         print(line("in-process GET /healthz (floor):", floor))

@@ -3,9 +3,9 @@
 The collaborative source asks for the videos whose factors have the largest
 dot product with the viewer's vector. Brute force costs a pass over every
 video's factors per page (12-15 ms at a million videos); the HNSW graph
-answers in well under a millisecond. The graph proposes a few times more
-videos than needed and the exact dot product orders them, so the scores the
-ranker sees are exact. Small catalogues (under ``MIN_ITEMS``) keep brute
+answers in about a millisecond. The graph proposes ``EXTRA`` more videos
+than needed and the exact dot product orders them, so the scores the ranker
+sees are exact. Small catalogues (under ``MIN_ITEMS``) keep brute
 force, which is exact and as fast there.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 
 FILENAME = "items.usearch"
 MIN_ITEMS = 20_000
-OVERSAMPLE = 4  # the graph proposes this many times the videos wanted
+EXTRA = 100  # the graph proposes this many videos beyond those wanted
 CONNECTIVITY = 16
 EXPANSION_ADD = 64
 EXPANSION_SEARCH = 128
@@ -58,7 +58,7 @@ def top_rows(item_factors: np.ndarray, vector: np.ndarray, count: int, graph=Non
     if count <= 0:
         return np.zeros(0, dtype=np.int64)
     if graph is not None:
-        found = graph.search(vector, OVERSAMPLE * count, threads=1)
+        found = graph.search(vector, count + EXTRA, threads=1)
         rows = np.asarray(found.keys, dtype=np.int64)
     else:
         rows = np.arange(len(item_factors))
