@@ -93,7 +93,28 @@ def _candidates(
         found += coengagement.known_candidates(
             context, artefacts, limit=PER_SOURCE, exclude=exclude
         )
-    return [*found, *(c for c in personal if c.video_id not in exclude)]
+    return [*found, *_per_source(personal, exclude)]
+
+
+PERSONAL_LIMITS = {
+    "coengagement": PER_SOURCE,
+    "following": PER_SOURCE // 2,
+    "hashtags": PER_SOURCE // 2,
+    "sounds": PER_SOURCE // 2,
+}
+
+
+def _per_source(personal: list[Candidate], exclude: set[str]) -> list[Candidate]:
+    """The best unserved precomputed candidates, as many per source as a live source gives."""
+    taken: dict[str, int] = {}
+    found = []
+    for candidate in personal:  # stored best first within each source
+        if candidate.video_id in exclude:
+            continue
+        if taken.get(candidate.source, 0) < PERSONAL_LIMITS.get(candidate.source, PER_SOURCE):
+            taken[candidate.source] = taken.get(candidate.source, 0) + 1
+            found.append(candidate)
+    return found
 
 
 def _merge(candidates: list[Candidate]) -> dict[str, dict]:
