@@ -22,6 +22,7 @@ skip at once.
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
@@ -68,7 +69,8 @@ def _key(user_id) -> str:
 def compute(viewer: User, *, served: set[str] | None = None) -> ViewerState:
     """Compute and store ``viewer``'s state now (about ten queries)."""
     profile = long_term_context(viewer)
-    context = with_short_term(replace(profile, seen=set(profile.seen)))
+    # a deep copy: folding the short term in must not reach the stored long-term profile
+    context = with_short_term(replace(copy.deepcopy(replace(profile, viewer=None)), viewer=viewer))
     model = trained.load_current()
     excluded = set(served or ())
     exclude = context.seen | context.hidden | excluded

@@ -9,7 +9,8 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from clipdeck.feed import shared, viewer_state
+from clipdeck.feed import realtime, shared, viewer_state
+from clipdeck.feed.context import long_term_context
 from clipdeck.feed.store import store
 from clipdeck.feed.training import train
 from clipdeck.runtime.caches import feed_state_cache
@@ -153,3 +154,17 @@ def test_a_list_invalidated_in_another_process_is_dropped_here(monkeypatch):
     clock[0] += 2
 
     assert shared.shared_list("feed:fresh", lambda: ["new"], fresh_s=30) == ["new"]
+
+
+def test_the_stored_profile_holds_the_long_term_interests_only(user):
+    liked = VideoFactory()
+    record(user, ("like", liked, 0))  # the short-term profile has the creator at once
+
+    state = store().get(f"feed:viewer:{user.pk}")
+    short = realtime.load(user.pk).creators[str(liked.author_id)]
+    long_term = long_term_context(user).creators[str(liked.author_id)]
+
+    context, _ = viewer_state.load(user, served=[])
+
+    assert state.profile.creators == pytest.approx({str(liked.author_id): long_term})
+    assert context.creators[str(liked.author_id)] == pytest.approx(long_term + 2 * short, rel=0.01)
