@@ -2,8 +2,10 @@
 
 Seeds a temporary data folder (SQLite unless ``DATABASE_URL`` is set) with
 ``--videos`` videos, ``--users`` viewers and about ``--events`` events each
-(the seeding of ``feed_latency.py``: two favourite hashtags per viewer, five
-follows, likes on a fifth of the liked views), trains once, then measures:
+(the seeding of ``clipdeck bench seed``: two favourite topics per viewer, five
+follows, likes on a fifth of the liked views), trains once, then measures; a
+``--data-dir`` already seeded (by this script or ``clipdeck bench seed``) is
+reused as it is:
 
 1. in-process, through Django's test client: ``GET /api/v1/feed/for-you`` and
    ``GET /healthz`` (the floor: a static JSON answer through the same
@@ -77,7 +79,9 @@ def in_process(viewers, rounds: int) -> tuple[dict, dict]:
 
     clients = [Client(headers={"Authorization": f"Bearer {token_issue(user=v)}"}) for v in viewers]
     floor_client = Client()
-    for client in clients[:3]:  # warm: the model load and the shared lists
+    # Warm: the model load, the shared lists, and each viewer's precomputed
+    # state (which the events of a live viewer keep fresh in the background).
+    for client in clients:
         client.get(FEED)
     feed, floor = [], []
     for n in range(rounds):
@@ -93,16 +97,15 @@ def in_process(viewers, rounds: int) -> tuple[dict, dict]:
 
 def shared_lists() -> None:
     """What recomputing each shared list costs (once per expiry, in the request that finds it)."""
-    from django.core.cache import cache
-
     from clipdeck.feed.sources import exploration, fresh, trending
+    from clipdeck.feed.store import store
 
     for name, key, compute in (
         ("trending", "feed:trending", trending.trending_ids),
         ("fresh", "feed:fresh", fresh.fresh_ids),
         ("exploration pool", exploration.CACHE_KEY, exploration.open_pool),
     ):
-        cache.delete(key)
+        store().delete(key)
         started = time.perf_counter()
         compute()
         cost = (time.perf_counter() - started) * 1000
@@ -145,7 +148,8 @@ def through_server(data_dir: str, viewers, args) -> tuple[dict, dict]:
         env, workers=1, task_workers=0, log=Path(data_dir) / "serve.log"
     )
     try:
-        closed_loop(base, tokens, FEED, duration=3, concurrency=1)  # warm the process
+        for token in tokens:  # warm the process and each viewer's state, as in-process
+            load_test.Client(base, token).request("GET", FEED)
         floor = closed_loop(
             base, tokens, FLOOR, duration=args.duration, concurrency=args.concurrency
         )
@@ -172,13 +176,25 @@ def growth(sizes: list[int], queries: int = 50) -> None:
         print(f"brute-force top-50 over {size:>9,} videos: {each:6.2f} ms a page")
 
 
+def seed_and_train(args) -> None:
+    """The catalogue of ``clipdeck bench seed``, then training."""
+    from clipdeck.feed.training import train
+    from clipdeck.runtime.bench_seed import Sizes, seed
+
+    seed(Sizes(args.videos, args.users, args.creators, args.events))
+    started = time.perf_counter()
+    card = train(days=30)
+    print(f"trained version {card['version']} in {time.perf_counter() - started:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--videos", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=10_000)
-    parser.add_argument("--creators", type=int, default=5_000)
+    parser.add_argument("--creators", type=int, default=0, help="default: videos / 20")
     parser.add_argument("--events", type=int, default=40, help="events per viewer")
     parser.add_argument("--rounds", type=int, default=300, help="in-process request pairs")
+    parser.add_argument("--sample", type=int, default=200, help="viewers whose pages are timed")
     parser.add_argument("--server", action="store_true", help="also through clipdeck serve")
     parser.add_argument("--duration", type=float, default=20, help="seconds per endpoint")
     parser.add_argument("--concurrency", type=int, default=2)
@@ -198,13 +214,13 @@ def main() -> None:
         from clipdeck.accounts.models import User
 
         print(f"database: {connection.vendor}")
-        if reuse:
+        if reuse or User.objects.exists():
             print(f"reusing the seeded and trained data folder {data_dir}")
-            viewers = list(User.objects.order_by("pk")[: args.users])
         else:
-            viewers = feed_latency.seed_and_train(args, rng)
+            seed_and_train(args)
             Path(data_dir, "seeded").touch()
-        sample = rng.sample(viewers, min(200, len(viewers)))
+        viewers = list(User.objects.order_by("pk")[: args.users])
+        sample = rng.sample(viewers, min(args.sample, len(viewers)))
         feed, floor = in_process(sample, args.rounds)
         print(line("in-process GET for-you:", feed))
         print(line("in-process GET /healthz (floor):", floor))

@@ -319,7 +319,14 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as data_dir:
         feed_latency.setup(data_dir)
+        from django.conf import settings
+
         from clipdeck.feed.sources import exploration
+
+        # Each viewer's precomputed state is refreshed as their events are
+        # recorded (in a live server a background thread does it within
+        # milliseconds, before the next page); here in line, for reproducibility.
+        settings.CLIPDECK_FEED_REFRESH = "inline"
         from clipdeck.feed.training import train
 
         exploration.seed_sampling(args.seed)

@@ -3,6 +3,7 @@
 clipdeck serve [--host H] [--port P] [--data-dir DIR] [--workers N]
 clipdeck worker [--data-dir DIR] [--concurrency N]
 clipdeck demo [--data-dir DIR]
+clipdeck bench seed --videos N --viewers M [--data-dir DIR]
 clipdeck manage <django command> [args…]
 clipdeck recsys train|evaluate|prepare|prune [args…]
 clipdeck backup [--verify FILE] | restore FILE | audit verify|checkpoint | residency report
@@ -70,6 +71,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from clipdeck.runtime.processes import Supervisor, prepare_metrics_dir, remove_metrics_dir
 
     _use_data_dir(args.data_dir)
+    # Read by the settings: one web process keeps the feed's live state in memory.
+    os.environ["CLIPDECK_WEB_PROCESSES"] = str(args.workers)
     metrics_dir = prepare_metrics_dir()
     _setup()
     _check_residency()
@@ -164,6 +167,35 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """``clipdeck bench seed``: a synthetic catalogue in an empty data folder, then training."""
+    import time
+
+    _use_data_dir(args.data_dir)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    _setup()
+    prepare_database(verbosity=0)
+    from clipdeck.feed.training import train
+    from clipdeck.runtime.bench_seed import Sizes, seed
+
+    try:
+        sizes = Sizes(args.videos, args.viewers, args.creators, args.events)
+        seed(sizes, seed=args.seed)
+    except ValueError as exc:
+        print(f"clipdeck bench seed: {exc}", file=sys.stderr)
+        return 2
+    if args.no_train:
+        return 0
+    started = time.perf_counter()
+    card = train(days=30)
+    print(
+        f"trained version {card['version']} on {card['counts']['signals']} signals "
+        f"in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    return 0
+
+
 def cmd_manage(argv: list[str]) -> int:
     _use_data_dir(None)
     from django.core.management import execute_from_command_line
@@ -230,6 +262,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--if-empty", action="store_true", help="do nothing when the folder already has accounts"
     )
     demo.set_defaults(func=cmd_demo)
+
+    bench = sub.add_parser("bench", help="benchmark tools")
+    bench_sub = bench.add_subparsers(dest="bench_command", required=True)
+    bench_seed = bench_sub.add_parser(
+        "seed", help="fill an empty data folder with a synthetic catalogue, then train"
+    )
+    bench_seed.add_argument("--videos", type=int, required=True)
+    bench_seed.add_argument("--viewers", type=int, required=True)
+    bench_seed.add_argument("--creators", type=int, default=0, help="default: videos / 20")
+    bench_seed.add_argument("--events", type=int, default=40, help="events per viewer")
+    bench_seed.add_argument("--seed", type=int, default=0, help="random seed")
+    bench_seed.add_argument("--no-train", action="store_true", help="seed only")
+    bench_seed.add_argument("--data-dir")
+    bench_seed.set_defaults(func=cmd_bench)
 
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     sub.add_parser("recsys", help="train or evaluate the recommender", add_help=False)

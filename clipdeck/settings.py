@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from clipdeck.env import data_dir, env_bool, env_int, env_list, env_str, secret_from_file
-from clipdeck.runtime.caches import database_cache, redis_cache
+from clipdeck.runtime.caches import database_cache, feed_state_cache, redis_cache
 from clipdeck.runtime.databases import sqlite_database, url_database
 from clipdeck.runtime.logs import logging_config
 from clipdeck.runtime.media_storage import browser_origin, parse_media_url, storage_config
@@ -158,7 +158,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits, feed sessions and short-term feed state: Redis, else the database.
 CACHES = {
-    "default": redis_cache(env_str("REDIS_URL")) if env_str("REDIS_URL") else database_cache()
+    "default": redis_cache(env_str("REDIS_URL")) if env_str("REDIS_URL") else database_cache(),
+    "feed": feed_state_cache(env_str("REDIS_URL"), env_int("CLIPDECK_WEB_PROCESSES", 1)),
 }
 
 TASKS = {

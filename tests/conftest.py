@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django_tasks_db.management.commands import db_worker as db_worker_module
@@ -29,6 +29,7 @@ def _own_redis_database_per_xdist_worker():
     os.environ["REDIS_URL"] = own
     caches = copy.deepcopy(django_settings.CACHES)
     caches["default"]["LOCATION"] = own
+    caches["feed"]["LOCATION"] = own
     with override_settings(CACHES=caches):
         yield
     os.environ["REDIS_URL"] = url
@@ -49,9 +50,12 @@ def _media_and_cache(settings, tmp_path):
     settings.CLIPDECK_AUDIT_WITNESS_DIR = tmp_path / "audit-witness"
     settings.CLIPDECK_KEYSTORE_PATH = tmp_path / "keystore" / "keys.sqlite3"
     settings.CLIPDECK_KEYSTORE_BACKUP_DIR = tmp_path / "keystore-backups"
+    settings.CLIPDECK_FEED_REFRESH = "inline"  # no background threads on the test database
     cache.clear()
+    caches["feed"].clear()
     yield
     cache.clear()
+    caches["feed"].clear()
 
 
 class ApiClient:

@@ -1,7 +1,8 @@
 """The trained recommender on disk: versioned by content hash, loaded once per version.
 
 A version is a folder ``<recsys dir>/<hash>/`` holding ALS item factors, the
-co-engagement neighbours, the LightGBM rankers (text format, no pickle) and
+co-engagement neighbours, the HNSW graph over the factors (``ann``), the
+LightGBM rankers (text format, no pickle) and
 ``card.json``; ``current`` names the version in use. The artefacts hold no user
 ids, so they are internal data. Share the folder between web servers (or copy
 it) when running several.
@@ -18,7 +19,8 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 
-HEADS = ("complete", "like", "share")
+from clipdeck.feed import ann
+
 _LOADED: dict[str, Artefacts] = {}
 
 
@@ -35,9 +37,20 @@ class Artefacts:
     rankers: dict = field(default_factory=dict)
     card: dict = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict)
+    graph: object | None = None  # the usearch HNSW graph over item_factors (``ann``)
+    _ranker: object | None = None
 
     def __post_init__(self) -> None:
         self.index = {item: row for row, item in enumerate(self.item_ids)}
+
+    @property
+    def ranker(self):
+        """The served ranker (``ranker.HeadsRanker``) of this version."""
+        from clipdeck.feed.ranker import HeadsRanker
+
+        if self._ranker is None:
+            self._ranker = HeadsRanker(self.rankers)
+        return self._ranker
 
     def neighbours(self, video_id: str) -> list[tuple[str, float]]:
         row = self.index.get(video_id)
@@ -86,14 +99,10 @@ def current_version() -> str | None:
 
 
 def _read(folder: Path, version: str) -> Artefacts:
-    import lightgbm
+    from clipdeck.feed.ranker import HeadsRanker
 
     arrays = np.load(folder / "items.npz")
-    rankers = {
-        head: lightgbm.Booster(model_file=str(folder / f"ranker_{head}.txt"))
-        for head in HEADS
-        if (folder / f"ranker_{head}.txt").exists()
-    }
+    rankers = HeadsRanker.load(folder).boosters
     return Artefacts(
         version=version,
         item_ids=json.loads((folder / "item_ids.json").read_text()),
@@ -103,6 +112,7 @@ def _read(folder: Path, version: str) -> Artefacts:
         neighbour_score=arrays["nscore"],
         rankers=rankers,
         card=json.loads((folder / "card.json").read_text()),
+        graph=ann.load(folder),
     )
 
 

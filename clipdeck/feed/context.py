@@ -116,6 +116,17 @@ def viewer_context(viewer: User | None) -> ViewerContext:
     """The personalised context of ``viewer`` (an empty one for anonymous viewers)."""
     if viewer is None:
         return ViewerContext.without_profile(None)
+    return with_short_term(long_term_context(viewer))
+
+
+def with_short_term(context: ViewerContext) -> ViewerContext:
+    """``context`` with the viewer's short-term interests as of now folded in."""
+    _fold_short_term(context, realtime.load(context.viewer.pk))
+    return context
+
+
+def long_term_context(viewer: User) -> ViewerContext:
+    """What the event log, likes, follows and controls say about ``viewer`` (no short term)."""
     now = timezone.now()
     context = ViewerContext(viewer=viewer, personalized=True)
     context.following = {
@@ -146,7 +157,6 @@ def viewer_context(viewer: User | None) -> ViewerContext:
             user=viewer, kind=EventKind.NOT_INTERESTED
         ).values_list("video_id", flat=True)
     }
-    _fold_short_term(context, realtime.load(viewer.pk))
     return context
 
 

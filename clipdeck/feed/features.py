@@ -6,7 +6,6 @@ look perfect. The list and its order are part of the model card.
 
 from __future__ import annotations
 
-import copy
 import math
 import time
 from dataclasses import dataclass, field
@@ -39,9 +38,9 @@ FEATURES = (
     "collaborative_score",
     "coengagement_score",
 )
-FACTS_TTL_S = 30  # how stale a video's counters may be in the ranker's features
-FACTS_KEEP = 50_000
-_FACTS: dict[str, tuple[float, VideoFacts]] = {}  # video id -> (expires, facts), no viewer data
+TAGS_TTL_S = 600  # how stale a video's hashtags may be in the ranker's features
+FOLLOWERS_TTL_S = 120  # and a creator's follower count
+FACTS_KEEP = 200_000  # memo entries per process (no viewer data); cleared when full
 PRIORS = {"completion": (0.35, 10), "like": (0.05, 20), "share": (0.01, 50), "skip": (0.3, 10)}
 
 
@@ -110,103 +109,124 @@ def feature_row(
 def visible_facts(context: ViewerContext, video_ids, now) -> dict[str, VideoFacts]:
     """Facts of those of ``video_ids`` the viewer may see: the visibility filter of the feed.
 
-    Every id goes through ``Video.objects.visible_to(viewer)`` on every call;
-    only the facts about the videos themselves (nothing about the viewer) come
-    from a short per-process memo.
+    One query checks every id through ``Video.objects.visible_to(viewer)`` and
+    reads the videos' counters as they are now; the slow-changing facts
+    (hashtags, the creator's follower count), which hold no viewer data, come
+    from a per-process memo that the background work keeps warm (``warm``).
     """
-    visible = [
-        str(pk)
-        for pk in Video.objects.visible_to(context.viewer)
+    rows = (
+        Video.objects.visible_to(context.viewer)
         .filter(pk__in=list(video_ids), status=VideoStatus.PUBLISHED)
-        .values_list("pk", flat=True)
-    ]
-    known = video_facts(visible, time.monotonic())
-    return {pk: _aged(known[pk], now) for pk in visible if pk in known}
-
-
-def _aged(facts: VideoFacts, now) -> VideoFacts:
-    """A copy of the memoised facts with the age as of ``now``."""
-    aged = copy.copy(facts)
-    aged.age_hours = (now - (facts.published_at or now)).total_seconds() / 3600
-    return aged
-
-
-def video_facts(video_ids: list[str], clock: float) -> dict[str, VideoFacts]:
-    """Facts of ``video_ids`` (age as of when they were read), memoised for ``FACTS_TTL_S``.
-
-    The facts hold no viewer data, so one memo serves every viewer of the
-    process; it is cleared when it grows past ``FACTS_KEEP`` videos.
-    """
-    found, missing = {}, []
-    for pk in video_ids:
-        entry = _FACTS.get(pk)
-        if entry is not None and entry[0] > clock:
-            found[pk] = entry[1]
-        else:
-            missing.append(pk)
-    if missing:
-        fetched = _read_facts(missing, timezone.now())
-        if len(_FACTS) + len(fetched) > FACTS_KEEP:
-            _FACTS.clear()
-        for pk, facts in fetched.items():
-            _FACTS[pk] = (clock + FACTS_TTL_S, facts)
-        found.update(fetched)
-    return found
-
-
-def _read_facts(video_ids: list[str], now) -> dict[str, VideoFacts]:
-    rows = Video.objects.filter(pk__in=video_ids).values_list(
-        "pk",
-        "author_id",
-        "author__handle",
-        "sound_id",
-        "sound__title",
-        "duration_ms",
-        "published_at",
-        "like_count",
-        "share_count",
-        "comment_count",
-        "feed_stats__exposures",
-        "feed_stats__completions",
-        "feed_stats__completion_sum",
-        "feed_stats__skips",
+        .values_list(*_FACT_FIELDS)
     )
-    facts = {}
-    for pk, author, handle, sound, title, duration, published, *counts in rows:
-        likes, shares, comments, exposures, completions, completion_sum, skips = counts
-        facts[str(pk)] = VideoFacts(
-            id=str(pk),
-            author=str(author),
-            handle=handle,
-            sound=str(sound) if sound else None,
-            sound_title=title or "",
-            duration_ms=duration,
-            age_hours=(now - (published or now)).total_seconds() / 3600,
-            exposures=exposures or 0,
-            completions=completions or 0,
-            completion_sum=completion_sum or 0.0,
-            skips=skips or 0,
-            likes=likes,
-            shares=shares,
-            comments=comments,
-            published_at=published,
-        )
-    _add_hashtags_and_followers(facts)
+    facts = {str(row[0]): _facts_of(row, now) for row in rows}
+    _add_hashtags_and_followers(facts, time.monotonic())
     return facts
 
 
-def _add_hashtags_and_followers(facts: dict[str, VideoFacts]) -> None:
-    tagged = Video.hashtags.through.objects.filter(video_id__in=list(facts)).values_list(
-        "video_id", "hashtag__name"
+def warm(video_ids, clock: float | None = None) -> None:
+    """Fill the memo of hashtags and follower counts for ``video_ids`` (background work)."""
+    facts = {str(row[0]): _facts_of(row, timezone.now()) for row in _rows_of(list(video_ids))}
+    _add_hashtags_and_followers(facts, time.monotonic() if clock is None else clock)
+
+
+def video_facts(video_ids: list[str], clock: float) -> dict[str, VideoFacts]:
+    """Facts of ``video_ids`` whatever their visibility (offline work and background warming)."""
+    facts = {str(row[0]): _facts_of(row, timezone.now()) for row in _rows_of(video_ids)}
+    _add_hashtags_and_followers(facts, clock)
+    return facts
+
+
+_FACT_FIELDS = (
+    "pk",
+    "author_id",
+    "author__handle",
+    "sound_id",
+    "sound__title",
+    "duration_ms",
+    "published_at",
+    "like_count",
+    "share_count",
+    "comment_count",
+    "feed_stats__exposures",
+    "feed_stats__completions",
+    "feed_stats__completion_sum",
+    "feed_stats__skips",
+)
+_TAGS: dict[str, tuple[float, list[str]]] = {}  # video id -> (expires, hashtag names)
+_FOLLOWERS: dict[str, tuple[float, int]] = {}  # creator id -> (expires, followers)
+
+
+def _rows_of(video_ids: list[str]):
+    return Video.objects.filter(pk__in=video_ids).values_list(*_FACT_FIELDS)
+
+
+def _facts_of(row, now) -> VideoFacts:
+    pk, author, handle, sound, title, duration, published, *counts = row
+    likes, shares, comments, exposures, completions, completion_sum, skips = counts
+    return VideoFacts(
+        id=str(pk),
+        author=str(author),
+        handle=handle,
+        sound=str(sound) if sound else None,
+        sound_title=title or "",
+        duration_ms=duration,
+        age_hours=(now - (published or now)).total_seconds() / 3600,
+        exposures=exposures or 0,
+        completions=completions or 0,
+        completion_sum=completion_sum or 0.0,
+        skips=skips or 0,
+        likes=likes,
+        shares=shares,
+        comments=comments,
+        published_at=published,
     )
-    for video_id, name in tagged:
-        facts[str(video_id)].hashtags.append(name)
+
+
+def _fresh(memo: dict, key: str, clock: float):
+    entry = memo.get(key)
+    return entry[1] if entry is not None and entry[0] > clock else None
+
+
+def _remember(memo: dict, values: dict, expires: float) -> None:
+    if len(memo) + len(values) > FACTS_KEEP:
+        memo.clear()
+    for key, value in values.items():
+        memo[key] = (expires, value)
+
+
+def _add_hashtags_and_followers(facts: dict[str, VideoFacts], clock: float) -> None:
+    missing_tags = [pk for pk in facts if _fresh(_TAGS, pk, clock) is None]
+    if missing_tags:
+        tags: dict[str, list[str]] = {pk: [] for pk in missing_tags}
+        tagged = Video.hashtags.through.objects.filter(video_id__in=missing_tags).values_list(
+            "video_id", "hashtag__name"
+        )
+        for video_id, name in tagged:
+            tags[str(video_id)].append(name)
+        _remember(_TAGS, tags, clock + TAGS_TTL_S)
     authors = {video.author for video in facts.values()}
-    followers = dict(
-        Follow.objects.filter(followee_id__in=authors, state=FollowState.FOLLOWING)
-        .values("followee_id")
-        .annotate(n=Count("id"))
-        .values_list("followee_id", "n")
-    )
+    missing_authors = [a for a in authors if _fresh(_FOLLOWERS, a, clock) is None]
+    if missing_authors:
+        counted = dict(
+            Follow.objects.filter(followee_id__in=missing_authors, state=FollowState.FOLLOWING)
+            .values("followee_id")
+            .annotate(n=Count("id"))
+            .values_list("followee_id", "n")
+        )
+        found = {a: counted.get(int(a), 0) for a in missing_authors}
+        _remember(_FOLLOWERS, found, clock + FOLLOWERS_TTL_S)
     for video in facts.values():
-        video.creator_followers = followers.get(int(video.author), 0)
+        video.hashtags = list(_fresh(_TAGS, video.id, clock) or [])
+        video.creator_followers = _fresh(_FOLLOWERS, video.author, clock) or 0
+
+
+def forget_creator(creator_id) -> None:
+    """Drop a creator's memoised follower count (their followers changed)."""
+    _FOLLOWERS.pop(str(creator_id), None)
+
+
+def forget_memo() -> None:
+    """Empty this process's memo of hashtags and follower counts."""
+    _TAGS.clear()
+    _FOLLOWERS.clear()

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from clipdeck.accounts.models import User
 from clipdeck.feed import artefacts as trained
-from clipdeck.feed import ranking, session
+from clipdeck.feed import ranking, session, viewer_state
+from clipdeck.feed.affinity import affinity
 from clipdeck.feed.context import ViewerContext, viewer_context
 from clipdeck.feed.features import FEATURES, feature_row, visible_facts
 from clipdeck.feed.reasons import reason
@@ -58,22 +59,62 @@ class Page:
 
 
 def _candidates(
-    context: ViewerContext, artefacts, exclude: set[str], *, explore: bool
+    context: ViewerContext,
+    artefacts,
+    exclude: set[str],
+    *,
+    explore: bool,
+    personal: list[Candidate] | None = None,
 ) -> list[Candidate]:
+    """Shared lists, the query-free personal sources, and the precomputed personal ones.
+
+    ``personal`` is the viewer's precomputed list (``viewer_state``); without
+    it (tools, tests) the personal sources that need the database run now.
+    """
     found = [
         *trending.candidates(context, limit=PER_SOURCE, exclude=exclude),
         *fresh.candidates(context, limit=PER_SOURCE // 2, exclude=exclude),
     ]
     if explore:
         found += exploration.candidates(context, limit=EXPLORATION, exclude=exclude)
-    if context.personalized:
-        found += [
-            *collaborative.candidates(context, artefacts, limit=PER_SOURCE, exclude=exclude),
+    if not context.personalized:
+        return found
+    found += collaborative.candidates(context, artefacts, limit=PER_SOURCE, exclude=exclude)
+    if personal is None:
+        return [
+            *found,
             *coengagement.candidates(context, artefacts, limit=PER_SOURCE, exclude=exclude),
             *following.candidates(context, limit=PER_SOURCE // 2, exclude=exclude),
             *hashtags.candidates(context, limit=PER_SOURCE // 2, exclude=exclude),
             *sounds.candidates(context, limit=PER_SOURCE // 2, exclude=exclude),
         ]
+    # The trained neighbours of what the viewer engaged with up to this moment
+    # (no query): a like a second ago already brings its neighbours.
+    if artefacts is not None:
+        found += coengagement.known_candidates(
+            context, artefacts, limit=PER_SOURCE, exclude=exclude
+        )
+    return [*found, *_per_source(personal, exclude)]
+
+
+PERSONAL_LIMITS = {
+    "coengagement": PER_SOURCE,
+    "following": PER_SOURCE // 2,
+    "hashtags": PER_SOURCE // 2,
+    "sounds": PER_SOURCE // 2,
+}
+
+
+def _per_source(personal: list[Candidate], exclude: set[str]) -> list[Candidate]:
+    """The best unserved precomputed candidates, as many per source as a live source gives."""
+    taken: dict[str, int] = {}
+    found = []
+    for candidate in personal:  # stored best first within each source
+        if candidate.video_id in exclude:
+            continue
+        if taken.get(candidate.source, 0) < PERSONAL_LIMITS.get(candidate.source, PER_SOURCE):
+            taken[candidate.source] = taken.get(candidate.source, 0) + 1
+            found.append(candidate)
     return found
 
 
@@ -89,19 +130,17 @@ def _merge(candidates: list[Candidate]) -> dict[str, dict]:
     return merged
 
 
+def feature_rows(context: ViewerContext, facts: dict, artefacts) -> np.ndarray:
+    """The ranker's features of each video of ``facts``, computed as training computes them."""
+    scores = affinity(context, artefacts)
+    return np.array(
+        [feature_row(context, video, *scores.scores(pk)) for pk, video in facts.items()]
+    ).reshape(len(facts), len(FEATURES))
+
+
 def _scored(context, merged, facts, artefacts) -> list[Scored]:
     ids = list(facts)
-    rows = np.array(
-        [
-            feature_row(
-                context,
-                facts[pk],
-                merged[pk]["scores"].get("collaborative", 0.0),
-                merged[pk]["scores"].get("coengagement", 0.0),
-            )
-            for pk in ids
-        ]
-    ).reshape(len(ids), len(FEATURES))
+    rows = feature_rows(context, facts, artefacts)
     muted = np.array([facts[pk].author in context.muted_creators for pk in ids], dtype=bool)
     scores = ranking.score(rows, muted, artefacts)
     return [
@@ -110,7 +149,12 @@ def _scored(context, merged, facts, artefacts) -> list[Scored]:
 
 
 def build_page(
-    context: ViewerContext, feed: session.FeedSession, limit: int, *, explore: bool = True
+    context: ViewerContext,
+    feed: session.FeedSession,
+    limit: int,
+    *,
+    explore: bool = True,
+    personal: list[Candidate] | None = None,
 ) -> list[Scored]:
     """The ranked, re-ranked videos of the next page, all visible to the viewer.
 
@@ -119,7 +163,7 @@ def build_page(
     """
     artefacts = trained.load_current() if explore else None
     exclude = context.seen | context.hidden | set(feed.served)
-    merged = _merge(_candidates(context, artefacts, exclude, explore=explore))
+    merged = _merge(_candidates(context, artefacts, exclude, explore=explore, personal=personal))
     facts = visible_facts(context, merged, timezone.now())
     if context.viewer is not None:
         facts = {pk: f for pk, f in facts.items() if f.author != str(context.viewer.pk)}
@@ -141,8 +185,14 @@ def build_page(
 def for_you(viewer: User | None, *, cursor: str | None, limit: int, personalized: bool) -> Page:
     """One page of For You for ``viewer`` (None when anonymous)."""
     feed = session.open_session(viewer, cursor, personalized=personalized)
-    context = viewer_context(viewer) if personalized else ViewerContext.without_profile(viewer)
-    picked = build_page(context, feed, limit, explore=personalized)
+    personal = None
+    if personalized and viewer is not None:
+        context, personal = viewer_state.load(viewer, served=feed.served)
+    elif personalized:
+        context = viewer_context(None)
+    else:
+        context = ViewerContext.without_profile(viewer)
+    picked = build_page(context, feed, limit, explore=personalized, personal=personal)
     ids = [item.facts.id for item in picked]
     visible = Video.objects.visible_to(viewer).filter(pk__in=ids)
     videos = with_relations(without_filtered_videos(visible, viewer)).in_bulk()

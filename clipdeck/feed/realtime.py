@@ -1,4 +1,4 @@
-"""Short-term interests, kept in the Django cache so that Redis can back it.
+"""Short-term interests, kept in the feed store (``store``) so that Redis can back it.
 
 Each event updates the viewer's profile at once (creators, sounds, hashtags
 and the last videos they engaged with, decaying with a half-life of an hour),
@@ -11,7 +11,7 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from clipdeck.feed.store import store
 
 HALF_LIFE_S = 3600.0
 KEEP = 50  # entries kept per kind of interest
@@ -46,7 +46,7 @@ def _key(user_id) -> str:
 
 def load(user_id) -> ShortTerm:
     """The viewer's short-term interests as of now (empty when there are none)."""
-    raw = cache.get(_key(user_id))
+    raw = store().get(_key(user_id))
     state = ShortTerm(**raw) if raw else ShortTerm()
     return state.decayed(time.time())
 
@@ -84,7 +84,7 @@ def apply(user_id, observations: list[tuple[dict, float]]) -> ShortTerm:
             state.muted_creators = _front(state.muted_creators, str(video["author"]), 200)
     state.creators, state.sounds = _trim(state.creators), _trim(state.sounds)
     state.hashtags = _trim(state.hashtags)
-    cache.set(_key(user_id), state.__dict__, TTL_S)
+    store().set(_key(user_id), state.__dict__, TTL_S)
     return state
 
 
@@ -92,4 +92,4 @@ def reset(user_id) -> None:
     """Forget the viewer's short-term interests (``seen`` and mutes are kept)."""
     state = load(user_id)
     kept = ShortTerm(seen=state.seen, muted_creators=state.muted_creators)
-    cache.set(_key(user_id), kept.__dict__, TTL_S)
+    store().set(_key(user_id), kept.__dict__, TTL_S)

@@ -59,10 +59,22 @@ def _eligible(remaining: list[Scored], previous: Previous, per_creator: dict) ->
     return capped or allowed or remaining
 
 
-def _diversified(item: Scored, previous: Previous) -> float:
+def _most_diverse(pool: list[Scored], previous: Previous) -> Scored:
+    """The item of ``pool`` (best score first) with the highest diversified score.
+
+    The hashtag penalty only lowers a non-negative score, so once an item's
+    own score is no higher than the best diversified one found, none after
+    it can win: the scan stops there.
+    """
     recent = {tag for tags in previous.recent_tags[-WINDOW:] for tag in tags}
-    overlap = len(recent.intersection(item.facts.hashtags))
-    return item.score * HASHTAG_PENALTY**overlap
+    best, best_value = pool[0], float("-inf")
+    for item in pool:
+        if best_value >= 0 and item.score <= best_value:
+            break
+        value = item.score * HASHTAG_PENALTY ** len(recent.intersection(item.facts.hashtags))
+        if value > best_value:
+            best, best_value = item, value
+    return best
 
 
 def _explore_due(picked: list[Scored]) -> bool:
@@ -82,7 +94,7 @@ def rerank(items: list[Scored], *, limit: int, previous: Previous) -> list[Score
         pool = exploring if exploring and _explore_due(picked) else allowed
         if not pool:
             break
-        best = max(pool, key=lambda item: _diversified(item, previous))
+        best = _most_diverse(pool, previous)
         picked.append(best)
         remaining.remove(best)
         per_creator[best.facts.author] = per_creator.get(best.facts.author, 0) + 1

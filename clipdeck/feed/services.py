@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from clipdeck.accounts.models import User
-from clipdeck.feed import realtime
+from clipdeck.feed import realtime, viewer_state
 from clipdeck.feed.interest_weights import COMPLETED, interest
 from clipdeck.feed.models import Event, EventKind, FeedControl, TrafficSource, VideoStats
 from clipdeck.feed.sources import exploration
@@ -135,6 +135,7 @@ def events_record(*, user: User, events: list[EventIn]) -> Recorded:
         Event.objects.bulk_create(rows)
         _count(_counted_once(rows), now)
     realtime.apply(user.pk, observations)
+    viewer_state.refresh_behind(user.pk)
     return Recorded(accepted=len(rows), ignored=len(checked) - len(rows))
 
 
@@ -197,6 +198,7 @@ def feed_reset(*, user: User) -> FeedControl:
         user=user, defaults={"reset_at": timezone.now()}
     )
     realtime.reset(user.pk)
+    viewer_state.forget(user.pk)
     return control
 
 

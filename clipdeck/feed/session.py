@@ -1,4 +1,4 @@
-"""For You sessions: an opaque cursor naming a served set kept in the cache.
+"""For You sessions: an opaque cursor naming a served set kept in the feed store.
 
 The cursor is signed and names the viewer, the mode and a random key; the key
 addresses the list of videos served in this session (and what was shown last),
@@ -12,9 +12,9 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.core import signing
-from django.core.cache import cache
 
 from clipdeck.feed.rerank import Previous
+from clipdeck.feed.store import store
 from clipdeck.kernel.errors import InvalidInput
 
 TTL_S = 6 * 3600
@@ -54,7 +54,7 @@ def open_session(viewer, cursor: str | None, *, personalized: bool) -> FeedSessi
             field="cursor",
         )
     session = FeedSession(key=data["k"], owner=owner)
-    stored = cache.get(session.cache_key) or {}
+    stored = store().get(session.cache_key) or {}
     session.served = stored.get("served", [])
     session.previous = Previous(**stored.get("previous", {}))
     return session
@@ -64,5 +64,5 @@ def save_session(session: FeedSession, served: list[str]) -> str:
     """Record this page as served; the cursor of the next page."""
     session.served = [*session.served, *served]
     state = {"served": session.served, "previous": session.previous.__dict__}
-    cache.set(session.cache_key, state, TTL_S)
+    store().set(session.cache_key, state, TTL_S)
     return signing.dumps({"k": session.key, "o": session.owner}, salt=SALT, compress=True)

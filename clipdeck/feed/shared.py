@@ -1,28 +1,39 @@
-"""Lists computed once for every viewer (trending, fresh, the exploration pool), kept in the cache.
+"""Lists computed once for every viewer (trending, fresh, exploration), kept in the feed store.
 
 Each list holds no personal data; the pipeline filters every candidate from
 it through the viewer's visibility check. A request that finds no list
 computes it; a request that finds one older than ``fresh_s`` still uses it and
 starts a background refresh (one per list at a time, across processes through
-a cache lock), so no request waits for a recomputation once the list exists.
+a lock in the shared cache), so no request waits for a recomputation once the
+list exists.
+
+``invalidate`` drops lists everywhere: in this process's store at once, and,
+when the feed store is per process, in the others through a generation
+number in the shared cache that each process reads at most once a second.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.db import connections
 
+from clipdeck.feed.store import store
+
 KEEP_FACTOR = 10  # a list older than this many times its freshness is recomputed in the request
+GENERATION_KEY = "feed:lists:generation"
+GENERATION_CHECK_S = 1.0
+_seen_generation: dict[str, float | None] = {"checked": None, "value": None}
 
 
 def shared_list(key: str, compute: Callable[[], list], *, fresh_s: float) -> list:
     """The list cached under ``key``: computed now when missing, refreshed behind when stale."""
-    entry = cache.get(key)
     now = time.time()
+    _follow_invalidations(now)
+    entry = store().get(key)
     if not isinstance(entry, dict):
         return _store(key, compute(), fresh_s)
     if now - entry["at"] > fresh_s and cache.add(f"{key}:refreshing", True, fresh_s):
@@ -32,8 +43,29 @@ def shared_list(key: str, compute: Callable[[], list], *, fresh_s: float) -> lis
     return entry["value"]
 
 
+def invalidate(keys: Iterable[str]) -> None:
+    """Forget the lists ``keys`` in every process; the next request recomputes them."""
+    keys = list(keys)
+    store().delete_many(keys)
+    cache.set(GENERATION_KEY, {"value": time.time(), "keys": keys}, None)
+
+
+def _follow_invalidations(now: float) -> None:
+    """Drop here the lists another process invalidated (checked at most once a second)."""
+    checked = _seen_generation["checked"]
+    if checked is not None and now - checked < GENERATION_CHECK_S:
+        return
+    _seen_generation["checked"] = now
+    latest = cache.get(GENERATION_KEY)
+    if not isinstance(latest, dict) or latest["value"] == _seen_generation["value"]:
+        return
+    if _seen_generation["value"] is not None:
+        store().delete_many(latest["keys"])
+    _seen_generation["value"] = latest["value"]
+
+
 def _store(key: str, value: list, fresh_s: float) -> list:
-    cache.set(key, {"at": time.time(), "value": value}, KEEP_FACTOR * fresh_s)
+    store().set(key, {"at": time.time(), "value": value}, KEEP_FACTOR * fresh_s)
     return value
 
 

@@ -6,7 +6,6 @@ The result is a version folder named by its content hash with a model card
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -18,29 +17,17 @@ from django.db import connection
 from django.utils import timezone
 
 from clipdeck.accounts.models import Follow
-from clipdeck.feed import artefacts, training_data
+from clipdeck.feed import ann, artefacts, training_data
+from clipdeck.feed.affinity import Affinity, affinity
 from clipdeck.feed.cf import AlsParams, cosine_similarity, fit_als, top_k_rows
 from clipdeck.feed.context import ViewerContext
 from clipdeck.feed.features import FEATURES, feature_row
 from clipdeck.feed.models import Event, VideoStats
-from clipdeck.feed.ranking import WEIGHTS
-from clipdeck.feed.sources.collaborative import viewer_vector
+from clipdeck.feed.ranker import LGBM, ROUNDS, WEIGHTS, HeadsRanker
 from clipdeck.videos.models import Like, Video
 
 NEIGHBOURS = 30
 HOLDOUT_SHARE = 0.8  # features before this point of the window, labels after it
-LGBM = {
-    "objective": "binary",
-    "learning_rate": 0.05,
-    "num_leaves": 15,
-    "min_data_in_leaf": 20,
-    "feature_fraction": 0.9,
-    "verbose": -1,
-    "seed": 0,
-    "deterministic": True,
-    "num_threads": 1,
-}
-ROUNDS = 150
 
 
 def fit_collaborative(rows, items: list[str], params: AlsParams) -> artefacts.Artefacts:
@@ -61,81 +48,36 @@ def fit_collaborative(rows, items: list[str], params: AlsParams) -> artefacts.Ar
     )
 
 
-def _coengagement_map(context: ViewerContext, cf: artefacts.Artefacts) -> dict[str, float]:
-    scores: dict[str, float] = {}
-    for seed, weight in context.engaged.items():
-        for neighbour, similarity in cf.neighbours(seed):
-            scores[neighbour] = scores.get(neighbour, 0.0) + weight * similarity
-    return scores
-
-
-def _collaborative(video: str, cf: artefacts.Artefacts, vector) -> float:
-    row = cf.index.get(video)
-    return float(cf.item_factors[row] @ vector) if vector is not None and row is not None else 0.0
-
-
 def examples(log: training_data.Log, params: AlsParams):
     """Feature matrix, label columns and user ids of the ranker's examples."""
     cutoff = log.start + (log.end - log.start) * HOLDOUT_SHARE
     before = [row for row in log.rows if row.at < cutoff]
     after = [row for row in log.rows if row.at >= cutoff]
     cf = fit_collaborative(before, sorted(log.videos), params)
-    contexts = training_data.contexts_at(before, log.videos)
+    contexts = training_data.contexts_at(before, log.videos, log.following)
     facts = training_data.facts_at(before, log.videos, cutoff)
     features, labels, users = [], {head: [] for head in WEIGHTS}, []
-    per_user: dict[int, tuple] = {}
+    per_user: dict[int, Affinity] = {}
     for user, video, label in training_data.labelled_pairs(after):
         if video not in facts:
             continue
-        context = contexts.get(user) or ViewerContext(personalized=True)
+        context = contexts.get(user) or ViewerContext(
+            personalized=True, following=set(log.following.get(user, ()))
+        )
         if user not in per_user:
-            per_user[user] = (viewer_vector(context, cf), _coengagement_map(context, cf))
-        vector, coengaged = per_user[user]
-        scores = (_collaborative(video, cf, vector), coengaged.get(video, 0.0))
-        features.append(feature_row(context, facts[video], *scores))
+            per_user[user] = affinity(context, cf)
+        features.append(feature_row(context, facts[video], *per_user[user].scores(video)))
         for head in WEIGHTS:
             labels[head].append(label[head])
         users.append(user)
     return np.array(features).reshape(-1, len(FEATURES)), labels, np.array(users), cutoff
 
 
-def _in_validation(users: np.ndarray) -> np.ndarray:
-    return np.array([int(hashlib.sha256(str(u).encode()).hexdigest(), 16) % 5 == 0 for u in users])
-
-
 def fit_rankers(x: np.ndarray, labels: dict, users: np.ndarray, folder: Path) -> dict:
-    """One LightGBM head per label, validated on a fifth of the users; their metrics."""
-    import lightgbm
-    from sklearn.metrics import roc_auc_score
-
-    held = _in_validation(users) if len(users) else np.zeros(0, dtype=bool)
-    metrics = {}
-    for head, column in labels.items():
-        y = np.array(column)
-        # with very few users the held-out fifth may take a whole class: then train on all
-        valid = held if len(set(y[~held].tolist())) == 2 else np.zeros_like(held)
-        train_y, valid_y = y[~valid], y[valid]
-        if len(set(train_y.tolist())) < 2:
-            metrics[head] = {"trained": False, "why": "one class only", "examples": len(y)}
-            continue
-        booster = lightgbm.train(
-            LGBM,
-            lightgbm.Dataset(x[~valid], train_y, feature_name=list(FEATURES)),
-            num_boost_round=ROUNDS,
-        )
-        booster.save_model(str(folder / f"ranker_{head}.txt"))
-        auc = (
-            round(float(roc_auc_score(valid_y, booster.predict(x[valid]))), 4)
-            if len(set(valid_y.tolist())) == 2
-            else None
-        )
-        metrics[head] = {
-            "trained": True,
-            "examples": len(y),
-            "positive_rate": round(float(y.mean()), 4),
-            "validation_auc": auc,
-            "validation_users": len(set(users[valid].tolist())),
-        }
+    """Fit the served ranker on the examples and save it into ``folder``; its metrics."""
+    ranker = HeadsRanker()
+    metrics = ranker.fit(x, {head: np.array(column) for head, column in labels.items()}, users)
+    ranker.save(folder)
     return metrics
 
 
@@ -150,6 +92,7 @@ def _save_items(folder: Path, cf: artefacts.Artefacts) -> None:
         nidx=cf.neighbour_idx,
         nscore=cf.neighbour_score,
     )
+    ann.build(cf.item_factors, folder)
 
 
 def train(*, days: int = 90, now: datetime | None = None, params: AlsParams | None = None) -> dict:
@@ -182,8 +125,17 @@ def train(*, days: int = 90, now: datetime | None = None, params: AlsParams | No
         "score_weights": WEIGHTS,
         "als": asdict(params),
         "neighbours_per_video": NEIGHBOURS,
+        "ann": {
+            "library": "usearch HNSW, inner product",
+            "built": len(log.videos) >= ann.MIN_ITEMS,
+            "connectivity": ann.CONNECTIVITY,
+            "expansion_add": ann.EXPANSION_ADD,
+            "expansion_search": ann.EXPANSION_SEARCH,
+        },
         "lightgbm": {**LGBM, "rounds": ROUNDS},
-        "libraries": {name: package_version(name) for name in ("implicit", "lightgbm", "numpy")},
+        "libraries": {
+            name: package_version(name) for name in ("implicit", "lightgbm", "numpy", "usearch")
+        },
         "contains_user_ids": False,
     }
     version = artefacts.save(folder, card)

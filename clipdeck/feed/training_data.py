@@ -14,7 +14,9 @@ from datetime import datetime
 
 import numpy as np
 import scipy.sparse as sp
+from django.db.models import Count
 
+from clipdeck.accounts.models import Follow, FollowState
 from clipdeck.feed.context import ViewerContext, fold
 from clipdeck.feed.features import VideoFacts
 from clipdeck.feed.interest_weights import COMPLETED, implicit_weight, interest
@@ -37,6 +39,7 @@ class Log:
 
     rows: list[Row]
     videos: dict[str, dict] = field(default_factory=dict)
+    following: dict[int, set[str]] = field(default_factory=dict)  # user -> followed user ids
 
     @property
     def start(self) -> datetime | None:
@@ -64,7 +67,19 @@ def load_log(since: datetime) -> Log:
         for user, video, at in signals.values_list(user_field, "video_id", "created_at"):
             rows.append(Row(user, str(video), kind, 0.0, at))
     rows.sort(key=lambda row: row.at)
-    return Log(rows=rows, videos=_video_facts({row.video for row in rows}))
+    videos = _video_facts({row.video for row in rows})
+    return Log(rows=rows, videos=videos, following=_following({row.user for row in rows}))
+
+
+def _following(users: set[int]) -> dict[int, set[str]]:
+    """Who each user follows now, as the feed's context reads it (``viewer_follows_creator``)."""
+    following: dict[int, set[str]] = defaultdict(set)
+    rows = Follow.objects.filter(follower_id__in=users, state=FollowState.FOLLOWING).values_list(
+        "follower_id", "followee_id"
+    )
+    for follower, followee in rows:
+        following[follower].add(str(followee))
+    return following
 
 
 def _video_facts(ids: set[str]) -> dict[str, dict]:
@@ -84,6 +99,15 @@ def _video_facts(ids: set[str]) -> dict[str, dict]:
         "video_id", "hashtag__name"
     ):
         facts[str(video_id)]["tags"].append(name)
+    authors = {video["author"] for video in facts.values()}
+    followers = dict(
+        Follow.objects.filter(followee_id__in=authors, state=FollowState.FOLLOWING)
+        .values("followee_id")
+        .annotate(n=Count("id"))
+        .values_list("followee_id", "n")
+    )
+    for video in facts.values():
+        video["followers"] = followers.get(int(video["author"]), 0)
     return facts
 
 
@@ -108,15 +132,21 @@ def interactions(rows: list[Row], items: list[str]) -> tuple[sp.csr_matrix, list
     return matrix, users
 
 
-def contexts_at(rows: list[Row], videos: dict[str, dict]) -> dict[int, ViewerContext]:
-    """Each user's interests from ``rows``, as the feed would have known them."""
+def contexts_at(
+    rows: list[Row], videos: dict[str, dict], following: dict[int, set[str]] | None = None
+) -> dict[int, ViewerContext]:
+    """Each user's interests from ``rows`` and follows, as the feed would have known them."""
     contexts: dict[int, ViewerContext] = {}
+    following = following or {}
     completions: dict[int, list[float]] = defaultdict(list)
     for row in rows:
         video = videos.get(row.video)
         if video is None:
             continue
-        context = contexts.setdefault(row.user, ViewerContext(personalized=True))
+        context = contexts.get(row.user)
+        if context is None:
+            context = ViewerContext(personalized=True, following=set(following.get(row.user, ())))
+            contexts[row.user] = context
         fold(
             context,
             row.video,
@@ -145,6 +175,7 @@ def facts_at(rows: list[Row], videos: dict[str, dict], when: datetime) -> dict[s
             duration_ms=video["duration"],
             age_hours=max((when - (video["published"] or when)).total_seconds() / 3600, 0.0),
             hashtags=video["tags"],
+            creator_followers=video.get("followers", 0),
         )
         for pk, video in videos.items()
     }

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from clipdeck.feed import services
+from clipdeck.feed import features, services
 from clipdeck.feed.services import EventIn
 
 
@@ -10,6 +10,7 @@ from clipdeck.feed.services import EventIn
 def _recsys_dir(settings, tmp_path):
     """Each test trains into its own folder; none sees another's model."""
     settings.CLIPDECK_RECSYS_DIR = tmp_path / "recsys"
+    features.forget_memo()  # ids are reused from test to test
 
 
 def record(user, *events: tuple) -> services.Recorded:

@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from clipdeck.feed.evaluation.clipdeck_ranker import ClipdeckRanker
 from clipdeck.feed.evaluation.data import load_split
 from clipdeck.feed.evaluation.metrics import evaluate
-from clipdeck.feed.evaluation.models import ALS, ItemKNN, Popularity, recommend
+from clipdeck.feed.evaluation.models import ALS, EASE, ItemKNN, Popularity, RP3beta, recommend
+from clipdeck.feed.evaluation.tuning import Tuned, grids
 
 pytestmark = pytest.mark.django_db  # the autouse fixture clears the database cache
 
@@ -47,7 +48,17 @@ def write_split(folder, users=40, items=30, seed=0):
 
 
 @pytest.mark.parametrize(
-    "model", [Popularity(), ItemKNN(k=10), ALS(), ClipdeckRanker(per_source=10)]
+    "model",
+    [
+        Popularity(),
+        ItemKNN(k=10),
+        ALS(),
+        EASE(regularization=10.0),
+        RP3beta(alpha=1.0, beta=0.5),
+        Tuned("ease", grids(0)["ease"], seed=0),
+        ClipdeckRanker(per_source=10),
+    ],
+    ids=lambda model: model.name,
 )
 def test_every_model_recommends_unseen_items_only(model, tmp_path):
     write_split(tmp_path)
@@ -68,6 +79,21 @@ def test_personalised_models_find_the_taste_groups(tmp_path):
     pop = evaluate(recommend(Popularity().fit(split.train), split.train, 5), split.test, (5,))
 
     assert knn["recall@5"] > pop["recall@5"]
+    for model in (EASE(regularization=10.0), RP3beta()):
+        found = evaluate(recommend(model.fit(split.train), split.train, 5), split.test, (5,))
+        assert found["recall@5"] > pop["recall@5"], model.name
+
+
+def test_tuning_chooses_on_the_training_pairs_alone(tmp_path):
+    write_split(tmp_path)
+    split = load_split(tmp_path / "train.csv", tmp_path / "test.csv", tmp_path / "items.csv")
+    chosen = Tuned("rp3beta", grids(0)["rp3beta"], seed=0).fit(split.train, split).chosen
+    split.test = sp.csr_matrix(split.test.shape, dtype=np.float32)  # no test pairs at all
+
+    again = Tuned("rp3beta", grids(0)["rp3beta"], seed=0).fit(split.train, split).chosen
+
+    assert again == chosen
+    assert chosen["validation_ndcg@20"] > 0
 
 
 def test_the_command_prints_json_for_every_model(tmp_path):
@@ -88,7 +114,16 @@ def test_the_command_prints_json_for_every_model(tmp_path):
     )
 
     report = json.loads(out.getvalue())
-    assert list(report["models"]) == ["popularity", "item_knn", "implicit_als", "clipdeck"]
+    assert list(report["models"]) == [
+        "popularity",
+        "item_knn",
+        "implicit_als",
+        "ease",
+        "rp3beta",
+        "clipdeck",
+    ]
+    assert "not the three LightGBM heads the live feed serves" in report["note"]
+    assert report["models"]["ease"]["tuned"]["setting"]
     assert {"recall@10", "ndcg@20", "recall@50"} <= set(report["models"]["clipdeck"])
 
 

@@ -209,15 +209,19 @@ def test_reset_needs_a_signed_in_user(api):
 
 
 def _queries_for_page(api, user, videos: int) -> int:
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from clipdeck.feed import shared
 
     for _ in range(videos):
         video = VideoFactory(sound=SoundFactory())
         video.hashtags.create(name=f"tag{video.pk.hex[:8]}")
     client = api(user)
-    cache.clear()  # both pages compute the shared trending and fresh lists
+    cache.clear()  # both pages compute the shared lists and the viewer's state
+    caches["feed"].clear()
+    shared._seen_generation["checked"] = None  # both look for invalidations elsewhere
     with CaptureQueriesContext(connection) as queries:
         assert client.get("feed/for-you", {"limit": 20}).status_code == 200
     return len(queries)

@@ -75,3 +75,26 @@ def test_every_fifth_slot_goes_to_exploration_when_available():
     picked = rerank(items, limit=5, previous=Previous())
 
     assert order(picked)[4] == "new"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_early_stopping_scan_picks_what_a_full_scan_picks(seed):
+    import random
+
+    from clipdeck.feed.rerank import HASHTAG_PENALTY, WINDOW, _most_diverse
+
+    rng = random.Random(seed)
+    tags = ["a", "b", "c", "d"]
+    pool = sorted(
+        (
+            item(f"v{n}", f"c{n}", rng.uniform(0, 5), tags=rng.sample(tags, rng.randint(0, 2)))
+            for n in range(60)
+        ),
+        key=lambda scored: -scored.score,
+    )
+    previous = Previous(recent_tags=[rng.sample(tags, 2) for _ in range(3)])
+    recent = {tag for tags in previous.recent_tags[-WINDOW:] for tag in tags}
+
+    full = max(pool, key=lambda s: s.score * HASHTAG_PENALTY ** len(recent & set(s.facts.hashtags)))
+
+    assert _most_diverse(pool, previous) is full

@@ -1,5 +1,8 @@
 """Baselines with one interface: ``fit(train)`` then ``scores(users)`` (users x items).
 
+Popularity, item-kNN, ALS (``implicit``), EASE and RP3beta; ``tuning`` picks
+their hyperparameters on an inner validation split of the training data.
+
 ``recommend`` turns scores into top-K lists with the user's training items
 removed; every model, Clipdeck's included, is evaluated through it.
 """
@@ -58,6 +61,60 @@ class ALS:
 
     def scores(self, users: np.ndarray) -> np.ndarray:
         return self.user_factors[users] @ self.item_factors.T
+
+
+class EASE:
+    """EASE (Steck 2019): the closed-form item-item model ``B = -P / diag(P)``, zero diagonal,
+
+    with ``P = (X'X + λI)^-1``.
+    """
+
+    name = "ease"
+
+    def __init__(self, regularization: float = 500.0) -> None:
+        self.regularization = regularization
+
+    def fit(self, train: sp.csr_matrix, split=None) -> EASE:
+        self.train = (train > 0).astype(np.float64).tocsr()
+        gram = (self.train.T @ self.train).toarray()
+        gram[np.diag_indices_from(gram)] += self.regularization
+        precision = np.linalg.inv(gram)
+        self.weights = -precision / np.diag(precision)[None, :]
+        self.weights[np.diag_indices_from(self.weights)] = 0.0
+        return self
+
+    def scores(self, users: np.ndarray) -> np.ndarray:
+        return np.asarray(self.train[users] @ self.weights)
+
+
+class RP3beta:
+    """RP3beta (Paudel et al. 2017): three-step random walk user-item-user-item, popularity
+    damped by ``item degree ** beta``, transition probabilities raised to ``alpha``."""
+
+    name = "rp3beta"
+
+    def __init__(self, alpha: float = 1.0, beta: float = 0.5, k: int = 200) -> None:
+        self.alpha, self.beta, self.k = alpha, beta, k
+
+    def fit(self, train: sp.csr_matrix, split=None) -> RP3beta:
+        binary = (train > 0).astype(np.float32).tocsr()
+        self.train = binary
+        user_degree = np.maximum(np.asarray(binary.sum(axis=1)).ravel(), 1)
+        item_degree = np.maximum(np.asarray(binary.sum(axis=0)).ravel(), 1)
+        user_to_item = sp.diags(1 / user_degree) @ binary
+        item_to_user = sp.diags(1 / item_degree) @ binary.T.tocsr()
+        if self.alpha != 1.0:
+            user_to_item = user_to_item.power(self.alpha)
+            item_to_user = item_to_user.power(self.alpha)
+        walk = (item_to_user @ user_to_item).tocsr()
+        walk = walk @ sp.diags(np.power(item_degree, -self.beta).astype(np.float32))
+        walk.setdiag(0)
+        walk.eliminate_zeros()
+        self.weights = top_k_rows(walk.tocsr(), self.k)
+        return self
+
+    def scores(self, users: np.ndarray) -> np.ndarray:
+        return (self.train[users] @ self.weights).toarray()
 
 
 def recommend(model, train: sp.csr_matrix, k: int, users: np.ndarray | None = None) -> np.ndarray:

@@ -40,12 +40,27 @@ def candidates(
     context: ViewerContext, artefacts: Artefacts | None, *, limit: int, exclude: set[str]
 ) -> list[Candidate]:
     """Neighbours of the viewer's most recent engaged videos, weighted by that engagement."""
+
+    def neighbours(seed: str) -> list[tuple[str, float]]:
+        known = artefacts.neighbours(seed) if artefacts else []
+        return known or _live_neighbours(seed, 30)
+
+    return _ranked_neighbours(context, neighbours, limit=limit, exclude=exclude)
+
+
+def known_candidates(
+    context: ViewerContext, artefacts: Artefacts, *, limit: int, exclude: set[str]
+) -> list[Candidate]:
+    """Like ``candidates``, from the trained neighbours only: no query, so fit for any request."""
+    return _ranked_neighbours(context, artefacts.neighbours, limit=limit, exclude=exclude)
+
+
+def _ranked_neighbours(context, neighbours, *, limit: int, exclude: set[str]) -> list[Candidate]:
     seeds = sorted(context.engaged.items(), key=lambda kv: -kv[1])[:SEEDS]
     scores: dict[str, float] = {}
     evidence: dict[str, str] = {}
     for seed, weight in seeds:
-        known = artefacts.neighbours(seed) if artefacts else []
-        for video_id, similarity in known or _live_neighbours(seed, 30):
+        for video_id, similarity in neighbours(seed):
             if video_id in exclude or video_id in context.engaged:
                 continue
             scores[video_id] = scores.get(video_id, 0.0) + weight * similarity

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from clipdeck.feed import ann
 from clipdeck.feed.artefacts import Artefacts
 from clipdeck.feed.context import ViewerContext
 from clipdeck.feed.sources import Candidate
@@ -33,19 +34,18 @@ def viewer_vector(context: ViewerContext, artefacts: Artefacts) -> np.ndarray | 
 def candidates(
     context: ViewerContext, artefacts: Artefacts | None, *, limit: int, exclude: set[str]
 ) -> list[Candidate]:
-    """The videos closest to the viewer's vector."""
+    """The videos closest to the viewer's vector (the HNSW graph when trained with one)."""
     vector = None if artefacts is None else viewer_vector(context, artefacts)
     if vector is None:
         return []
-    scores = artefacts.item_factors @ vector
-    take = min(limit + len(exclude), len(scores))
-    best = np.argpartition(-scores, take - 1)[:take] if take < len(scores) else np.arange(take)
-    best = best[np.argsort(-scores[best])]
+    take = limit + len(exclude)
+    rows = ann.top_rows(artefacts.item_factors, vector, take, artefacts.graph)
+    scores = artefacts.item_factors[rows] @ vector
     found = []
-    for row in best:
+    for row, score in zip(rows, scores, strict=True):
         video_id = artefacts.item_ids[row]
         if video_id not in exclude:
-            found.append(Candidate(video_id, CODE, float(scores[row])))
+            found.append(Candidate(video_id, CODE, float(score)))
         if len(found) == limit:
             break
     return found

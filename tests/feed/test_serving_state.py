@@ -1,0 +1,170 @@
+"""Serving at scale: the feed's own state store, precomputed viewer state, few queries a page."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache, caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from clipdeck.feed import realtime, shared, viewer_state
+from clipdeck.feed.context import long_term_context
+from clipdeck.feed.store import store
+from clipdeck.feed.training import train
+from clipdeck.runtime.caches import feed_state_cache
+from clipdeck.videos.models import Hashtag
+from tests.factories import BlockFactory, FollowFactory, SoundFactory, UserFactory, VideoFactory
+from tests.feed.conftest import ids, record
+
+pytestmark = pytest.mark.django_db
+
+QUERY_BOUND = 8
+
+
+def _catalogue(count: int) -> list:
+    tags = [Hashtag.objects.get_or_create(name=f"tag{n}")[0] for n in range(7)]
+    videos = []
+    for n in range(count):
+        video = VideoFactory(sound=SoundFactory() if n % 3 == 0 else None)
+        video.hashtags.add(tags[n % 7])
+        videos.append(video)
+    return videos
+
+
+@pytest.fixture
+def returning_viewer(user):
+    """A viewer with follows, likes and views, on a trained model, state precomputed."""
+    videos = _catalogue(40)
+    for other in UserFactory.create_batch(4):
+        for video in videos[:20]:
+            record(other, ("view", video, 14_000), ("like", video, 0))
+    FollowFactory(follower=user, followee=videos[25].author)
+    record(user, ("like", videos[0], 0), ("view", videos[1], 15_000), ("skip", videos[2], 500))
+    train()
+    viewer_state.compute(user)
+    return user
+
+
+def _page_queries(client, **params) -> tuple[int, dict]:
+    shared._seen_generation["checked"] = None  # count the look for invalidations elsewhere
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("feed/for-you", {"limit": 10, **params})
+    assert response.status_code == 200
+    return len(queries), response.json()
+
+
+def test_a_personalised_page_takes_at_most_eight_queries(api, returning_viewer):
+    client = api(returning_viewer)
+    client.get("feed/for-you", {"limit": 10})  # the shared lists are computed once for all
+
+    first, page = _page_queries(client)
+    following, _ = _page_queries(client, cursor=page["next_cursor"])
+
+    assert len(page["items"]) == 10
+    assert first <= QUERY_BOUND
+    assert following <= QUERY_BOUND
+
+
+def test_the_query_count_does_not_grow_with_the_catalogue(api, returning_viewer):
+    client = api(returning_viewer)
+    client.get("feed/for-you", {"limit": 10})
+    few, _ = _page_queries(client)
+    _catalogue(60)
+    viewer_state.compute(returning_viewer)
+    client.get("feed/for-you", {"limit": 10})
+
+    many, _ = _page_queries(client)
+
+    assert many == few
+
+
+def test_a_new_follow_reaches_the_precomputed_candidates(api, user):
+    _catalogue(5)
+    creator = UserFactory()
+    theirs = VideoFactory(author=creator)
+    viewer_state.compute(user)
+    before = store().get(f"feed:viewer:{user.pk}")
+    assert str(theirs.pk) not in {c.video_id for c in before.candidates}
+
+    FollowFactory(follower=user, followee=creator)
+
+    state = store().get(f"feed:viewer:{user.pk}")
+    assert str(theirs.pk) in {c.video_id for c in state.candidates if c.source == "following"}
+
+
+def test_precomputed_candidates_still_pass_the_visibility_check(api, user):
+    creator = UserFactory()
+    theirs = VideoFactory(author=creator)
+    FollowFactory(follower=user, followee=creator)
+    viewer_state.compute(user)
+    BlockFactory(blocker=creator, blocked=user)
+
+    response = api(user).get("feed/for-you", {"limit": 10})
+
+    assert str(theirs.pk) not in ids(response)
+
+
+def test_a_reset_drops_the_precomputed_state(api, user):
+    video = VideoFactory()
+    record(user, ("like", video, 0))
+    assert store().get(f"feed:viewer:{user.pk}") is not None
+
+    assert api(user).post("feed/reset").status_code == 200
+
+    assert store().get(f"feed:viewer:{user.pk}") is None
+
+
+def test_the_local_store_evicts_the_least_recently_used_state_only():
+    config = feed_state_cache("", 1)
+    config["OPTIONS"] = {**config["OPTIONS"], "MAX_ENTRIES": 100}
+    config["LOCATION"] = "feed-eviction-test"
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    with override_settings(CACHES={"default": locmem, "feed": config}):
+        local = caches["feed"]
+        local.set("feed:short:live", {"weights": 1})
+        for n in range(500):
+            local.set(f"feed:served:gone:{n}", [n])
+            assert local.get("feed:short:live") == {"weights": 1}  # read by every page
+        assert local.get("feed:served:gone:0") is None  # idle state went
+
+
+def test_the_store_is_redis_when_configured_and_shared_with_several_processes():
+    assert "RedisCache" in feed_state_cache("redis://127.0.0.1:6379/3", 1)["BACKEND"]
+    shared_db = feed_state_cache("", 4)
+    assert "DatabaseCache" in shared_db["BACKEND"]
+    assert shared_db["OPTIONS"]["MAX_ENTRIES"] >= 10_000_000
+    local = feed_state_cache("", 1)
+    assert "LocMemCache" in local["BACKEND"]
+    assert local["OPTIONS"]["MAX_ENTRIES"] >= 100_000
+    assert local["OPTIONS"]["CULL_FREQUENCY"] >= 10  # a tenth at most, the least recently used
+
+
+def test_a_list_invalidated_in_another_process_is_dropped_here(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(shared, "time", SimpleNamespace(time=lambda: clock[0]))
+    monkeypatch.setattr(shared, "_seen_generation", {"checked": None, "value": None})
+    shared.shared_list("feed:fresh", lambda: ["old"], fresh_s=30)
+    cache.set(shared.GENERATION_KEY, {"value": 1.0, "keys": ["feed:other"]}, None)
+    clock[0] += 2
+    shared.shared_list("feed:fresh", lambda: ["old"], fresh_s=30)  # sees generation 1.0
+    # another process publishes a video: it bumps the generation in the shared cache
+    cache.set(shared.GENERATION_KEY, {"value": 2.0, "keys": ["feed:fresh"]}, None)
+    clock[0] += 2
+
+    assert shared.shared_list("feed:fresh", lambda: ["new"], fresh_s=30) == ["new"]
+
+
+def test_the_stored_profile_holds_the_long_term_interests_only(user):
+    liked = VideoFactory()
+    record(user, ("like", liked, 0))  # the short-term profile has the creator at once
+
+    state = store().get(f"feed:viewer:{user.pk}")
+    short = realtime.load(user.pk).creators[str(liked.author_id)]
+    long_term = long_term_context(user).creators[str(liked.author_id)]
+
+    context, _ = viewer_state.load(user, served=[])
+
+    assert state.profile.creators == pytest.approx({str(liked.author_id): long_term})
+    assert context.creators[str(liked.author_id)] == pytest.approx(long_term + 2 * short, rel=0.01)
