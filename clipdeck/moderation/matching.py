@@ -15,6 +15,7 @@ import logging
 
 from django.db import transaction
 
+from clipdeck.kernel.storage import local_path
 from clipdeck.moderation import hashing
 from clipdeck.moderation.models import Decision, Fingerprint
 from clipdeck.videos.enforcement import video_moderate
@@ -39,7 +40,7 @@ def fingerprint(video_id: str, decision_id: int | None = None) -> Fingerprint | 
     if video is None or not video.mp4:
         return None
     try:
-        with video.mp4.open("rb") as handle:
+        with local_path(video.mp4.storage, video.mp4.name) as handle:  # sealed: decrypted copy
             hashes = hashing.video_hashes(handle, per_second=hashing.REFERENCE_PER_SECOND)
     except (OSError, ValueError, hashing.av.error.FFmpegError) as error:
         logger.warning("fingerprint of %s failed: %s", video_id, error)
@@ -78,7 +79,7 @@ def check_upload(video: Video) -> bool:
     if not video.mp4 or not Fingerprint.objects.exists():
         return False
     try:
-        with video.mp4.open("rb") as handle:
+        with local_path(video.mp4.storage, video.mp4.name) as handle:  # sealed: decrypted copy
             hashes, mirrored = hashing.upload_hashes(handle)
     except (OSError, ValueError, hashing.av.error.FFmpegError) as error:
         logger.warning("matching %s failed: %s", video.pk, error)

@@ -59,8 +59,15 @@ def test_no_get_endpoint_names_the_reporter_to_the_reported(
         url = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "1"), path)
         response = api(author).get(url.replace("/api/v1/", "/api/v1/", 1))
         called += 1
+        if not response["Content-Type"].startswith(("application/json", "text/")):
+            continue  # a font, a sticker, a media file: nothing a person wrote
+        body = (
+            b"".join(response.streaming_content)
+            if getattr(response, "streaming", False)
+            else response.content
+        )
         for secret in secrets:
-            assert secret not in response.content, (path, secret)
+            assert secret not in body, (path, secret)
 
     assert called >= 30
     assert Decision.objects.get().affected == author

@@ -23,6 +23,7 @@ CLIPDECK_APPS = {
     "privacy",
     "core",
     "federation",
+    "moderation",
     "inbox",
     "analytics",
 }
