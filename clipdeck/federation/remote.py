@@ -19,6 +19,7 @@ from clipdeck.accounts.models import User
 from clipdeck.federation import policies, uris
 from clipdeck.federation.models import RemoteActor
 from clipdeck.federation.transport import TransportError, allow_loopback, signed_get_json
+from clipdeck.kernel import keys
 from clipdeck.kernel.errors import InvalidInput, NotFound
 
 ACTOR_TYPES = frozenset({"Person", "Service", "Application", "Group", "Organization"})
@@ -127,7 +128,9 @@ def _mirror_user(fields: dict, uri: str) -> User:
         email_index=f"remote:{hashlib.sha256(uri.encode()).hexdigest()[:56]}",
     )
     user.set_unusable_password()
+    keys.user_key_assign(user)  # its captions and media are sealed like a local account's
     user.save()
+    keys.user_key_save(user)
     return user
 
 

@@ -10,6 +10,7 @@ import pytest
 from clipdeck.accounts.models import User
 from clipdeck.federation import keys, signatures
 from clipdeck.federation.models import RemoteActor
+from clipdeck.kernel import keys as data_keys
 
 REMOTE = "https://remote.example"
 
@@ -56,7 +57,9 @@ def make_remote(username: str = "carol", host: str = "remote.example") -> Remote
     uri = f"https://{host}/users/{username}"
     user = User(handle=f"{username}.rem{len(host)}.fed", email="", email_index=f"remote:{uri}")
     user.set_unusable_password()
+    data_keys.user_key_assign(user)
     user.save()
+    data_keys.user_key_save(user)
     actor = RemoteActor.objects.create(
         uri=uri,
         domain=host,
