@@ -208,3 +208,22 @@ def test_a_viewers_filters_hide_videos_and_hashtags_in_search_and_on_the_hashtag
     api(bob).put("me/filters", {"keywords": [], "hashtags": ["showtalk"]})
     found = api(bob).get("search", {"q": "showtalk", "type": "hashtags"}).json()
     assert found["hashtags"] == []
+
+
+def test_a_removed_or_restricted_video_leaves_search_at_once_for_everyone_but_its_author(
+    api, alice, bob, posted
+):
+    from clipdeck.videos.models import ModerationState
+
+    removed = posted(alice, "Street food tour #streetfood")
+    restricted = posted(alice, "Street food at night #streetfood")
+    kept = posted(alice, "Street food, the sequel #streetfood")
+    type(removed).objects.filter(pk=removed.pk).update(moderation_state=ModerationState.REMOVED)
+    type(restricted).objects.filter(pk=restricted.pk).update(
+        moderation_state=ModerationState.RESTRICTED
+    )
+
+    assert _ids(api().get("search", {"q": "street food"})) == [str(kept.pk)]
+    assert _ids(api(bob).get("search", {"q": "streetfood"})) == [str(kept.pk)]
+    found = api(bob).get("search", {"q": "streetfood", "type": "hashtags"}).json()["hashtags"]
+    assert found == [{"name": "streetfood", "videos": 1}]
