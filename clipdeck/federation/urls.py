@@ -7,7 +7,6 @@ urlpatterns = [
     path(".well-known/nodeinfo", views.nodeinfo_links, name="nodeinfo-links"),
     path("nodeinfo/2.0", views.nodeinfo, name="nodeinfo"),
     path("actor", views.instance_actor, name="ap-instance-actor"),
-    path("inbox", views.shared_inbox, name="ap-shared-inbox"),
     path("ap/users/<int:user_id>", views.actor, name="ap-actor"),
     path("ap/users/<int:user_id>/inbox", views.user_inbox, name="ap-inbox"),
     path("ap/users/<int:user_id>/outbox", views.outbox, name="ap-outbox"),

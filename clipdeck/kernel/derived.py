@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 _DERIVED: dict[str, Callable[[], object]] = {}
+_DERIVED_SQL: dict[str, Callable[[], object]] = {}
 
 
 def register_derived_table(model_label: str, *, rebuild: Callable[[], object]) -> None:
@@ -30,3 +31,27 @@ def derived_tables() -> dict[str, Callable[[], object]]:
 def unregister_derived_table(model_label: str) -> None:
     """Forget a registration (tests)."""
     _DERIVED.pop(model_label, None)
+
+
+def register_derived_sql_tables(tables: list[str], *, rebuild: Callable[[], object]) -> None:
+    """Declare raw SQL tables (no model: a full-text index) derived, as above.
+
+    Listed in the order their rows are deleted from a backup's copy; a table the
+    database does not have (another vendor's index) is skipped.
+    """
+    for table in tables:
+        _DERIVED_SQL[table] = rebuild
+
+
+def derived_sql_tables() -> dict[str, Callable[[], object]]:
+    """Every registered raw derived table, in registration order."""
+    return dict(_DERIVED_SQL)
+
+
+def rebuilds() -> list[Callable[[], object]]:
+    """Each distinct rebuild to run after a restore, once."""
+    found: list[Callable[[], object]] = []
+    for rebuild in [*derived_tables().values(), *derived_sql_tables().values()]:
+        if rebuild not in found:
+            found.append(rebuild)
+    return found

@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from clipdeck.kernel import keystore
 from clipdeck.kernel.archive import BackupInvalid, DecryptingReader, EncryptingWriter
-from clipdeck.kernel.derived import derived_tables
+from clipdeck.kernel.derived import derived_sql_tables, derived_tables
 from clipdeck.kernel.keystore_backup import keystore_backup_create
 from clipdeck.kernel.ledger import shredded_key_ids
 from clipdeck.privacy.residency import policy_violations
@@ -98,7 +98,7 @@ def backup_create() -> BackupSummary:
         "shredded_keys": len(shredded_key_ids()),
         # Users' keys are not in the backup: a restore wants the key store in place.
         "keyed_accounts": len(keystore.all_keys()),
-        "derived_tables": sorted(derived_tables()),
+        "derived_tables": sorted(derived_tables()) + list(derived_sql_tables()),
     }
     partial = folder / f".{name}.partial"
     try:
@@ -188,12 +188,15 @@ def dump_database(folder: Path) -> Path:
 def _empty_derived(copy_path: Path) -> None:
     """Delete the rows of every derived table from the copy, leaving no trace in its pages."""
     tables = [apps.get_model(label)._meta.db_table for label in derived_tables()]
+    tables += list(derived_sql_tables())
     if not tables:
         return
     copy = sqlite3.connect(copy_path)
     try:
+        present = {row[0] for row in copy.execute("SELECT name FROM sqlite_master")}
         for table in tables:
-            copy.execute(f'DELETE FROM "{table}"')  # noqa: S608 - names from the model registry
+            if table in present:
+                copy.execute(f'DELETE FROM "{table}"')  # noqa: S608 - names from the registry
         copy.commit()
         copy.execute("VACUUM")
     finally:

@@ -38,7 +38,7 @@ from django.db import connection
 from clipdeck.kernel import keystore
 from clipdeck.kernel.archive import BackupInvalid
 from clipdeck.kernel.audit import audit_append
-from clipdeck.kernel.derived import derived_tables
+from clipdeck.kernel.derived import rebuilds
 from clipdeck.kernel.ledger import shredded_key_ids
 from clipdeck.privacy.backup import BackupSummary, backup_read, media_names
 from clipdeck.privacy.erasure import reapply_ledger
@@ -99,7 +99,7 @@ def backup_restore(
             justification=without_keystore_reason.strip()[:500],
         )
     reerased = reapply_ledger()
-    for rebuild in derived_tables().values():
+    for rebuild in rebuilds():
         rebuild()
     return RestoreSummary(summary, count, reerased)
 

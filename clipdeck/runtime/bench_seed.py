@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from clipdeck.accounts.models import Follow, FollowState, User
 from clipdeck.feed.models import Event, EventKind, VideoStats
+from clipdeck.kernel import keys
 from clipdeck.videos.models import Hashtag, Like, Sound, Video, VideoStatus
 
 TOPICS = 200
@@ -79,9 +80,21 @@ def _since(started: float) -> str:
     return f"{time.perf_counter() - started:.0f} s"
 
 
+def _poster(clip: Path, dest: Path) -> None:
+    """A JPEG of the clip's frame at one second, as the studio's posters are."""
+    import av
+
+    with av.open(str(clip)) as source:
+        chosen = None
+        for frame in source.decode(source.streams.video[0]):
+            chosen = frame
+            if frame.time is not None and frame.time >= 1.0:
+                break
+    chosen.to_image().save(dest, format="JPEG", quality=85)
+
+
 def _media_files() -> list[tuple[str, str]]:
     """A few real clips (and posters) that every seeded video points at."""
-    from clipdeck.studio.engine.renditions import make_poster
     from clipdeck.studio.engine.synth import make_clip
 
     files = []
@@ -90,7 +103,7 @@ def _media_files() -> list[tuple[str, str]]:
             clip = Path(work, f"bench-{n}.mp4")
             make_clip(clip, seconds=2.0, width=180, height=320, scene="bouncing", seed=n)
             poster = Path(work, f"bench-{n}.jpg")
-            make_poster(str(clip), str(poster), 2.0)
+            _poster(clip, poster)
             with clip.open("rb") as video, poster.open("rb") as image:
                 files.append(
                     (
@@ -115,7 +128,12 @@ def _accounts(sizes: Sizes) -> tuple[list[int], list[int]]:
             people = [person(prefix, n) for n in range(start, min(start + BATCH, count))]
             User.objects.bulk_create(people, batch_size=2000)
     ids = list(User.objects.order_by("pk").values_list("pk", flat=True))
-    return ids[: sizes.viewers], ids[sizes.viewers :]
+    creators = ids[sizes.viewers :]
+    for pk in creators:  # captions and media are sealed with the author's data key
+        holder = User(pk=pk)
+        keys.user_key_assign(holder)
+        keys.user_key_save(holder)
+    return ids[: sizes.viewers], creators
 
 
 @dataclass

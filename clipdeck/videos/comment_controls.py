@@ -15,6 +15,7 @@ from django.db.models import F, QuerySet
 from clipdeck.accounts.models import CommentsFrom, Follow, FollowState, User
 from clipdeck.kernel.errors import Forbidden, NotFound
 from clipdeck.videos.models import Comment, CommentState, Video
+from clipdeck.videos.signals import comment_made
 
 NO_COMMENT = "This comment does not exist or is not available."
 
@@ -64,25 +65,7 @@ def comment_approve(*, owner: User, comment_id: int) -> Comment:
     comment.state = CommentState.SHOWN
     comment.save(update_fields=["state"])
     Video.objects.filter(pk=comment.video_id).update(comment_count=F("comment_count") + 1)
+    if comment.parent_id is not None:
+        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
+    comment_made.send(sender=Comment, comment=comment)  # its notifications, now it shows
     return comment
-
-
-@transaction.atomic
-def comment_delete(*, actor: User, comment_id: int) -> None:
-    """Delete a comment: its writer, or the owner of the video it is on.
-
-    Anyone else gets the same 404 as for a missing comment.
-    """
-    comment = (
-        Comment.objects.filter(pk=comment_id)
-        .exclude(state=CommentState.REMOVED)
-        .select_related("video")
-        .first()
-    )
-    if comment is None or actor.pk not in (comment.author_id, comment.video.author_id):
-        raise NotFound(NO_COMMENT)
-    if comment.state == CommentState.SHOWN:
-        Video.objects.filter(pk=comment.video_id, comment_count__gt=0).update(
-            comment_count=F("comment_count") - 1
-        )
-    comment.delete()

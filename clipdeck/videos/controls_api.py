@@ -4,7 +4,7 @@ settings of the account: ``PATCH /api/v1/me``.)"""
 
 from __future__ import annotations
 
-from ninja import Router, Status
+from ninja import Router
 
 from clipdeck.kernel.auth import user_auth
 from clipdeck.videos import comment_controls, filters
@@ -57,15 +57,3 @@ def held_comments(request):
 )
 def comment_approve(request, comment_id: int):
     return comment_controls.comment_approve(owner=request.auth, comment_id=comment_id)
-
-
-@router.delete(
-    "/comments/{comment_id}",
-    response={204: None},
-    auth=user_auth,
-    operation_id="comment_delete",
-    summary="Delete a comment: your own, or any on your videos",
-)
-def comment_delete(request, comment_id: int):
-    comment_controls.comment_delete(actor=request.auth, comment_id=comment_id)
-    return Status(204, None)

@@ -9,6 +9,7 @@ read path calls :func:`without_filtered_videos` or
 
 from __future__ import annotations
 
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -21,15 +22,32 @@ from clipdeck.videos.caption_words import videos_with_words
 from clipdeck.videos.models import Comment, Video, ViewerFilter
 
 MAX_HASHTAG = 100
+FILTERS_KEPT_SECONDS = 24 * 3600
+
+
+def _cache_key(user_id) -> str:
+    return f"viewer-filters:{user_id}"
 
 
 def viewer_filters(viewer: User | None) -> dict[str, list[str]]:
-    """``{keywords, hashtags}`` of ``viewer``; empty for anonymous viewers."""
+    """``{keywords, hashtags}`` of ``viewer``; empty for anonymous viewers.
+
+    Read on every feed page, so kept in the serving-state store (``CACHES["feed"]``,
+    which never culls live state); saving filters replaces the stored copy.
+    """
     viewer = as_viewer(viewer)
-    row = ViewerFilter.objects.filter(user=viewer).first() if viewer is not None else None
-    if row is None:
+    if viewer is None:
         return {"keywords": [], "hashtags": []}
-    return {"keywords": list(row.keywords), "hashtags": list(row.hashtags)}
+    store = caches["feed"]
+    found = store.get(_cache_key(viewer.pk))
+    if found is None:
+        row = ViewerFilter.objects.filter(user=viewer).first()
+        found = {
+            "keywords": list(row.keywords) if row else [],
+            "hashtags": list(row.hashtags) if row else [],
+        }
+        store.set(_cache_key(viewer.pk), found, timeout=FILTERS_KEPT_SECONDS)
+    return {"keywords": list(found["keywords"]), "hashtags": list(found["hashtags"])}
 
 
 @transaction.atomic
@@ -47,6 +65,8 @@ def viewer_filters_set(*, user: User, keywords: list[str], hashtags: list[str]) 
     ViewerFilter.objects.update_or_create(
         user=user, defaults={"keywords": words, "hashtags": tags, "updated_at": timezone.now()}
     )
+    caches["feed"].delete(_cache_key(user.pk))  # read again from the row from now on
+    transaction.on_commit(lambda: caches["feed"].delete(_cache_key(user.pk)))
     return {"keywords": words, "hashtags": tags}
 
 

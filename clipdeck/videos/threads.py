@@ -7,12 +7,12 @@ count, so concurrent likes and replies never lose an increment.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from clipdeck.accounts.models import User
 from clipdeck.kernel.errors import InvalidInput, NotFound
-from clipdeck.videos.models import Comment, CommentLike, Video
+from clipdeck.videos.models import Comment, CommentLike, CommentState, Video
 from clipdeck.videos.signals import comment_liked
 from clipdeck.videos.visibility import comments_visible_to
 
@@ -64,13 +64,16 @@ def comment_delete(*, actor: User, comment: Comment) -> int:
     """
     if actor.pk not in (comment.author_id, comment.video.author_id):
         raise NotFound(NO_COMMENT)
-    gone = 1 + Comment.objects.filter(parent=comment).count()
+    thread = Comment.objects.filter(Q(pk=comment.pk) | Q(parent=comment))
+    gone = thread.count()
+    counted = thread.filter(state=CommentState.SHOWN).count()  # held ones were never counted
     parent_id = comment.parent_id
+    was_shown = comment.state == CommentState.SHOWN
     comment.delete()
-    Video.objects.filter(pk=comment.video_id, comment_count__gte=gone).update(
-        comment_count=F("comment_count") - gone
+    Video.objects.filter(pk=comment.video_id, comment_count__gte=counted).update(
+        comment_count=F("comment_count") - counted
     )
-    if parent_id is not None:
+    if parent_id is not None and was_shown:
         Comment.objects.filter(pk=parent_id, reply_count__gt=0).update(
             reply_count=F("reply_count") - 1
         )

@@ -34,7 +34,6 @@ urlpatterns = [
     path("search", discovery_pages.search_page, name="search"),
     path("discover", discovery_pages.discover_page, name="discover"),
     path("explore", RedirectView.as_view(url="/discover", permanent=False)),
-    path("inbox", inbox_pages.inbox_page, name="inbox"),
     path("me/favorites", inbox_pages.favorites_page, name="favorites"),
     path("studio/analytics", analytics_pages.analytics_page, name="analytics"),
     path(
