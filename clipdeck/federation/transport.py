@@ -70,6 +70,10 @@ def check_destination(url: str, carries: egress.Carries = egress.Carries.NONE) -
         host, port, address = egress.check_destination(url, carries, loopback=allow_loopback())
     except (egress.EgressRefused, egress.EgressFailed) as exc:
         raise TransportError(exc.message) from None
+    if not allow_loopback() and not egress.is_public(address):
+        # The cell may let its other requests reach loopback (a developer's machine);
+        # federation keeps to public servers unless its own test setting says otherwise.
+        raise TransportError("only public servers can be reached, not private or local addresses")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Destination(parts.scheme == "https", host, port, address, path)
 

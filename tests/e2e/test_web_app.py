@@ -177,7 +177,7 @@ def test_commenting_while_signed_out_posts_the_comment_after_sign_in(open_page, 
 def test_a_wrong_password_in_the_sheet_says_so_and_keeps_the_sheet(open_page, posted):
     page = open_page()
     page.goto(f"/v/{posted}")
-    page.get_by_role("button", name="Like").click()
+    page.get_by_role("button", name="Like", exact=True).click()
     sheet = page.get_by_role("dialog", name="Log in to Clipdeck")
     sheet.get_by_label("Handle or email").fill("nobody_here")
     sheet.get_by_label("Password").fill("wrong password 1")
