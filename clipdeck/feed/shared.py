@@ -59,8 +59,9 @@ def _follow_invalidations(now: float) -> None:
     latest = cache.get(GENERATION_KEY)
     if not isinstance(latest, dict) or latest["value"] == _seen_generation["value"]:
         return
-    if _seen_generation["value"] is not None:
-        store().delete_many(latest["keys"])
+    # Also on this process's first look: lists it computed before any invalidation
+    # was ever published may predate the one it now sees (a video the worker published).
+    store().delete_many(latest["keys"])
     _seen_generation["value"] = latest["value"]
 
 
