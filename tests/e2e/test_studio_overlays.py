@@ -33,7 +33,10 @@ def test_text_and_sticker_preview_matches_the_rendered_frame(new_page, tmp_path)
     page = new_page()
     sign_up(page, "tess_text")
     page.goto("/studio")
+    # The picker listens once the studio is ready (the record button turns on then).
+    expect(page.get_by_role("button", name="Start recording")).to_be_enabled()
     page.locator("[data-pick]").set_input_files(clip)
+    expect(page.locator('[data-step="edit"]')).to_be_visible()
     expect(page.get_by_label("Trim end")).to_be_enabled()
 
     page.get_by_label("Text", exact=True).fill("Hello 👋")
