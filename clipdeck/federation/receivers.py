@@ -26,6 +26,8 @@ def _remote(user) -> RemoteActor | None:
 
 @receiver(post_save, sender=Video, dispatch_uid="federation.video_saved")
 def video_saved(sender, *, instance: Video, update_fields=None, **kwargs) -> None:
+    if kwargs.get("raw"):  # rows loaded by a restore or a fixture: nothing happened
+        return
     if not is_local_account(instance.author):
         return
     published = PublishedVideo.objects.filter(video_id=instance.pk).first()
@@ -56,6 +58,8 @@ def account_private(sender, *, user, **kwargs) -> None:
 
 @receiver(post_save, sender=Follow, dispatch_uid="federation.follow_saved")
 def follow_saved(sender, *, instance: Follow, created: bool, **kwargs) -> None:
+    if kwargs.get("raw"):  # rows loaded by a restore or a fixture: nothing happened
+        return
     if not created or not is_local_account(instance.follower):
         return
     remote = _remote(instance.followee)
@@ -89,6 +93,8 @@ def follow_request_answered(sender, *, owner, requester, approve: bool, **kwargs
 
 @receiver(post_save, sender=Block, dispatch_uid="federation.block_saved")
 def block_saved(sender, *, instance: Block, created: bool, **kwargs) -> None:
+    if kwargs.get("raw"):  # rows loaded by a restore or a fixture: nothing happened
+        return
     if created and is_local_account(instance.blocker):
         remote = _remote(instance.blocked)
         if remote is not None:
@@ -109,6 +115,8 @@ def _remote_video(video_id) -> RemoteVideo | None:
 
 @receiver(post_save, sender=Like, dispatch_uid="federation.like_saved")
 def like_saved(sender, *, instance: Like, created: bool, **kwargs) -> None:
+    if kwargs.get("raw"):  # rows loaded by a restore or a fixture: nothing happened
+        return
     if created and is_local_account(instance.user):
         remote_video = _remote_video(instance.video_id)
         if remote_video is not None:
@@ -125,6 +133,8 @@ def like_deleted(sender, *, instance: Like, **kwargs) -> None:
 
 @receiver(post_save, sender=Comment, dispatch_uid="federation.comment_saved")
 def comment_saved(sender, *, instance: Comment, created: bool, **kwargs) -> None:
+    if kwargs.get("raw"):  # rows loaded by a restore or a fixture: nothing happened
+        return
     if created and is_local_account(instance.author):
         remote_video = _remote_video(instance.video_id)
         if remote_video is not None:

@@ -42,5 +42,7 @@ def withhold_remixes_of_deleted(sender, *, instance: Video, **kwargs) -> None:
 @receiver(post_save, sender=Video, dispatch_uid="videos.index_caption_words")
 def index_caption_words(sender, *, instance: Video, update_fields=None, **kwargs) -> None:
     """Keep the caption's derived words (for the viewer filters) in step with the caption."""
+    if kwargs.get("raw"):  # rows loaded by a restore or a fixture: nothing happened
+        return
     if update_fields is None or "caption" in update_fields:
         index_caption(instance)

@@ -93,9 +93,14 @@ def test_a_storefront_shows_copied_pictures_and_a_placeholder_never_a_third_part
     expect(visitor.get_by_text("Teal mug")).to_be_visible()
     for tile in visitor.locator("img").all():
         tile.scroll_into_view_if_needed()  # the tiles load lazily
-    visitor.wait_for_function(  # every picture, placeholder included, draws
-        "[...document.images].every(image => image.complete && image.naturalWidth > 0)"
-    )
+    # Every picture, placeholder included, draws. Polled with evaluate: wait_for_function
+    # would evaluate a string in the page, which the CSP (no 'unsafe-eval') refuses.
+    drawn = "() => [...document.images].every(image => image.complete && image.naturalWidth > 0)"
+    for _ in range(100):
+        if visitor.evaluate(drawn):
+            break
+        visitor.wait_for_timeout(100)
+    assert visitor.evaluate(drawn), "a picture did not draw"
     visitor.locator("img").first.scroll_into_view_if_needed()
     assert refused == []
     assert visitor.errors == []
