@@ -68,7 +68,15 @@ def posted(open_page, tmp_path):
 
 
 def item_of(page, video_id):
-    return page.locator(f'.feed-item[data-id="{video_id}"]')
+    """The feed item of ``video_id``. A video the worker just published reaches the web
+    process's shared lists within a second, so the page is reloaded until it shows."""
+    item = page.locator(f'.feed-item[data-id="{video_id}"]')
+    for _ in range(5):
+        if item.count():
+            break
+        page.wait_for_timeout(1200)
+        page.reload()
+    return item
 
 
 def log_in_sheet(page, handle):
