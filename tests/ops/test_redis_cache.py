@@ -8,7 +8,7 @@ import uuid
 import pytest
 import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from clipdeck.feed import realtime, session
@@ -30,8 +30,8 @@ def server() -> redis.Redis:
     return redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
 
 
-def stored(server: redis.Redis, key: str) -> bool:
-    return server.exists(cache.make_key(key)) == 1
+def stored(server: redis.Redis, key: str, alias: str = "default") -> bool:
+    return server.exists(caches[alias].make_key(key)) == 1
 
 
 def test_the_cache_is_redis():
@@ -51,7 +51,7 @@ def test_feed_short_term_state_lives_in_redis(server):
     viewer = UserFactory()
     seen = {"id": str(uuid.uuid4()), "author": 7, "sound": None, "hashtags": []}
     realtime.apply(viewer.pk, [(seen, 1.0)])
-    assert stored(server, f"feed:short:{viewer.pk}")
+    assert stored(server, f"feed:short:{viewer.pk}", "feed")
     assert realtime.load(viewer.pk).seen == [seen["id"]]
 
 
@@ -59,7 +59,7 @@ def test_feed_sessions_live_in_redis(server):
     viewer = UserFactory()
     feed = session.open_session(viewer, None, personalized=True)
     cursor = session.save_session(feed, ["a", "b"])
-    assert stored(server, feed.cache_key)
+    assert stored(server, feed.cache_key, "feed")
     assert session.open_session(viewer, cursor, personalized=True).served == ["a", "b"]
 
 
