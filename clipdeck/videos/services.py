@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from clipdeck.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from clipdeck.kernel.storage import delete_on_commit
 from clipdeck.videos.captions import hashtags_in, mentions_in
 from clipdeck.videos.comment_controls import comment_permitted
+from clipdeck.videos.counted import count_once, uncount
 from clipdeck.videos.models import (
     Comment,
     CommentState,
@@ -216,25 +217,16 @@ def _media_files(video: Video) -> list:
 
 def like_create(*, user: User, video: Video) -> Video:
     """Like once; liking again changes nothing."""
-    try:
-        with transaction.atomic():
-            Like.objects.create(user=user, video=video)
-            Video.objects.filter(pk=video.pk).update(like_count=F("like_count") + 1)
-            video_liked.send(sender=Like, user=user, video=video)
-    except IntegrityError:
-        pass
-    video.refresh_from_db(fields=["like_count"])
+    count_once(
+        Like(user=user, video=video),
+        video,
+        then=lambda: video_liked.send(sender=Like, user=user, video=video),
+    )
     return video
 
 
 def like_delete(*, user: User, video: Video) -> Video:
-    with transaction.atomic():
-        deleted, _ = Like.objects.filter(user=user, video=video).delete()
-        if deleted:
-            Video.objects.filter(pk=video.pk, like_count__gt=0).update(
-                like_count=F("like_count") - 1
-            )
-    video.refresh_from_db(fields=["like_count"])
+    uncount(Like.objects.filter(user=user, video=video), video)
     return video
 
 

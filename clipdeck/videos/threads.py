@@ -6,12 +6,13 @@ count, so concurrent likes and replies never lose an increment.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from clipdeck.accounts.models import User
 from clipdeck.kernel.errors import InvalidInput, NotFound
+from clipdeck.videos.counted import count_once, uncount
 from clipdeck.videos.models import Comment, CommentLike, CommentState, Video
 from clipdeck.videos.signals import comment_liked
 from clipdeck.videos.visibility import comments_visible_to
@@ -33,25 +34,16 @@ def comment_access(viewer: User | None, comment_id: int | str) -> Comment:
 
 def comment_like_create(*, user: User, comment: Comment) -> Comment:
     """Like a comment once; liking again changes nothing."""
-    try:
-        with transaction.atomic():
-            CommentLike.objects.create(user=user, comment=comment)
-            Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
-            comment_liked.send(sender=CommentLike, comment=comment, user=user)
-    except IntegrityError:
-        pass
-    comment.refresh_from_db(fields=["like_count"])
+    count_once(
+        CommentLike(user=user, comment=comment),
+        comment,
+        then=lambda: comment_liked.send(sender=CommentLike, comment=comment, user=user),
+    )
     return comment
 
 
 def comment_like_delete(*, user: User, comment: Comment) -> Comment:
-    with transaction.atomic():
-        deleted, _ = CommentLike.objects.filter(user=user, comment=comment).delete()
-        if deleted:
-            Comment.objects.filter(pk=comment.pk, like_count__gt=0).update(
-                like_count=F("like_count") - 1
-            )
-    comment.refresh_from_db(fields=["like_count"])
+    uncount(CommentLike.objects.filter(user=user, comment=comment), comment)
     return comment
 
 
