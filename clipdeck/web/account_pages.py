@@ -196,8 +196,3 @@ def drafts_page(request: HttpRequest) -> HttpResponse:
     return render(
         request, "web/drafts.html", {"cards": cards(drafts[:100], request.user), "nav": "profile"}
     )
-
-
-@login_required
-def studio_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/studio.html", {"nav": "studio"})

@@ -12,6 +12,7 @@ from clipdeck.web import (
     pages,
     privacy_pages,
     recovery_pages,
+    studio_pages,
 )
 
 urlpatterns = [
@@ -49,7 +50,12 @@ urlpatterns = [
     path("settings/privacy", account_pages.privacy_page, name="privacy"),
     path("me/requests", account_pages.requests_page, name="follow-requests"),
     path("me/drafts", account_pages.drafts_page, name="drafts"),
-    path("studio", account_pages.studio_page, name="studio"),
+    path("studio", studio_pages.studio_page, name="studio"),
+    path(
+        "studio/drafts/<uuid:video_id>/original",
+        studio_pages.draft_original,
+        name="studio-draft-original",
+    ),
     path("report/<str:kind>/<str:target_id>", moderation_pages.report_page, name="report"),
     path("settings/decisions", moderation_pages.decisions_page, name="my-decisions"),
     path("moderation", moderation_pages.queue_page, name="moderation-queue"),

@@ -25,6 +25,18 @@ def sign_up(page, handle: str) -> None:
     expect(page).to_have_url(re.compile(r"/$"))
 
 
+def open_tool(page, name: str) -> None:
+    """Open one of the editor's tools (takes, trim, filters, music, text, stickers,
+    captions, voiceover, post); on a phone one tool's sheet shows at a time."""
+    button = page.locator(f'[data-tool-button="{name}"]')
+    if button.get_attribute("aria-expanded") == "true":
+        return
+    if not button.is_visible():  # "Next" hides while another tool's sheet is open
+        page.locator("[data-close-tool]").click()
+    button.click()
+    expect(page.locator(f'[data-tool="{name}"]')).to_be_visible()
+
+
 def record(page, seconds: float) -> int:
     """Record from the fake camera, without the countdown; return the take's length in ms
     as the editor measured it (the wall clock of a busy machine is no guide)."""
@@ -35,6 +47,8 @@ def record(page, seconds: float) -> int:
     page.wait_for_timeout(seconds * 1000)
     page.get_by_role("button", name="Pause recording").click()
     page.get_by_role("button", name="Done").click()
+    expect(page.locator('[data-step="edit"]')).to_be_visible()
+    open_tool(page, "trim")
     expect(page.get_by_role("heading", name="Trim")).to_be_visible()
     trim_end = page.get_by_label("Trim end")
     expect(trim_end).to_be_enabled()  # once the editor has measured the take
@@ -42,6 +56,7 @@ def record(page, seconds: float) -> int:
 
 
 def post_and_wait(page) -> str:
+    open_tool(page, "post")
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.get_by_text("Posted!")).to_be_visible(timeout=RENDER_TIMEOUT)
     link = page.get_by_role("link", name="View video").get_attribute("href")
@@ -59,13 +74,16 @@ def test_post_discover_engage_duet_and_go_private(new_page):
     trim_start.focus()
     for _ in range(3):
         trim_start.press("ArrowRight")
+    open_tool(creator, "filters")
     creator.get_by_role("button", name="Filter Vivid").click()
     expect(creator.get_by_role("button", name="Filter Vivid")).to_have_attribute(
         "aria-pressed", "true"
     )
+    open_tool(creator, "music")
     creator.locator("[data-sounds] li").first.get_by_role("button", name="Use").click()
     expect(creator.locator("[data-sound-chosen]")).not_to_have_text("No music")
-    creator.get_by_label("Caption").fill("first light #morning")
+    open_tool(creator, "post")
+    creator.get_by_label("Caption", exact=True).fill("first light #morning")
     screenshot(creator, "studio-editor")
     video_id = post_and_wait(creator)
 
@@ -204,7 +222,8 @@ def test_a_failed_upload_shows_its_error(new_page, tmp_path):
     bogus.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"this is not a video at all" * 100)
     expect(page.get_by_role("button", name="Start recording")).to_be_enabled()
     page.locator("[data-pick]").set_input_files(str(bogus))
-    expect(page.get_by_role("heading", name="Trim")).to_be_visible()
+    expect(page.locator('[data-step="edit"]')).to_be_visible()
+    open_tool(page, "post")
     page.get_by_role("button", name="Post", exact=True).click()
     error = page.locator("[data-post-error]")
     expect(error).not_to_be_empty()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from clipdeck.studio.engine.synth import make_clip
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_journey import post_and_wait, sign_up
+from tests.e2e.test_journey import open_tool, post_and_wait, sign_up
 
 pytestmark = pytest.mark.xdist_group("browser")
 TOLERANCE = 4  # pixels of the 360x640 frame
@@ -39,6 +39,7 @@ def test_text_and_sticker_preview_matches_the_rendered_frame(new_page, tmp_path)
     expect(page.locator('[data-step="edit"]')).to_be_visible()
     expect(page.get_by_label("Trim end")).to_be_enabled()
 
+    open_tool(page, "text")
     page.get_by_label("Text", exact=True).fill("Hello 👋")
     page.get_by_label("Background", exact=True).check()
     page.locator("[name=background]").fill("#ff0000")
@@ -46,6 +47,7 @@ def test_text_and_sticker_preview_matches_the_rendered_frame(new_page, tmp_path)
     layer = page.locator("[data-overlay-layer]")
     box = layer.bounding_box()
     layer.click(position={"x": box["width"] * 0.4, "y": box["height"] * 0.25})
+    open_tool(page, "stickers")
     page.get_by_role("button", name="Add sticker Star").click()
     layer.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.75})
     text = page.locator("[data-overlay-layer] div.overlay-item")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from clipdeck.studio.engine.synth import make_clip
 from tests.e2e.conftest import CLIPBOARD_SPY, screenshot
-from tests.e2e.test_journey import PASSWORD, post_via_api, sign_up
+from tests.e2e.test_journey import PASSWORD, open_tool, post_via_api, sign_up
 
 pytestmark = pytest.mark.xdist_group("browser")
 PHONE = {"width": 390, "height": 844}
@@ -260,9 +260,10 @@ def test_the_laptop_layout_has_a_sidebar_suggestions_and_up_down_buttons(open_pa
     sidebar = page.get_by_role("complementary", name="Sidebar")
     expect(page.locator(".feed-item").first).to_be_visible()
 
-    for name in ("For You", "Following", "Upload"):
+    for name in ("For You", "Following", "Discover", "Upload"):
         expect(sidebar.get_by_role("link", name=name, exact=True)).to_be_visible()
     expect(sidebar.get_by_role("heading", name="Suggested accounts")).to_be_visible()
+    expect(sidebar.get_by_role("searchbox", name="Search")).to_be_visible()
     expect(page.get_by_role("navigation", name="Tabs")).to_be_hidden()
     assert sidebar.bounding_box()["width"] <= 260
 
@@ -412,6 +413,7 @@ def test_a_merchant_tags_products_in_the_studio_and_on_a_posted_video(open_page,
     clip = make_clip(tmp_path / "pots.mp4", seconds=1.5, width=180, height=320, scene="hills")
     expect(page.get_by_role("button", name="Start recording")).to_be_enabled()
     page.locator("[data-pick]").set_input_files(str(clip))
+    open_tool(page, "post")
     tags = page.get_by_role("region", name="Products from your shop")
     expect(tags).to_be_visible()
     tags.get_by_label(re.compile("Blue bowl")).check()

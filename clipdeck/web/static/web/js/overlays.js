@@ -71,9 +71,10 @@ function rgba(colour) {
 
 /**
  * Set up the text and sticker card. `preview` is the <video>, `layer` the element
- * over it, `frame()` the output frame [w, h]. Returns {spec(), items}.
+ * over it, `frame()` the output frame [w, h], `now()` the output time shown. Returns
+ * {spec(), load(), redraw(), items}.
  */
-export async function overlayEditor({ card, preview, layer, frame }) {
+export async function overlayEditor({ card, preview, layer, frame, now = () => preview.currentTime * 1000 }) {
   const items = [];
   let selected = null;
   const stickers = await api("studio/stickers");
@@ -131,7 +132,7 @@ export async function overlayEditor({ card, preview, layer, frame }) {
   function draw() {
     const size = frame();
     const scale = layer.clientWidth / size[0];
-    const t = preview.currentTime * 1000;
+    const t = now();
     layer.replaceChildren(...items.map((item, index) => {
       const box = item.kind === "text" ? textLayout(item, size) : stickerLayout(item, size);
       const shown = t >= item.start_ms && (item.end_ms == null || t < item.end_ms);
@@ -147,8 +148,7 @@ export async function overlayEditor({ card, preview, layer, frame }) {
         style: `${style}font:700 ${font}px/${font * LINE_HEIGHT}px "${FONT}";color:${item.color};background:${rgba(item.background)};border-radius:${box.pixels * RADIUS * scale}px;padding:${box.pad * scale}px`,
       }, item.text);
     }));
-    const list = card.querySelector("[data-overlay-list]");
-    list.replaceChildren(...items.map((item, index) => h("li", {},
+    for (const list of card.querySelectorAll("[data-overlay-list]")) list.replaceChildren(...items.map((item, index) => h("li", {},
       h("span", {}, item.kind === "text" ? `“${item.text}”` : `Sticker: ${item.name}`),
       h("span", { class: "muted" }, ` ${(item.start_ms / 1000).toFixed(1)}–${item.end_ms == null ? "end" : (item.end_ms / 1000).toFixed(1)} s `),
       h("button", { type: "button", class: "button ghost small", "aria-label": "Remove", onclick: () => { items.splice(index, 1); selected = null; draw(); } }, "Remove"))));
@@ -159,6 +159,14 @@ export async function overlayEditor({ card, preview, layer, frame }) {
   return {
     items,
     redraw: draw,
+    /** Put a saved edit's texts and stickers back (reopening a draft). */
+    load(texts, placed) {
+      items.splice(0, items.length,
+        ...texts.map((t) => ({ kind: "text", background: null, end_ms: null, ...t })),
+        ...placed.map((s) => ({ kind: "sticker", end_ms: null, ...s })));
+      selected = null;
+      draw();
+    },
     spec() {
       const round = (v) => Math.round(v * 1000) / 1000;
       const texts = items.filter((i) => i.kind === "text").map(({ kind, ...t }) => ({ ...t, x: round(t.x), y: round(t.y) }));

@@ -81,6 +81,7 @@ export function recorder(opts) {
     media.onstop = () => {
       const blob = new Blob(chunks, { type: type || "video/webm" });
       api.stop();
+      discard(); // ready for another take
       opts.onFinish(blob, durationMs);
     };
     media.stop();
@@ -117,6 +118,7 @@ export function recorder(opts) {
   };
   api.stop = () => stream?.getTracks().forEach((t) => t.stop());
   api.setLimit = (ms) => { limitMs = ms; };
+  api.reset = () => discard();
 
   opts.button.addEventListener("click", () => (api.recording ? pause() : record()));
   opts.done.addEventListener("click", finish);

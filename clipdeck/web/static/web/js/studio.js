@@ -1,33 +1,41 @@
-// The studio: record (or pick a file), edit, then post or save a draft.
+// The studio: record (or pick) one or more takes, edit, then post or save a draft;
+// or reopen a draft (/studio?draft=ID) and edit it again; or stitch (?stitch=ID).
 // The server render is authoritative; previews here are CSS/media-element approximations.
 import { api, h, toast, upload } from "./api.js";
+import { autoCaption, cueEditor, loadCaptions, saveCaptions } from "./cues.js";
 import { overlayEditor } from "./overlays.js";
 import { checkedIds, myCatalog, renderChecklist, saveTags } from "../../shop/tagger.js";
 import { videoFileProblem } from "./filecheck.js";
 import { pipBox } from "./pip.js";
 import { recorder } from "./recorder.js";
+import { editorTools } from "./studio_tools.js";
+import { voiceOver } from "./voiceover.js";
 
 const $ = (selector) => document.querySelector(selector);
 const root = $("[data-studio]");
 const params = new URLSearchParams(location.search);
 const remix = params.get("duet") ? { kind: "duet", id: params.get("duet") }
-  : params.get("react") ? { kind: "react", id: params.get("react") } : null;
+  : params.get("react") ? { kind: "react", id: params.get("react") }
+  : params.get("stitch") ? { kind: "stitch", id: params.get("stitch") } : null;
+const STITCH_MAX_MS = 5000;
+const reopened = JSON.parse(document.getElementById("draft-state")?.textContent || "null");
 
-const edit = { start: 0, end: 0, speed: 1, filter: "none", sound: null, musicVolume: 0.8, originalVolume: 1 };
+const edit = { speed: 1, filter: "none", sound: null, musicVolume: 0.8, originalVolume: 1, voiceVolume: 1 };
 let options;
-let take = null; // { blob, name, durationMs }
-let source = null; // the remixed video, when duetting or reacting
+const takes = []; // {blob|null, url, name, durationMs|null, measured, start, end}
+let current = 0; // the take in the preview
+let source = null; // the remixed video, when duetting, reacting or stitching
+let stitchRange = { start_ms: 0, end_ms: 0 };
 let pip = null;
 let overlays = null;
-
-/** The output frame the engine will render for the previewed take (geometry.output_frame). */
-function outputFrame() {
-  const preview = $("[data-preview]");
-  const [w, hgt] = [preview.videoWidth || 1080, preview.videoHeight || 1920];
-  const even = (v) => Math.max(2, Math.round(v / 2) * 2);
-  const width = Math.min(1080, even(Math.min(1080, Math.max(w, hgt * 9 / 16))));
-  return [width, Math.min(1920, even(width * 16 / 9))];
-}
+let cues = null;
+let voice = null;
+let tools = null;
+let cam = null;
+// The video on the server this editor saves to: a reopened draft, or the draft that
+// auto-captioning made. `savedSpec` is the edit it was rendered with.
+let draftId = reopened?.id || null;
+let savedSpec = null;
 
 function showStep(name) {
   for (const step of root.querySelectorAll("[data-step]")) step.hidden = step.dataset.step !== name;
@@ -35,6 +43,7 @@ function showStep(name) {
     if (marker.dataset.stepMarker === name) marker.setAttribute("aria-current", "step");
     else marker.removeAttribute("aria-current");
   }
+  document.body.dataset.studioStep = name;
   root.querySelector(`[data-step="${name}"] h2`)?.focus();
 }
 
@@ -42,6 +51,16 @@ function pressed(group, value) {
   for (const button of group.querySelectorAll("button")) {
     button.setAttribute("aria-pressed", String(button.dataset.value === String(value)));
   }
+}
+
+const preview = () => $("[data-preview]");
+
+/** The output frame the engine will render for the previewed take (geometry.output_frame). */
+function outputFrame() {
+  const [w, hgt] = [preview().videoWidth || 1080, preview().videoHeight || 1920];
+  const even = (v) => Math.max(2, Math.round(v / 2) * 2);
+  const width = Math.min(1080, even(Math.min(1080, Math.max(w, hgt * 9 / 16))));
+  return [width, Math.min(1920, even(width * 16 / 9))];
 }
 
 // --- capture ---------------------------------------------------------------
@@ -62,7 +81,7 @@ async function setUpCapture() {
     cam.setLimit(Number(button.dataset.value) * 1000);
   });
 
-  const cam = recorder({
+  cam = recorder({
     preview: $("[data-camera]"),
     button: $("[data-record]"),
     ring: $("[data-ring]"),
@@ -72,29 +91,32 @@ async function setUpCapture() {
     discard: $("[data-discard]"),
     status: $("[data-capture-status]"),
     limitMs: options.default_length_seconds * 1000,
-    onStart: () => { if (source) { $("[data-source]").currentTime = 0; $("[data-source]").play().catch(() => {}); } },
-    onPause: () => source && $("[data-source]").pause(),
-    onResume: () => source && $("[data-source]").play().catch(() => {}),
+    onStart: () => { if (source && remix.kind !== "stitch") { $("[data-source]").currentTime = 0; $("[data-source]").play().catch(() => {}); } },
+    onPause: () => source && $("[data-source]")?.pause(),
+    onResume: () => source && remix.kind !== "stitch" && $("[data-source]").play().catch(() => {}),
     onFinish: (blob, durationMs) => {
       if (source) $("[data-source]").pause();
       const ext = blob.type.includes("mp4") ? "mp4" : "webm";
-      useTake({ blob, name: `recording.${ext}`, durationMs });
+      addTake({ blob, name: `take-${takes.length + 1}.${ext}`, durationMs });
     },
   });
-  $("[data-pick]").addEventListener("change", async (event) => {
-    const file = event.target.files[0];
-    if (!file) return;
-    const problem = await videoFileProblem(file, options.max_upload_mb);
-    if (problem) {
-      $("[data-capture-status]").textContent = problem;
+  for (const picker of [$("[data-pick]"), $("[data-pick-take]")]) {
+    picker.addEventListener("change", async (event) => {
+      const file = event.target.files[0];
+      if (!file) return;
+      const problem = await videoFileProblem(file, options.max_upload_mb);
       event.target.value = "";
-      return;
-    }
-    cam.stop();
-    useTake({ blob: file, name: file.name, durationMs: null });
-  });
+      if (problem) {
+        $("[data-capture-status]").textContent = problem;
+        $("[data-takes-status]").textContent = problem;
+        return;
+      }
+      cam.stop();
+      addTake({ blob: file, name: file.name, durationMs: null });
+    });
+  }
+  $("[data-back-to-editor]").addEventListener("click", () => { cam.stop(); showStep("edit"); });
   await cam.start();
-
 }
 
 async function loadSource() {
@@ -104,10 +126,12 @@ async function loadSource() {
     $("[data-capture-status]").textContent = error.message;
     return;
   }
-  const allowed = remix.kind === "duet" ? source.allow_duet : source.allow_react;
-  $("[data-remix-title]").textContent = `${remix.kind === "duet" ? "Duet" : "React"} with @${source.author.handle}`;
+  const names = { duet: "Duet", react: "React", stitch: "Stitch" };
+  const allowed = remix.kind === "duet" ? source.allow_duet
+    : remix.kind === "react" ? source.allow_react : (source.allow_stitch ?? source.allow_duet);
+  $("[data-remix-title]").textContent = `${names[remix.kind]} with @${source.author.handle}`;
   if (!allowed) {
-    $("[data-capture-status]").textContent = `@${source.author.handle} does not allow ${remix.kind}s of this video.`;
+    $("[data-capture-status]").textContent = `@${source.author.handle} does not allow ${remix.kind}es of this video.`.replace("duetes", "duets").replace("reactes", "reactions");
     $("[data-record]").disabled = true;
     return;
   }
@@ -118,56 +142,176 @@ async function loadSource() {
   if (remix.kind === "duet") {
     stage.classList.add("duet");
     stage.append(sourceVideo);
-  } else {
+  } else if (remix.kind === "react") {
     stage.prepend(sourceVideo);
     pip = pipBox(stage, camera);
+  } else {
+    setUpStitchRange(sourceVideo);
   }
+}
+
+/** Stitch: choose up to 5 s of the source; it plays before your recording. */
+function setUpStitchRange(sourceVideo) {
+  const card = $("[data-stitch]");
+  card.hidden = false;
+  card.querySelector("[data-stitch-player]").append(sourceVideo);
+  sourceVideo.muted = true;
+  const startInput = card.querySelector("[name=stitch_start]");
+  const lengthInput = card.querySelector("[name=stitch_length]");
+  const note = card.querySelector("[data-stitch-note]");
+  const total = source.duration_ms || 5000;
+  startInput.max = String(Math.max(0, total - 500));
+  lengthInput.max = String(Math.min(STITCH_MAX_MS, total));
+  lengthInput.value = String(Math.min(STITCH_MAX_MS, total));
+  function update() {
+    const start = Math.min(Number(startInput.value), Math.max(0, total - 500));
+    const length = Math.min(Number(lengthInput.value), STITCH_MAX_MS, total - start);
+    stitchRange = { start_ms: Math.round(start), end_ms: Math.round(start + length) };
+    note.textContent = `Using ${(start / 1000).toFixed(1)}–${(stitchRange.end_ms / 1000).toFixed(1)} s of @${source.author.handle}'s video (${(length / 1000).toFixed(1)} s, at most 5 s), then your recording.`;
+    sourceVideo.currentTime = start / 1000;
+  }
+  startInput.addEventListener("input", update);
+  lengthInput.addEventListener("input", update);
+  sourceVideo.addEventListener("timeupdate", () => {
+    if (sourceVideo.currentTime * 1000 >= stitchRange.end_ms) sourceVideo.currentTime = stitchRange.start_ms / 1000;
+  });
+  card.querySelector("[data-stitch-play]").addEventListener("click", () => { sourceVideo.currentTime = stitchRange.start_ms / 1000; sourceVideo.play().catch(() => {}); });
+  update();
+}
+
+// --- takes -----------------------------------------------------------------
+
+function addTake({ blob, name, durationMs, url = null, start = 0, end = null }) {
+  const take = { blob, name, durationMs, measured: false, start, end, url: url || URL.createObjectURL(blob) };
+  takes.push(take);
+  measureTake(take);
+  drawTakes();
+  showTake(takes.length - 1, take.start, true);
+  showStep("edit");
+  if (!tools.current && takes.length > 1) tools.open("takes");
+}
+
+/** A take's length as the browser reads it (a recorded WebM has none until its end is seen). */
+function measureTake(take) {
+  const probe = h("video", { muted: true, playsinline: true, preload: "metadata" });
+  probe.src = take.url;
+  const done = (ms) => {
+    if (take.measured) return;
+    take.durationMs = Math.round(ms || take.durationMs || 0);
+    take.measured = take.durationMs > 0;
+    take.end = Math.min(take.end ?? take.durationMs, take.durationMs);
+    take.start = Math.min(take.start, Math.max(0, take.end - 500));
+    probe.removeAttribute("src");
+    drawTakes();
+    if (takes[current] === take) syncTrim(true);
+  };
+  probe.addEventListener("loadedmetadata", () => {
+    if (Number.isFinite(probe.duration) && probe.duration > 0) return done(probe.duration * 1000);
+    probe.addEventListener("timeupdate", () => done(Number.isFinite(probe.duration) ? probe.duration * 1000 : 0), { once: true });
+    probe.currentTime = 1e9;
+  }, { once: true });
+  probe.addEventListener("error", () => done(take.durationMs), { once: true });
+}
+
+function takeLength(take) {
+  return Math.max(0, (take.end ?? take.durationMs ?? 0) - take.start);
+}
+
+/** Milliseconds of the posted video (after trims and speed) now playing in the preview. */
+function outputNow() {
+  const take = takes[current];
+  if (!take) return 0;
+  const before = takes.slice(0, current).reduce((sum, t) => sum + takeLength(t), 0);
+  return (before + Math.max(0, preview().currentTime * 1000 - take.start)) / edit.speed;
+}
+
+/** Show the posted video's moment `ms` in the preview. */
+function seekOutput(ms) {
+  let left = ms * edit.speed;
+  for (const [index, take] of takes.entries()) {
+    if (left < takeLength(take) || index === takes.length - 1) return showTake(index, take.start + Math.min(left, takeLength(take)), false);
+    left -= takeLength(take);
+  }
+}
+
+function showTake(index, atMs, play) {
+  const video = preview();
+  const take = takes[index];
+  const wasPlaying = play ?? !video.paused;
+  current = index;
+  const seek = () => { video.currentTime = atMs / 1000; if (wasPlaying) video.play().catch(() => {}); };
+  if (video.dataset.take !== take.url) {
+    video.dataset.take = take.url;
+    video.src = take.url;
+    video.addEventListener("loadedmetadata", () => { seek(); syncTrim(); }, { once: true });
+  } else {
+    seek();
+  }
+  syncTrim();
+  for (const row of document.querySelectorAll("[data-takes] li")) row.setAttribute("aria-current", String(Number(row.dataset.take) === index));
+}
+
+function drawTakes() {
+  const list = $("[data-takes]");
+  list.replaceChildren(...takes.map((take, index) => h("li", { "data-take": index, "aria-current": String(index === current) },
+    h("button", { type: "button", class: "take-open", "aria-label": `Preview and trim take ${index + 1}`, onclick: () => { showTake(index, take.start, true); tools.open("trim"); } },
+      h("span", { class: "take-number" }, String(index + 1)),
+      h("span", {}, take.measured ? `${(takeLength(take) / 1000).toFixed(1)} s` : "measuring…")),
+    h("button", { type: "button", class: "chip", "aria-label": `Move take ${index + 1} earlier`, disabled: index === 0, onclick: () => moveTake(index, -1) }, "↑"),
+    h("button", { type: "button", class: "chip", "aria-label": `Move take ${index + 1} later`, disabled: index === takes.length - 1, onclick: () => moveTake(index, 1) }, "↓"),
+    h("button", { type: "button", class: "button ghost small", "aria-label": `Delete take ${index + 1}`, disabled: takes.length === 1, onclick: () => deleteTake(index) }, "Delete"))));
+  const rail = $('[data-tool-button="takes"] span:last-child');
+  rail.textContent = takes.length > 1 ? `Takes (${takes.length})` : "Takes";
+  updateLength();
+}
+
+function moveTake(index, step) {
+  const [take] = takes.splice(index, 1);
+  takes.splice(index + step, 0, take);
+  drawTakes();
+  showTake(index + step, take.start, false);
+}
+
+function deleteTake(index) {
+  if (takes.length === 1) return;
+  takes.splice(index, 1);
+  drawTakes();
+  showTake(Math.min(index, takes.length - 1), takes[Math.min(index, takes.length - 1)].start, false);
+}
+
+function recordAnotherTake() {
+  preview().pause();
+  showStep("capture");
+  $("[data-back-to-editor]").hidden = false;
+  $("[data-capture-status]").textContent = `Take ${takes.length + 1}: it plays after the others.`;
+  cam.reset();
+  cam.start();
 }
 
 // --- edit ------------------------------------------------------------------
 
-function useTake(newTake) {
-  take = newTake;
-  // Until the preview is measured (a recorded WebM can take a moment), the take is
-  // posted whole: no trim is sent, rather than one from a length not yet known.
-  edit.start = 0;
-  edit.end = take.durationMs || 0;
-  for (const input of [$("[name=trim_start]"), $("[name=trim_end]")]) input.disabled = true;
-  const preview = $("[data-preview]");
-  preview.src = URL.createObjectURL(take.blob);
-  preview.addEventListener("loadedmetadata", () => measure(preview), { once: true });
-  showStep("edit");
-}
-
-function measure(preview) {
-  // Recorded WebM has no duration until the browser has seen its end.
-  if (Number.isFinite(preview.duration) && preview.duration > 0) return ready(preview, preview.duration * 1000);
-  preview.currentTime = 1e9;
-  preview.addEventListener("timeupdate", () => {
-    const ms = Number.isFinite(preview.duration) ? preview.duration * 1000 : take.durationMs || 0;
-    preview.currentTime = 0;
-    ready(preview, ms);
-  }, { once: true });
-}
-
-function ready(preview, durationMs) {
-  take.durationMs = Math.round(durationMs);
-  edit.start = 0;
-  edit.end = take.durationMs;
+/** Point the trim handles at the take in the preview; `fresh` redraws its filmstrip. */
+function syncTrim(fresh = false) {
+  const take = takes[current];
+  if (!take) return;
   const [startInput, endInput] = [$("[name=trim_start]"), $("[name=trim_end]")];
+  const which = $("[data-trim-which]");
+  which.hidden = takes.length < 2;
+  which.textContent = `Take ${current + 1} of ${takes.length}`;
+  // Until the take is measured it is posted whole: no trim from a length not yet known.
   for (const input of [startInput, endInput]) {
-    input.max = take.durationMs;
-    input.step = 100;
-    input.disabled = false;
+    input.disabled = !take.measured;
+    if (take.measured) { input.max = take.durationMs; input.step = 100; }
   }
-  startInput.value = 0;
-  endInput.value = take.durationMs;
-  updateTrim();
-  drawFilmstrip(take.blob, take.durationMs);
-  preview.play().catch(() => {});
+  if (!take.measured) return;
+  startInput.value = take.start;
+  endInput.value = take.end;
+  drawTrimWindow();
+  if (fresh || $("[data-filmstrip]").dataset.take !== take.url) drawFilmstrip(take.url, take.durationMs);
 }
 
 function updateTrim(event) {
+  const take = takes[current];
   const startInput = $("[name=trim_start]");
   const endInput = $("[name=trim_end]");
   let start = Number(startInput.value);
@@ -179,33 +323,42 @@ function updateTrim(event) {
     startInput.value = start;
     endInput.value = end;
   }
-  edit.start = start;
-  edit.end = end;
+  take.start = start;
+  take.end = end;
+  drawTrimWindow();
+  drawTakes();
+}
+
+function drawTrimWindow() {
+  const take = takes[current];
   const total = take.durationMs || 1;
   const windowEl = $("[data-trim-window]");
-  windowEl.style.left = `${(start / total) * 100}%`;
-  windowEl.style.width = `${((end - start) / total) * 100}%`;
-  startInput.setAttribute("aria-valuetext", `${(start / 1000).toFixed(1)} seconds`);
-  endInput.setAttribute("aria-valuetext", `${(end / 1000).toFixed(1)} seconds`);
+  windowEl.style.left = `${(take.start / total) * 100}%`;
+  windowEl.style.width = `${((take.end - take.start) / total) * 100}%`;
+  $("[name=trim_start]").setAttribute("aria-valuetext", `${(take.start / 1000).toFixed(1)} seconds`);
+  $("[name=trim_end]").setAttribute("aria-valuetext", `${(take.end / 1000).toFixed(1)} seconds`);
   updateLength();
 }
 
 function updateLength() {
-  const seconds = (edit.end - edit.start) / edit.speed / 1000;
+  const stitched = remix?.kind === "stitch" ? stitchRange.end_ms - stitchRange.start_ms : 0;
+  const seconds = (takes.reduce((sum, t) => sum + takeLength(t), 0) / edit.speed + stitched) / 1000;
   const limit = Number($("[name=length_limit]").value);
   const note = $("[data-length-note]");
   note.textContent = `Final length ${seconds.toFixed(1)} s of ${limit} s`;
   note.classList.toggle("error", seconds > limit + 0.05);
 }
 
-async function drawFilmstrip(blob, durationMs) {
+async function drawFilmstrip(url, durationMs) {
   const strip = $("[data-filmstrip]");
+  strip.dataset.take = url;
   strip.querySelectorAll("canvas").forEach((c) => c.remove());
   const frames = 8;
   const probe = h("video", { muted: true, playsinline: true, preload: "auto" });
-  probe.src = URL.createObjectURL(blob);
-  await new Promise((resolve) => probe.addEventListener("loadeddata", resolve, { once: true }));
+  probe.src = url;
+  await new Promise((resolve) => { probe.addEventListener("loadeddata", resolve, { once: true }); probe.addEventListener("error", resolve, { once: true }); });
   for (let i = 0; i < frames; i++) {
+    if (strip.dataset.take !== url) return; // another take was chosen meanwhile
     const canvas = h("canvas", { width: 45, height: 80, "aria-hidden": "true" });
     strip.insertBefore(canvas, strip.querySelector("[data-trim-window]"));
     await new Promise((resolve) => {
@@ -219,7 +372,17 @@ async function drawFilmstrip(blob, durationMs) {
     context.drawImage(probe, (45 - width) / 2, 0, width, 80);
     if (i === Math.floor(frames / 2)) paintSwatches(probe, ratio);
   }
-  URL.revokeObjectURL(probe.src);
+  probe.removeAttribute("src");
+}
+
+/** Filter swatches show the clip's own middle frame, each under its filter (canvases: the CSP allows no data: images). */
+function paintSwatches(probe, ratio) {
+  for (const swatch of document.querySelectorAll("[data-filters] .swatch")) {
+    const canvas = swatch.querySelector("canvas") || swatch.appendChild(h("canvas", { width: 112, height: 144 }));
+    const width = 144 * ratio;
+    canvas.getContext("2d").drawImage(probe, (112 - width) / 2, 0, width, 144);
+    swatch.dataset.frame = "clip";
+  }
 }
 
 /** The merchant's catalog as a checklist in the editor (hidden for people without a shop). */
@@ -241,28 +404,36 @@ async function tagProducts(videoId) {
   }
 }
 
-/** Filter swatches show the clip's own middle frame, each under its filter. */
-function paintSwatches(probe, ratio) {
-  const canvas = h("canvas", { width: 112, height: 144 });
-  const width = 144 * ratio;
-  canvas.getContext("2d").drawImage(probe, (112 - width) / 2, 0, width, 144);
-  const url = canvas.toDataURL("image/jpeg", 0.8);
-  for (const swatch of document.querySelectorAll("[data-filters] .swatch")) {
-    swatch.style.backgroundImage = `url("${url}")`;
-    swatch.dataset.frame = "clip";
-  }
+let filters = [];
+function chooseFilter(name) {
+  edit.filter = name;
+  preview().style.filter = (filters.find((f) => f.name === name) || { css: "none" }).css;
+  pressed($("[data-filters]"), name);
+}
+
+function chooseSpeed(speed) {
+  edit.speed = speed;
+  preview().playbackRate = speed;
+  preview().preservesPitch = true;
+  pressed($("[data-speeds]"), speed);
+  updateLength();
 }
 
 function setUpEditor() {
-  const preview = $("[data-preview]");
-  preview.addEventListener("timeupdate", () => {
-    const t = preview.currentTime * 1000;
-    if (t < edit.start - 50 || t > edit.end) {
-      preview.currentTime = edit.start / 1000;
-      const music = $("[data-music-preview]");
-      if (edit.sound && !music.paused) music.currentTime = 0;
-    }
+  const video = preview();
+  video.loop = false;
+  video.addEventListener("timeupdate", () => {
+    const take = takes[current];
+    if (!take) return;
+    const t = video.currentTime * 1000;
+    if (take.measured && t > take.end) advance();
+    else if (t < take.start - 50) video.currentTime = take.start / 1000;
+    showCue();
   });
+  video.addEventListener("ended", advance);
+  video.addEventListener("play", () => { if (outputNow() < 100) restartSounds(); else voice?.resume(); });
+  video.addEventListener("pause", () => voice?.pause());
+  video.addEventListener("click", () => (video.paused ? video.play() : video.pause()).catch?.(() => {}));
   $("[name=trim_start]").addEventListener("input", updateTrim);
   $("[name=trim_end]").addEventListener("input", updateTrim);
 
@@ -272,36 +443,59 @@ function setUpEditor() {
   }
   speeds.addEventListener("click", (event) => {
     const button = event.target.closest("button");
-    if (!button) return;
-    edit.speed = Number(button.dataset.value);
-    preview.playbackRate = edit.speed;
-    preview.preservesPitch = true;
-    pressed(speeds, button.dataset.value);
-    updateLength();
+    if (button) chooseSpeed(Number(button.dataset.value));
   });
 
-  const filters = $("[data-filters]");
   const plain = { name: "none", label: "Normal", css: "none" };
-  const all = options.filters.some((f) => f.name === "none") ? options.filters : [plain, ...options.filters];
-  for (const filter of all) {
-    filters.append(h("button", { type: "button", "data-value": filter.name, "aria-pressed": String(filter.name === "none"), "aria-label": `Filter ${filter.label}` },
+  filters = options.filters.some((f) => f.name === "none") ? options.filters : [plain, ...options.filters];
+  const group = $("[data-filters]");
+  for (const filter of filters) {
+    group.append(h("button", { type: "button", "data-value": filter.name, "aria-pressed": String(filter.name === "none"), "aria-label": `Filter ${filter.label}` },
       h("span", { class: "swatch", style: `filter: ${filter.css}`, "aria-hidden": "true" }), filter.label));
   }
-  filters.addEventListener("click", (event) => {
+  group.addEventListener("click", (event) => {
     const button = event.target.closest("button");
-    if (!button) return;
-    edit.filter = button.dataset.value;
-    preview.style.filter = all.find((f) => f.name === edit.filter).css;
-    pressed(filters, edit.filter);
+    if (button) chooseFilter(button.dataset.value);
   });
 
-  setUpMusic(preview);
-  overlayEditor({ card: $("[data-overlays]"), preview, layer: $("[data-overlay-layer]"), frame: outputFrame })
-    .then((editor) => { overlays = editor; window.clipdeckOverlays = editor; })
-    .catch((error) => toast(error.message));
+  setUpMusic(video);
+  setUpCaptions();
+  voice = voiceOver({
+    recordButton: $("[data-voiceover-record]"),
+    removeButton: $("[data-voiceover-remove]"),
+    status: $("[data-voiceover-status]"),
+    audio: $("[data-voiceover-preview]"),
+    preview: video,
+    playFromStart: () => { seekOutput(0); video.muted = true; video.play().catch(() => {}); },
+    onChange: () => { video.muted = false; },
+  });
+  $("[name=voiceover_volume]").addEventListener("input", (e) => { edit.voiceVolume = Number(e.target.value) / 100; voice.volume(edit.voiceVolume); });
+  $("[data-record-take]").addEventListener("click", recordAnotherTake);
+  const editorReady = overlayEditor({ card: $("[data-overlays]"), preview: video, layer: $("[data-overlay-layer]"), frame: outputFrame, now: outputNow })
+    .then((editor) => { overlays = editor; window.clipdeckOverlays = editor; return editor; })
+    .catch((error) => { toast(error.message); return null; });
+  return editorReady;
 }
 
-function setUpMusic(preview) {
+/** The preview reached the end of a take: the next take, or the first again. */
+function advance() {
+  const next = (current + 1) % takes.length;
+  if (next === 0) restartSounds();
+  if (takes.length === 1) {
+    preview().currentTime = takes[0].start / 1000;
+    preview().play().catch(() => {});
+    return;
+  }
+  showTake(next, takes[next].start, true);
+}
+
+function restartSounds() {
+  const music = $("[data-music-preview]");
+  if (edit.sound) { music.currentTime = 0; music.play().catch(() => {}); }
+  voice?.restart();
+}
+
+function setUpMusic(video) {
   const genre = $("[name=genre]");
   for (const name of options.genres) genre.append(h("option", { value: name }, name[0].toUpperCase() + name.slice(1)));
   const list = $("[data-sounds]");
@@ -311,16 +505,17 @@ function setUpMusic(preview) {
   function choose(sound) {
     edit.sound = sound;
     chosen.textContent = sound ? `♫ ${sound.title} · ${sound.artist}` : "No music";
-    for (const row of list.children) row.setAttribute("aria-selected", String(sound && row.dataset.id === String(sound.id)));
+    for (const row of list.children) row.setAttribute("aria-selected", String(Boolean(sound) && row.dataset.id === String(sound.id)));
     if (sound) {
       music.src = sound.audio;
-      music.volume = edit.musicVolume;
+      music.volume = Math.min(1, edit.musicVolume);
       music.currentTime = 0;
-      if (!preview.paused) music.play().catch(() => {});
+      if (!video.paused) music.play().catch(() => {});
     } else {
       music.pause();
     }
   }
+  chooseSound = choose;
 
   async function load() {
     list.replaceChildren(h("li", { class: "muted" }, "Loading…"));
@@ -329,7 +524,7 @@ function setUpMusic(preview) {
       list.replaceChildren(...page.items.map((sound) => h("li", { "data-id": sound.id, "aria-selected": String(edit.sound?.id === sound.id) },
         h("button", { type: "button", class: "chip", "aria-label": `Preview ${sound.title}`, onclick: () => {
           const playing = music.src.endsWith(sound.audio) && !music.paused;
-          music.src = sound.audio; music.volume = edit.musicVolume;
+          music.src = sound.audio; music.volume = Math.min(1, edit.musicVolume);
           if (playing) music.pause(); else music.play().catch(() => {});
         } }, "▶"),
         h("div", { class: "grow" }, sound.title, h("small", {}, `${sound.artist} · ${Math.round(sound.duration_ms / 1000)} s · ${sound.licence}`)),
@@ -341,56 +536,166 @@ function setUpMusic(preview) {
   }
   genre.addEventListener("change", load);
   $("[data-no-music]").addEventListener("click", () => choose(null));
-  $("[name=music_volume]").addEventListener("input", (e) => { edit.musicVolume = Number(e.target.value) / 100; music.volume = edit.musicVolume; });
-  $("[name=original_volume]").addEventListener("input", (e) => { edit.originalVolume = Number(e.target.value) / 100; preview.volume = edit.originalVolume; });
-  preview.addEventListener("play", () => edit.sound && music.play().catch(() => {}));
-  preview.addEventListener("pause", () => music.pause());
+  $("[name=music_volume]").addEventListener("input", (e) => { edit.musicVolume = Number(e.target.value) / 100; music.volume = Math.min(1, edit.musicVolume); });
+  $("[name=original_volume]").addEventListener("input", (e) => { edit.originalVolume = Number(e.target.value) / 100; video.volume = Math.min(1, edit.originalVolume); });
+  video.addEventListener("play", () => edit.sound && music.play().catch(() => {}));
+  video.addEventListener("pause", () => music.pause());
   load();
 
   const preset = params.get("sound");
   if (preset) api(`sounds/${preset}`).then(choose).catch((error) => toast(error.message));
 }
+let chooseSound = () => {};
+
+// --- captions --------------------------------------------------------------
+
+function setUpCaptions() {
+  cues = cueEditor({ list: $("[data-cues]"), seek: (ms) => { seekOutput(ms); showCue(); }, onChange: showCue });
+  $("[data-add-cue]").addEventListener("click", () => cues.add(outputNow()));
+  $("[data-auto-caption]").addEventListener("click", runAutoCaption);
+}
+
+/** The cue at the preview's moment, drawn over it as the feed shows captions. */
+function showCue() {
+  const line = $("[data-caption-preview]");
+  const cue = cues?.at(outputNow());
+  line.hidden = !cue;
+  line.textContent = cue ? cue.text : "";
+}
+
+async function runAutoCaption() {
+  const button = $("[data-auto-caption]");
+  const status = $("[data-captions-status]");
+  button.disabled = true;
+  try {
+    const id = await ensureRendered((text) => { status.textContent = text; });
+    const suggested = await autoCaption(id, (text) => { status.textContent = text; });
+    cues.set(suggested, { dirty: true });
+    status.textContent = suggested.length
+      ? `${suggested.length} cues suggested. Check them, fix any word, then post: viewers see them only once you save.`
+      : "No speech was found. You can add cues by hand.";
+  } catch (error) {
+    status.textContent = error.message;
+    status.classList.add("error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/**
+ * Auto-captions listen to the rendered video, so a new one is saved as a draft
+ * first (the editor then saves to that draft). Returns the draft's id.
+ */
+async function ensureRendered(say) {
+  if (draftId && (savedSpec === null || savedSpec === JSON.stringify(editSpec()))) return draftId;
+  if (draftId) {
+    say("Rendering your changes first…");
+    await api(`videos/${draftId}`, { method: "PATCH", json: { edit: editSpec() } });
+  } else {
+    say("Saving your video as a draft to listen to it…");
+    const created = await upload(remix ? `videos/${remix.id}/${remix.kind}` : "videos", uploadForm(true), () => {});
+    draftId = created.id;
+  }
+  savedSpec = JSON.stringify(editSpec());
+  const video = await untilRendered(draftId, () => say("Rendering your video…"));
+  if (video.status === "failed") throw new Error(`This video could not be processed: ${video.error || "unknown error"}`);
+  return draftId;
+}
+
+async function untilRendered(id, onWait) {
+  for (;;) {
+    const video = await api(`videos/${id}`);
+    if (video.status !== "processing") return video;
+    onWait?.();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+  }
+}
 
 // --- post ------------------------------------------------------------------
 
+function trimOf(take) {
+  const trimmed = take.measured && (take.start > 0 || take.end < take.durationMs);
+  return trimmed ? { start_ms: Math.round(take.start), end_ms: Math.round(take.end) } : null;
+}
+
+/** The `edit` object for the API (shared/API.md, "Creation"). */
 function editSpec() {
   const spec = { speed: edit.speed, filter: edit.filter, original_volume: edit.originalVolume };
-  const trimmed = edit.start > 0 || (edit.end > 0 && edit.end < take.durationMs);
-  if (trimmed) spec.trim = { start_ms: Math.round(edit.start), end_ms: Math.round(edit.end) };
+  if (takes.length > 1) {
+    spec.clips = takes.map((take, index) => {
+      const clip = { upload: index === 0 ? "file" : `clip${index}` };
+      const trim = trimOf(take);
+      if (trim) clip.trim = trim;
+      return clip;
+    });
+  } else if (takes[0] && trimOf(takes[0])) {
+    spec.trim = trimOf(takes[0]);
+  }
   if (edit.sound) spec.sound = { id: edit.sound.id, offset_ms: 0, volume: edit.musicVolume };
-  if (overlays) Object.assign(spec, overlays.spec());
+  if (voice?.take) spec.voiceover = { upload: "voiceover", volume: edit.voiceVolume };
+  if (overlays) {
+    const placed = overlays.spec();
+    if (placed.texts.length) spec.texts = placed.texts;
+    if (placed.stickers.length) spec.stickers = placed.stickers;
+  }
   return spec;
+}
+
+function settingsOf(form) {
+  const fields = { caption: form.caption.value, visibility: form.visibility.value };
+  for (const name of ["allow_duet", "allow_react", "allow_comments"]) fields[name] = form[name].checked;
+  return fields;
+}
+
+function uploadForm(draft) {
+  const form = $("[data-post-form]");
+  const data = new FormData();
+  data.append("file", takes[0].blob, takes[0].name);
+  takes.slice(1).forEach((take, index) => data.append(`clip${index + 1}`, take.blob, take.name));
+  if (voice?.take) data.append("voiceover", voice.take.blob, voice.take.name);
+  for (const [name, value] of Object.entries(settingsOf(form))) data.append(name, String(value));
+  data.append("draft", String(draft));
+  data.append("length_limit", $("[name=length_limit]").value);
+  data.append("edit", JSON.stringify(editSpec()));
+  if (remix?.kind === "react" && pip) data.append("pip", JSON.stringify(pip.position()));
+  if (remix?.kind === "stitch") data.append("source_trim", JSON.stringify(stitchRange));
+  return data;
 }
 
 async function post(draft) {
   const form = $("[data-post-form]");
   const error = $("[data-post-error]");
   error.textContent = "";
-  const data = new FormData();
-  data.append("file", take.blob, take.name);
-  data.append("caption", form.caption.value);
-  data.append("visibility", form.visibility.value);
-  data.append("draft", String(draft));
-  for (const name of ["allow_duet", "allow_react", "allow_comments"]) data.append(name, String(form[name].checked));
-  data.append("length_limit", $("[name=length_limit]").value);
-  data.append("edit", JSON.stringify(editSpec()));
-  if (remix?.kind === "react" && pip) data.append("pip", JSON.stringify(pip.position()));
-  const path = remix ? `videos/${remix.id}/${remix.kind}` : "videos";
-
   const bar = $("[data-upload-progress]");
   const buttons = form.querySelectorAll("button");
   buttons.forEach((b) => { b.disabled = true; });
-  bar.hidden = false;
   try {
-    const created = await upload(path, data, (fraction) => {
-      bar.querySelector("div").style.width = `${Math.round(fraction * 100)}%`;
-      bar.setAttribute("aria-valuenow", String(Math.round(fraction * 100)));
-    });
-    $("[data-preview]").pause();
+    let id;
+    if (draftId) {
+      // Saving to a draft on the server: its words and settings, and a new edit when it changed.
+      const changes = settingsOf(form);
+      const spec = editSpec();
+      if (savedSpec === null || savedSpec !== JSON.stringify(spec)) changes.edit = spec;
+      await api(`videos/${draftId}`, { method: "PATCH", json: changes });
+      id = draftId;
+    } else {
+      bar.hidden = false;
+      const path = remix ? `videos/${remix.id}/${remix.kind}` : "videos";
+      const captioned = cues.dirty && cues.valid().length > 0;
+      // Captions are stored once the render knows the video's length: a post with
+      // captions renders as a draft, gets them, then goes live.
+      const created = await upload(path, uploadForm(draft || captioned), (fraction) => {
+        bar.querySelector("div").style.width = `${Math.round(fraction * 100)}%`;
+        bar.setAttribute("aria-valuenow", String(Math.round(fraction * 100)));
+      });
+      id = created.id;
+    }
+    preview().pause();
     $("[data-music-preview]").pause();
+    voice?.pause();
     showStep("processing");
-    await tagProducts(created.id);
-    watch(created.id);
+    await tagProducts(id);
+    watch(id, { publish: !draft });
   } catch (err) {
     error.textContent = err.message;
     buttons.forEach((b) => { b.disabled = false; });
@@ -398,51 +703,101 @@ async function post(draft) {
   }
 }
 
-/** Poll the new video until it is ready or failed, saying so in words. */
-async function watch(id) {
+/** Poll the video until it is rendered, then store its captions (and post it), saying so in words. */
+async function watch(id, { publish }) {
   const status = $("[data-processing-status]");
   const spinner = $("[data-processing] .spinner");
   const actions = $("[data-processing-actions]");
-  for (;;) {
-    let video;
-    try {
-      video = await api(`videos/${id}`);
-    } catch (error) {
-      status.textContent = error.message;
-      return;
+  let video;
+  try {
+    video = await untilRendered(id, () => { status.textContent = "Processing your video… You can leave this page; it keeps going."; });
+    if (video.status !== "failed" && cues.dirty) {
+      status.textContent = "Saving the captions…";
+      await saveCaptions(id, cues.valid());
     }
-    if (video.status === "processing") {
-      status.textContent = "Processing your video… You can leave this page; it keeps going.";
-      await new Promise((r) => setTimeout(r, 1500));
-      continue;
+    if (video.status === "draft" && publish) {
+      status.textContent = "Posting…";
+      video = await api(`videos/${id}/publish`, { method: "POST" });
     }
+  } catch (error) {
+    status.textContent = error.message;
+    status.classList.add("error");
     spinner.hidden = true;
-    if (video.status === "failed") {
-      status.textContent = `This video could not be processed: ${video.error || "unknown error"}`;
-      status.classList.add("error");
-      status.setAttribute("role", "alert");
-      actions.replaceChildren(h("a", { class: "button", href: location.pathname + location.search }, "Try again"));
-    } else if (video.status === "draft") {
-      status.textContent = "Saved to your drafts. Only you can see it.";
-      actions.replaceChildren(h("a", { class: "button", href: "/me/drafts" }, "Open drafts"));
-    } else {
-      status.textContent = "Posted!";
-      actions.replaceChildren(h("a", { class: "button", href: `/v/${id}` }, "View video"),
-        h("a", { class: "button ghost", href: "/studio" }, "Create another"));
-    }
+    actions.replaceChildren(h("a", { class: "button", href: `/studio?draft=${id}` }, "Open in the editor"));
     return;
   }
+  spinner.hidden = true;
+  if (video.status === "failed") {
+    status.textContent = `This video could not be processed: ${video.error || "unknown error"}`;
+    status.classList.add("error");
+    status.setAttribute("role", "alert");
+    actions.replaceChildren(h("a", { class: "button", href: location.pathname + location.search }, "Try again"));
+  } else if (video.status === "draft") {
+    status.textContent = "Saved to your drafts. Only you can see it.";
+    actions.replaceChildren(h("a", { class: "button", href: `/v/${id}` }, "Watch the draft"),
+      h("a", { class: "button ghost", href: `/studio?draft=${id}` }, "Edit again"),
+      h("a", { class: "button ghost", href: "/me/drafts" }, "Open drafts"));
+  } else {
+    status.textContent = "Posted!";
+    actions.replaceChildren(h("a", { class: "button", href: `/v/${id}` }, "View video"),
+      h("a", { class: "button ghost", href: "/studio" }, "Create another"));
+  }
+}
+
+// --- reopening a draft -------------------------------------------------------
+
+/** Load a draft's edit into the editor; the preview plays its kept original. */
+async function reopen(state, overlaysReady) {
+  $("[data-remix-title]").textContent = "Edit your draft";
+  const form = $("[data-post-form]");
+  form.caption.value = state.caption;
+  form.visibility.value = state.visibility;
+  for (const name of ["allow_duet", "allow_react", "allow_comments"]) form[name].checked = state[name];
+  const spec = state.edit || {};
+  const note = $("[data-editor-note]");
+  if (state.error) { note.hidden = false; note.textContent = `The last render failed: ${state.error}`; }
+  const trim = spec.trim || {};
+  addTake({ blob: null, url: state.original, name: "original", durationMs: null, start: trim.start_ms || 0, end: trim.end_ms ?? null });
+  chooseSpeed(spec.speed || 1);
+  chooseFilter(spec.filter || "none");
+  edit.originalVolume = spec.original_volume ?? 1;
+  $("[name=original_volume]").value = String(Math.round(edit.originalVolume * 100));
+  if (spec.sound) {
+    edit.musicVolume = spec.sound.volume ?? 0.8;
+    $("[name=music_volume]").value = String(Math.round(edit.musicVolume * 100));
+    api(`sounds/${spec.sound.id}`).then(chooseSound).catch(() => toast("The music of this draft is no longer available."));
+  }
+  // A reopened draft keeps its one original: new takes and a voice-over need a new video.
+  for (const control of [$("[data-record-take]"), $("[data-pick-take]"), $("[data-voiceover-record]")]) control.disabled = true;
+  $("[data-takes-status]").textContent = "A reopened draft edits its original; to add takes, start a new video.";
+  $("[data-voiceover-status]").textContent = "A voice-over is recorded with a new video.";
+  $("[data-tool-button=post]").textContent = "Next";
+  form.querySelector('button[value="post"]').textContent = "Save and post";
+  form.querySelector('button[value="draft"]').textContent = "Save draft";
+  const editor = await overlaysReady;
+  editor?.load(spec.texts || [], spec.stickers || []);
+  cues.set(await loadCaptions(state.id));
 }
 
 async function main() {
   options = await api("studio/options");
+  tools = editorTools($("[data-editor]"));
   if (remix) await loadSource();
-  setUpEditor();
+  const overlaysReady = setUpEditor();
   setUpProductTags();
   $("[data-post-form]").addEventListener("submit", (event) => { event.preventDefault(); post(event.submitter?.value === "draft"); });
-  $("[data-retake]").addEventListener("click", () => location.reload());
+  $("[data-retake]").addEventListener("click", () => { location.href = reopened ? "/me/drafts" : location.pathname + location.search; });
+  $("[data-editor]").addEventListener("toolchange", () => overlays?.redraw());
+  if (reopened) {
+    $("[data-retake]").textContent = "Back to drafts";
+    $("[data-step-marker=capture]").hidden = true;
+    await reopen(reopened, overlaysReady);
+    tools.start();
+    return;
+  }
   showStep("capture");
   await setUpCapture();
+  tools.start();
 }
 
 main().catch((error) => { $("[data-capture-status]").textContent = error.message; });

@@ -1,0 +1,252 @@
+"""The studio in a real browser: several takes, text, a sticker, captions, posting;
+a draft reopened and edited again; the phone layout with a tool's sheet open."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from clipdeck.studio.engine.synth import make_clip
+from tests.e2e.conftest import CLIPBOARD_SPY, screenshot
+from tests.e2e.test_journey import RENDER_TIMEOUT, open_tool, post_and_wait, sign_up
+
+pytestmark = pytest.mark.xdist_group("browser")
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1440, "height": 900}
+TOOLS = ["takes", "trim", "filters", "music", "text", "stickers", "captions", "voiceover", "post"]
+
+
+@pytest.fixture
+def open_page(browser, clipdeck_server):
+    """``open_page(viewport, touch=False)``: a page in a fresh context with the fake camera."""
+    contexts = []
+
+    def make(viewport=PHONE, *, touch=False):
+        context = browser.new_context(
+            viewport=viewport,
+            base_url=clipdeck_server,
+            has_touch=touch,
+            is_mobile=touch,
+            permissions=["camera", "microphone"],
+        )
+        context.add_init_script(CLIPBOARD_SPY)
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def pick_clip(page, clip) -> None:
+    """Open the studio and pick ``clip`` once the studio listens (the record button turns on)."""
+    page.goto("/studio")
+    expect(page.get_by_role("button", name="Start recording")).to_be_enabled()
+    page.locator("[data-pick]").set_input_files(str(clip))
+    expect(page.locator('[data-step="edit"]')).to_be_visible()
+
+
+def record_take(page, seconds: float) -> None:
+    """Record one take from Chromium's fake camera, without the countdown."""
+    page.get_by_label("3-second countdown before recording").uncheck()
+    page.get_by_role("button", name="Start recording").click()
+    page.wait_for_timeout(seconds * 1000)
+    page.get_by_role("button", name="Pause recording").click()
+    page.get_by_role("button", name="Done").click()
+    expect(page.locator('[data-step="edit"]')).to_be_visible()
+
+
+def wait_for_status(page, video_id: str, wanted: str) -> dict:
+    for _ in range(RENDER_TIMEOUT // 500):
+        body = page.request.get(f"/api/v1/videos/{video_id}").json()
+        if body["status"] == wanted:
+            return body
+        page.wait_for_timeout(500)
+    raise AssertionError(f"{video_id} stayed {body['status']}, not {wanted}")
+
+
+def box(locator) -> dict:
+    found = locator.bounding_box()
+    assert found is not None, "not on screen"
+    return found
+
+
+def test_a_phone_studio_keeps_the_preview_visible_with_every_tool_open(open_page, tmp_path):
+    clip = make_clip(tmp_path / "hills.mp4", seconds=2, width=360, height=640, scene="hills")
+    page = open_page(PHONE, touch=True)
+    sign_up(page, "pia_phone")
+    pick_clip(page, clip)
+
+    preview = page.locator("[data-editor-stage]")
+    rail = page.get_by_role("toolbar", name="Editing tools")
+    full = box(preview)
+    # The preview fills the screen: no top bar or tab bar over it, the rail over its right edge.
+    assert full["height"] > 0.75 * PHONE["height"] and full["width"] > 0.9 * PHONE["width"]
+    expect(page.locator(".bottom-nav")).to_be_hidden()
+    first_tool = box(rail.get_by_role("button").first)
+    assert first_tool["x"] > full["x"] + full["width"] / 2  # over the right half
+    assert first_tool["y"] < full["y"] + full["height"]
+    screenshot(page, "studio-phone-preview")
+
+    for name in TOOLS:
+        open_tool(page, name)
+        sheet = box(page.locator("[data-tool-sheet]"))
+        shown = box(preview)
+        assert sheet["y"] + sheet["height"] == pytest.approx(PHONE["height"], abs=1), name
+        assert shown["y"] >= 0 and shown["y"] + shown["height"] <= sheet["y"] + 1, name
+        assert shown["height"] > 0.3 * PHONE["height"], name  # still a real preview
+        if name == "filters":
+            expect(page.locator('[data-filters] .swatch[data-frame="clip"]').first).to_be_attached()
+            screenshot(page, "studio-phone-filters")
+    page.locator("[data-close-tool]").click()
+    expect(page.locator("[data-tool-sheet]")).to_be_hidden()
+    assert box(preview)["height"] == pytest.approx(full["height"], abs=1)
+    assert page.errors == []
+
+
+def test_on_a_laptop_the_tools_sit_beside_the_preview(open_page, tmp_path):
+    clip = make_clip(tmp_path / "bars.mp4", seconds=2, width=360, height=640, scene="bars")
+    page = open_page(LAPTOP)
+    sign_up(page, "lou_laptop")
+    pick_clip(page, clip)
+    preview = box(page.locator("[data-editor-stage]"))
+    panel = box(page.locator("[data-tool-sheet]"))
+    # A tool is open from the start.
+    expect(page.get_by_role("heading", name="Trim")).to_be_visible()
+    assert panel["x"] >= preview["x"] + preview["width"]
+    open_tool(page, "music")
+    assert box(page.locator("[data-editor-stage]")) == preview  # the preview does not move
+    screenshot(page, "studio-laptop")
+
+
+def test_a_draft_reopens_in_the_editor_and_renders_again(open_page, tmp_path):
+    clip = make_clip(tmp_path / "quad.mp4", seconds=3, width=360, height=640, scene="quadrants")
+    page = open_page(PHONE, touch=True)
+    sign_up(page, "dot_drafts")
+    pick_clip(page, clip)
+    open_tool(page, "filters")
+    page.get_by_role("button", name="Filter Vivid").click()
+    open_tool(page, "text")
+    page.get_by_label("Text", exact=True).fill("first try")
+    page.get_by_role("button", name="Add text").click()
+    open_tool(page, "post")
+    page.get_by_label("Caption", exact=True).fill("draft #one")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Saved to your drafts")).to_be_visible(timeout=RENDER_TIMEOUT)
+    video_id = page.get_by_role("link", name="Edit again").get_attribute("href").split("=")[1]
+    before = page.request.get(f"/api/v1/videos/{video_id}").json()
+
+    # From the drafts page, "Edit" opens the studio on the draft as it was saved.
+    page.goto("/me/drafts")
+    page.get_by_role("link", name="Edit draft draft #one").click()
+    expect(page.locator("[data-remix-title]")).to_have_text("Edit your draft")
+    expect(page.locator('[data-step="edit"]')).to_be_visible()
+    expect(page.locator("[data-overlay-layer] div.overlay-item")).to_have_text("first try")
+    open_tool(page, "filters")
+    expect(page.get_by_role("button", name="Filter Vivid")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    preview = page.locator("[data-preview]")
+    assert "/original" in preview.get_attribute("src")  # the kept original, not the render
+    screenshot(page, "studio-draft-reopened")
+
+    # Change it: twice as fast, trimmed, another filter, a new caption; save.
+    open_tool(page, "trim")
+    expect(page.get_by_label("Trim end")).to_be_enabled()
+    page.get_by_role("button", name="2×").click()
+    page.get_by_label("Trim end").focus()
+    for _ in range(5):
+        page.get_by_label("Trim end").press("ArrowLeft")
+    open_tool(page, "filters")
+    page.get_by_role("button", name="Filter Warm").click()
+    open_tool(page, "post")
+    page.get_by_label("Caption", exact=True).fill("draft #two")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("heading", name="Processing")).to_be_visible()
+    expect(page.get_by_text("Saved to your drafts")).to_be_visible(timeout=RENDER_TIMEOUT)
+
+    after = wait_for_status(page, video_id, "draft")
+    assert after["caption"] == "draft #two"
+    assert after["media"]["mp4"] != before["media"]["mp4"]  # rendered again
+    # 3 s trimmed by 0.5 s at 2x: about 1.25 s instead of 3 s.
+    assert abs(after["duration_ms"] - 1250) <= 200
+    assert page.errors == []
+
+
+def test_someone_else_cannot_reopen_my_draft(open_page, tmp_path):
+    clip = make_clip(tmp_path / "solid.mp4", seconds=1, width=180, height=320, scene="solid")
+    owner = open_page()
+    sign_up(owner, "ora_owner")
+    pick_clip(owner, clip)
+    open_tool(owner, "post")
+    owner.get_by_role("button", name="Save draft").click()
+    expect(owner.get_by_text("Saved to your drafts")).to_be_visible(timeout=RENDER_TIMEOUT)
+    href = owner.get_by_role("link", name="Edit again").get_attribute("href")
+    video_id = href.split("=")[1]
+
+    other = open_page()
+    sign_up(other, "pat_peeks")
+    assert other.goto(href).status == 404
+    assert other.request.get(f"/studio/drafts/{video_id}/original").status == 404
+    assert owner.request.get(f"/studio/drafts/{video_id}/original").status == 200
+    assert other.goto("/studio?draft=not-a-uuid").status == 404
+
+
+def test_two_takes_text_sticker_captions_then_the_muted_feed_shows_them(open_page):
+    page = open_page(PHONE, touch=True)
+    sign_up(page, "tia_takes")
+    page.goto("/studio")
+    expect(page.get_by_role("button", name="Start recording")).to_be_enabled()
+    record_take(page, 1.6)
+    open_tool(page, "takes")
+    page.get_by_role("button", name="Record another take").click()
+    expect(page.get_by_role("button", name="Start recording")).to_be_enabled()
+    record_take(page, 1.6)
+    open_tool(page, "takes")
+    takes = page.get_by_role("list", name="Takes, in order").get_by_role("listitem")
+    expect(takes).to_have_count(2)
+    expect(takes.nth(1)).not_to_contain_text("measuring")
+
+    open_tool(page, "text")
+    page.get_by_label("Text", exact=True).fill("two takes")
+    page.get_by_role("button", name="Add text").click()
+    open_tool(page, "stickers")
+    page.get_by_role("button", name="Add sticker Star").click()
+
+    open_tool(page, "captions")
+    page.get_by_role("button", name="Add a cue here").click()
+    page.get_by_label("Text of cue 1").fill("helo evrybody")
+    page.get_by_label("Start of cue 1 (s)").fill("0")
+    page.get_by_label("End of cue 1 (s)").fill("2.5")
+    # Fix the cue's words; tapping it shows it over the preview.
+    page.get_by_label("Text of cue 1").fill("hello everybody")
+    page.get_by_role("button", name="Play from cue 1").click()
+    expect(page.locator("[data-caption-preview]")).to_have_text("hello everybody")
+    screenshot(page, "studio-captions")
+
+    video_id = post_and_wait(page)
+    body = page.request.get(f"/api/v1/videos/{video_id}").json()
+    assert body["status"] == "published"
+    assert body["duration_ms"] > 2600  # both takes joined
+    vtt = page.request.get(f"/api/v1/videos/{video_id}/captions").text()
+    assert "hello everybody" in vtt and "helo" not in vtt
+
+    # Another viewer: the feed starts muted and shows the captions.
+    viewer = open_page(PHONE, touch=True)
+    viewer.goto("/?personalized=false")
+    item = viewer.locator(f'.feed-item[data-id="{video_id}"]')
+    for _ in range(20):
+        if item.count():
+            break
+        viewer.wait_for_timeout(500)
+        viewer.reload()
+    item.scroll_into_view_if_needed()
+    track = item.locator("video track")
+    expect(track).to_have_attribute("src", f"/api/v1/videos/{video_id}/captions")
+    assert item.locator("video").evaluate("v => v.muted")
+    assert item.locator("video").evaluate("v => v.textTracks[0].mode") == "showing"
+    assert page.errors == [] and viewer.errors == []
