@@ -3,7 +3,8 @@
     .venv/bin/python -m tests.e2e.docs_screenshots --base http://127.0.0.1:8000
 
 Writes docs/screenshots/*.png: the feed on a phone (390×844) and a laptop
-(1440×900) in both themes, the video page, the studio on a phone, the sign-in
+(1440×900) in both themes, the video page, the studio (phone: camera, whole
+preview, a tool's sheet, captions, a draft reopened; laptop), the sign-in
 sheet, the 404 page, the privacy page, two-factor set-up and the orders page.
 """
 
@@ -133,7 +134,20 @@ def video_page(browser, base: str) -> None:
     page.context.close()
 
 
+def open_tool(page, name: str) -> None:
+    """Open an editor tool's sheet (closing another first on a phone)."""
+    button = page.locator(f'[data-tool-button="{name}"]')
+    if button.get_attribute("aria-expanded") == "true":
+        return
+    if not button.is_visible():
+        page.locator("[data-close-tool]").click()
+    button.click()
+    page.locator(f'[data-tool="{name}"]').wait_for()
+
+
 def studio(browser, base: str) -> None:
+    """The editor on a phone (whole preview; a tool's sheet open; captions), a draft
+    reopened in it, and the laptop layout."""
     page = context(browser, base, PHONE, "dark", touch=True).new_page()
     log_in(page, base)
     with tempfile.TemporaryDirectory() as folder:
@@ -142,14 +156,55 @@ def studio(browser, base: str) -> None:
         )
         page.goto(f"{base}/studio")
         page.wait_for_selector("[data-record]:not([disabled])")
+        page.wait_for_timeout(800)
+        page.screenshot(path=OUT / "studio-phone-camera.png")
         page.locator("[data-pick]").set_input_files(clip)
-        page.get_by_role("heading", name="Trim").wait_for()
+        page.wait_for_selector('[data-step="edit"]:not([hidden])')
+        open_tool(page, "text")
+        page.get_by_label("Text", exact=True).fill("Golden hour ☀️")
+        page.get_by_role("button", name="Add text").click()
+        open_tool(page, "stickers")
+        page.get_by_role("button", name="Add sticker Star").click()
+        layer = page.locator("[data-overlay-layer]")
+        size = layer.bounding_box()
+        layer.click(position={"x": size["width"] * 0.7, "y": size["height"] * 0.62})
+        page.locator("[data-close-tool]").click()
+        page.wait_for_timeout(1200)
+        page.screenshot(path=OUT / "studio-phone-preview.png")
+        open_tool(page, "filters")
         page.wait_for_selector('[data-filters] .swatch[data-frame="clip"]')
         page.get_by_role("button", name="Filter Vivid").click()
-        page.get_by_role("heading", name="Filter").scroll_into_view_if_needed()
         page.wait_for_timeout(1200)
         page.screenshot(path=OUT / "studio-phone.png")
+        open_tool(page, "captions")
+        page.get_by_role("button", name="Add a cue here").click()
+        page.get_by_label("Text of cue 1").fill("the light is perfect right now")
+        page.get_by_label("Start of cue 1 (s)").fill("0")
+        page.get_by_label("End of cue 1 (s)").fill("3")
+        page.get_by_role("button", name="Play from cue 1").click()
+        page.wait_for_timeout(800)
+        page.screenshot(path=OUT / "studio-phone-captions.png")
+        open_tool(page, "post")
+        page.get_by_label("Caption", exact=True).fill("golden hour on the hills #sunset")
+        page.get_by_role("button", name="Save draft").click()
+        page.get_by_role("link", name="Edit again").wait_for(timeout=180_000)
+        page.get_by_role("link", name="Edit again").click()
+        page.wait_for_selector('[data-step="edit"]:not([hidden])')
+        open_tool(page, "trim")
+        page.wait_for_selector("[data-filmstrip] canvas")
+        page.wait_for_timeout(1500)
+        page.screenshot(path=OUT / "studio-draft-reopened.png")
+        draft_url = page.url
     page.context.close()
+
+    laptop = context(browser, base, LAPTOP, "dark").new_page()
+    log_in(laptop, base)
+    laptop.goto(draft_url)
+    laptop.wait_for_selector('[data-step="edit"]:not([hidden])')
+    open_tool(laptop, "music")
+    laptop.wait_for_timeout(1500)
+    laptop.screenshot(path=OUT / "studio-laptop.png")
+    laptop.context.close()
 
 
 def buy_something(page, base: str) -> None:
@@ -206,12 +261,15 @@ def account_pages(browser, base: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8000")
-    base = parser.parse_args().base
+    steps = {f.__name__: f for f in (readme, feeds, signed_out, video_page, studio, account_pages)}
+    parser.add_argument("--only", choices=sorted(steps), action="append", help="these steps only")
+    args = parser.parse_args()
+    base = args.base
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
-        for step in (readme, feeds, signed_out, video_page, studio, account_pages):
-            step(browser, base)
+        for name in args.only or steps:
+            steps[name](browser, base)
         browser.close()
     print(f"wrote {len(list(OUT.glob('*.png')))} screenshots to {OUT}/")
 

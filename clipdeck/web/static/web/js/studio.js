@@ -780,6 +780,7 @@ async function reopen(state, overlaysReady) {
 }
 
 async function main() {
+  if (remix) document.body.dataset.remix = remix.kind;
   options = await api("studio/options");
   tools = editorTools($("[data-editor]"));
   if (remix) await loadSource();
