@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from clipdeck.kernel.ranged import serve_file
+from clipdeck.studio.models import RenderJob
 from clipdeck.videos.models import Video, VideoStatus
 
 REOPENABLE = (VideoStatus.DRAFT, VideoStatus.FAILED)
@@ -45,8 +46,15 @@ def draft_state(video: Video) -> dict:
         "allow_comments": video.allow_comments,
         "edit": video.edit or {},
         "original": f"/studio/drafts/{video.pk}/original",
+        "length_limit_seconds": _length_limit_seconds(video),
         "error": video.error_message or None,
     }
+
+
+def _length_limit_seconds(video: Video) -> int | None:
+    """The length limit the draft was made under (its render job's), in seconds."""
+    max_ms = RenderJob.objects.filter(video=video).values_list("max_output_ms", flat=True).first()
+    return max_ms // 1000 if max_ms else None
 
 
 @login_required

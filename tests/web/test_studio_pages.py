@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 
+from clipdeck.studio.models import RenderJob
 from clipdeck.videos.models import VideoStatus
 from tests.factories import UserFactory, VideoFactory
 
@@ -56,6 +57,16 @@ def test_the_owner_reopens_a_draft_with_its_edit_and_original():
     assert original.status_code == 200
     assert b"".join(original.streaming_content) == ORIGINAL
     assert original["Cache-Control"] == "private, no-store"
+
+
+def test_the_draft_keeps_the_length_limit_it_was_made_under():
+    owner = UserFactory()
+    video = draft_of(owner)
+    RenderJob.objects.create(video=video, max_output_ms=60_000)
+
+    state = embedded_state(client_for(owner).get(f"/studio?draft={video.pk}"))
+
+    assert state["length_limit_seconds"] == 60
 
 
 def test_a_failed_render_can_be_reopened_too():

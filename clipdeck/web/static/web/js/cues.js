@@ -104,7 +104,7 @@ export function cueEditor({ list, seek, onChange }) {
     const seconds = (ms) => (ms / 1000).toFixed(1);
     const time = (name, label) => h("input", {
       type: "number", step: "0.1", min: "0", value: seconds(cue[name]), "aria-label": `${label} of cue ${index + 1} (s)`,
-      onchange: (event) => { cue[name] = Math.round(Number(event.target.value) * 1000); changed(); },
+      onchange: (event) => { cue[name] = Math.round(Number(event.target.value) * 1000); draw(); changed(); },
     });
     return h("li", { class: "cue", "data-cue": index },
       h("button", { type: "button", class: "chip cue-seek", "aria-label": `Play from cue ${index + 1}`, onclick: () => seek(cue.start_ms) }, `▶ ${seconds(cue.start_ms)} s`),

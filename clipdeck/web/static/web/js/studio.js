@@ -749,6 +749,7 @@ async function watch(id, { publish }) {
 /** Load a draft's edit into the editor; the preview plays its kept original. */
 async function reopen(state, overlaysReady) {
   $("[data-remix-title]").textContent = "Edit your draft";
+  $("[name=length_limit]").value = state.length_limit_seconds || options.default_length_seconds;
   const form = $("[data-post-form]");
   form.caption.value = state.caption;
   form.visibility.value = state.visibility;

@@ -38,6 +38,6 @@ export function editorTools(editor) {
     close: () => open(LAPTOP.matches ? "trim" : null),
     get current() { return state.current; },
     /** The tool shown when the editor opens: none on a phone (the whole preview), trim on a laptop. */
-    start() { open(LAPTOP.matches ? "trim" : null); },
+    start() { if (!state.current) open(LAPTOP.matches ? "trim" : null); },
   };
 }
