@@ -70,8 +70,8 @@ const WAITING = new Set(["queued", "pending", "running", "processing", "transcri
 
 /**
  * Ask the server to transcribe the video's speech, wait for the suggestion and
- * return its cues; ``onStatus`` gets sentences to show meanwhile. The suggestion
- * is not shown to viewers until the creator saves it.
+ * return {cues, message}; ``onStatus`` gets sentences to show meanwhile. The
+ * suggestion is not shown to viewers until the creator saves it (PUT).
  */
 export async function autoCaption(videoId, onStatus) {
   let state = await api(`videos/${videoId}/captions/auto`, { method: "POST" });
@@ -81,11 +81,11 @@ export async function autoCaption(videoId, onStatus) {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     state = await api(`videos/${videoId}/captions/auto`);
   }
-  if (state?.status === "failed") throw new Error(state.error || state.message || "Auto-captions failed.");
-  const vtt = state?.vtt ?? state?.suggestion ?? state?.text;
-  if (typeof vtt === "string") return parseVtt(vtt);
-  if (Array.isArray(state?.cues)) return state.cues.map((c) => ({ start_ms: c.start_ms, end_ms: c.end_ms, text: c.text }));
-  return loadCaptions(videoId);
+  if (state?.status === "failed") throw new Error(state.message || "Auto-captions failed.");
+  const cues = Array.isArray(state?.cues) && state.cues.length
+    ? state.cues.map((c) => ({ start_ms: c.start_ms, end_ms: c.end_ms, text: c.text }))
+    : parseVtt(state?.vtt || "");
+  return { cues, message: state?.message || "" };
 }
 
 /**

@@ -17,7 +17,6 @@ const params = new URLSearchParams(location.search);
 const remix = params.get("duet") ? { kind: "duet", id: params.get("duet") }
   : params.get("react") ? { kind: "react", id: params.get("react") }
   : params.get("stitch") ? { kind: "stitch", id: params.get("stitch") } : null;
-const STITCH_MAX_MS = 5000;
 const reopened = JSON.parse(document.getElementById("draft-state")?.textContent || "null");
 
 const edit = { speed: 1, filter: "none", sound: null, musicVolume: 0.8, originalVolume: 1, voiceVolume: 1 };
@@ -36,6 +35,8 @@ let cam = null;
 // auto-captioning made. `savedSpec` is the edit it was rendered with.
 let draftId = reopened?.id || null;
 let savedSpec = null;
+// What a reopened draft keeps as it was: its extra takes and voice-over, by upload name.
+const kept = { clips: null, voiceover: null };
 
 function showStep(name) {
   for (const step of root.querySelectorAll("[data-step]")) step.hidden = step.dataset.step !== name;
@@ -152,6 +153,7 @@ async function loadSource() {
 
 /** Stitch: choose up to 5 s of the source; it plays before your recording. */
 function setUpStitchRange(sourceVideo) {
+  const STITCH_MAX_MS = (options.max_stitch_seconds || 5) * 1000;
   const card = $("[data-stitch]");
   card.hidden = false;
   card.querySelector("[data-stitch-player]").append(sourceVideo);
@@ -260,6 +262,9 @@ function drawTakes() {
     h("button", { type: "button", class: "chip", "aria-label": `Move take ${index + 1} earlier`, disabled: index === 0, onclick: () => moveTake(index, -1) }, "↑"),
     h("button", { type: "button", class: "chip", "aria-label": `Move take ${index + 1} later`, disabled: index === takes.length - 1, onclick: () => moveTake(index, 1) }, "↓"),
     h("button", { type: "button", class: "button ghost small", "aria-label": `Delete take ${index + 1}`, disabled: takes.length === 1, onclick: () => deleteTake(index) }, "Delete"))));
+  const full = takes.length >= (options.max_takes || 10);
+  if (!reopened) for (const control of [$("[data-record-take]"), $("[data-pick-take]")]) control.disabled = full;
+  if (full) $("[data-takes-status]").textContent = `A video joins at most ${options.max_takes || 10} takes.`;
   const rail = $('[data-tool-button="takes"] span:last-child');
   rail.textContent = takes.length > 1 ? `Takes (${takes.length})` : "Takes";
   updateLength();
@@ -570,10 +575,10 @@ async function runAutoCaption() {
   try {
     const id = await ensureRendered((text) => { status.textContent = text; });
     const suggested = await autoCaption(id, (text) => { status.textContent = text; });
-    cues.set(suggested, { dirty: true });
-    status.textContent = suggested.length
-      ? `${suggested.length} cues suggested. Check them, fix any word, then post: viewers see them only once you save.`
-      : "No speech was found. You can add cues by hand.";
+    if (suggested.cues.length) cues.set(suggested.cues, { dirty: true });
+    status.textContent = suggested.message || (suggested.cues.length
+      ? `${suggested.cues.length} cues suggested. Check them, fix any word, then post: viewers see them only once you save.`
+      : "No speech was heard. You can add cues by hand.");
   } catch (error) {
     status.textContent = error.message;
     status.classList.add("error");
@@ -618,21 +623,24 @@ function trimOf(take) {
   return trimmed ? { start_ms: Math.round(take.start), end_ms: Math.round(take.end) } : null;
 }
 
-/** The `edit` object for the API (shared/API.md, "Creation"). */
+/** The `edit` object for the API (shared/API.md, "Creation"): `file` is the first
+ * take, cut by `trim`; `clips` are the takes after it, each its own upload field. */
 function editSpec() {
   const spec = { speed: edit.speed, filter: edit.filter, original_volume: edit.originalVolume };
+  if (takes[0] && trimOf(takes[0])) spec.trim = trimOf(takes[0]);
   if (takes.length > 1) {
-    spec.clips = takes.map((take, index) => {
-      const clip = { upload: index === 0 ? "file" : `clip${index}` };
+    spec.clips = takes.slice(1).map((take, index) => {
+      const clip = { upload: `clip${index + 1}` };
       const trim = trimOf(take);
       if (trim) clip.trim = trim;
       return clip;
     });
-  } else if (takes[0] && trimOf(takes[0])) {
-    spec.trim = trimOf(takes[0]);
   }
+  // A reopened draft names the takes and voice-over it keeps (a PATCH sends no files).
+  if (kept.clips) spec.clips = kept.clips;
   if (edit.sound) spec.sound = { id: edit.sound.id, offset_ms: 0, volume: edit.musicVolume };
   if (voice?.take) spec.voiceover = { upload: "voiceover", volume: edit.voiceVolume };
+  else if (kept.voiceover) spec.voiceover = { ...kept.voiceover, volume: edit.voiceVolume };
   if (overlays) {
     const placed = overlays.spec();
     if (placed.texts.length) spec.texts = placed.texts;
@@ -643,7 +651,7 @@ function editSpec() {
 
 function settingsOf(form) {
   const fields = { caption: form.caption.value, visibility: form.visibility.value };
-  for (const name of ["allow_duet", "allow_react", "allow_comments"]) fields[name] = form[name].checked;
+  for (const name of ["allow_duet", "allow_react", "allow_stitch", "allow_comments"]) fields[name] = form[name].checked;
   return fields;
 }
 
@@ -671,17 +679,24 @@ async function post(draft) {
   buttons.forEach((b) => { b.disabled = true; });
   try {
     let id;
+    // Burnt-in captions are drawn from the stored ones, so they render after the captions are saved.
+    let burn = $("[name=burn_captions]").checked && cues.valid().length > 0;
     if (draftId) {
       // Saving to a draft on the server: its words and settings, and a new edit when it changed.
       const changes = settingsOf(form);
       const spec = editSpec();
-      if (savedSpec === null || savedSpec !== JSON.stringify(spec)) changes.edit = spec;
+      if (savedSpec === null || savedSpec !== JSON.stringify(spec)) {
+        changes.edit = spec;
+        if (burn && !cues.dirty) { changes.edit.burn_captions = true; burn = false; }
+      } else if (burn === Boolean(reopened?.edit?.burn_captions) && !cues.dirty) {
+        burn = false; // rendered that way already
+      }
       await api(`videos/${draftId}`, { method: "PATCH", json: changes });
       id = draftId;
     } else {
       bar.hidden = false;
       const path = remix ? `videos/${remix.id}/${remix.kind}` : "videos";
-      const captioned = cues.dirty && cues.valid().length > 0;
+      const captioned = (cues.dirty && cues.valid().length > 0) || burn;
       // Captions are stored once the render knows the video's length: a post with
       // captions renders as a draft, gets them, then goes live.
       const created = await upload(path, uploadForm(draft || captioned), (fraction) => {
@@ -695,7 +710,7 @@ async function post(draft) {
     voice?.pause();
     showStep("processing");
     await tagProducts(id);
-    watch(id, { publish: !draft });
+    watch(id, { publish: !draft, burn });
   } catch (err) {
     error.textContent = err.message;
     buttons.forEach((b) => { b.disabled = false; });
@@ -704,7 +719,7 @@ async function post(draft) {
 }
 
 /** Poll the video until it is rendered, then store its captions (and post it), saying so in words. */
-async function watch(id, { publish }) {
+async function watch(id, { publish, burn }) {
   const status = $("[data-processing-status]");
   const spinner = $("[data-processing] .spinner");
   const actions = $("[data-processing-actions]");
@@ -714,6 +729,11 @@ async function watch(id, { publish }) {
     if (video.status !== "failed" && cues.dirty) {
       status.textContent = "Saving the captions…";
       await saveCaptions(id, cues.valid());
+    }
+    if (video.status === "draft" && burn) {
+      status.textContent = "Drawing the captions into the picture…";
+      await api(`videos/${id}`, { method: "PATCH", json: { edit: { ...editSpec(), burn_captions: true } } });
+      video = await untilRendered(id);
     }
     if (video.status === "draft" && publish) {
       status.textContent = "Posting…";
@@ -753,7 +773,7 @@ async function reopen(state, overlaysReady) {
   const form = $("[data-post-form]");
   form.caption.value = state.caption;
   form.visibility.value = state.visibility;
-  for (const name of ["allow_duet", "allow_react", "allow_comments"]) form[name].checked = state[name];
+  for (const name of ["allow_duet", "allow_react", "allow_stitch", "allow_comments"]) form[name].checked = state[name] ?? true;
   const spec = state.edit || {};
   const note = $("[data-editor-note]");
   if (state.error) { note.hidden = false; note.textContent = `The last render failed: ${state.error}`; }
@@ -768,10 +788,22 @@ async function reopen(state, overlaysReady) {
     $("[name=music_volume]").value = String(Math.round(edit.musicVolume * 100));
     api(`sounds/${spec.sound.id}`).then(chooseSound).catch(() => toast("The music of this draft is no longer available."));
   }
-  // A reopened draft keeps its one original: new takes and a voice-over need a new video.
+  // A reopened draft edits its first take; its other takes and voice-over are kept as
+  // they were (a PATCH sends no files), so new ones need a new video.
+  kept.clips = spec.clips?.length ? spec.clips : null;
+  kept.voiceover = spec.voiceover || null;
+  if (kept.voiceover) {
+    edit.voiceVolume = kept.voiceover.volume ?? 1;
+    $("[name=voiceover_volume]").value = String(Math.round(edit.voiceVolume * 100));
+  }
+  $("[name=burn_captions]").checked = Boolean(spec.burn_captions);
   for (const control of [$("[data-record-take]"), $("[data-pick-take]"), $("[data-voiceover-record]")]) control.disabled = true;
-  $("[data-takes-status]").textContent = "A reopened draft edits its original; to add takes, start a new video.";
-  $("[data-voiceover-status]").textContent = "A voice-over is recorded with a new video.";
+  $("[data-takes-status]").textContent = kept.clips
+    ? `This draft joins ${kept.clips.length} more take${kept.clips.length > 1 ? "s" : ""} after this one; they are kept as they were. To add takes, start a new video.`
+    : "A reopened draft edits its recording; to add takes, start a new video.";
+  $("[data-voiceover-status]").textContent = kept.voiceover
+    ? "This draft keeps its voice-over; you can change its volume."
+    : "A voice-over is recorded with a new video.";
   $("[data-tool-button=post]").textContent = "Next";
   form.querySelector('button[value="post"]').textContent = "Save and post";
   form.querySelector('button[value="draft"]').textContent = "Save draft";
