@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from clipdeck.studio.engine.synth import make_clip
 from tests.e2e.conftest import CLIPBOARD_SPY, screenshot
-from tests.e2e.test_journey import RENDER_TIMEOUT, open_tool, post_and_wait, sign_up
+from tests.e2e.test_journey import RENDER_TIMEOUT, open_tool, post_and_wait, post_via_api, sign_up
 
 pytestmark = pytest.mark.xdist_group("browser")
 PHONE = {"width": 390, "height": 844}
@@ -250,3 +250,50 @@ def test_two_takes_text_sticker_captions_then_the_muted_feed_shows_them(open_pag
     assert item.locator("video").evaluate("v => v.muted")
     assert item.locator("video").evaluate("v => v.textTracks[0].mode") == "showing"
     assert page.errors == [] and viewer.errors == []
+
+
+def test_a_stitch_starts_with_the_chosen_part_of_someone_elses_video(open_page, tmp_path):
+    source_clip = make_clip(tmp_path / "src.mp4", seconds=3, width=180, height=320, scene="bars")
+    mine = make_clip(tmp_path / "mine.mp4", seconds=2, width=180, height=320, scene="gradient")
+    author = open_page()
+    sign_up(author, "sol_source")
+    original = post_via_api(author, source_clip, "stitch this #stitchme")
+
+    page = open_page(PHONE, touch=True)
+    sign_up(page, "sam_stitches")
+    page.goto(f"/v/{original}")
+    page.get_by_role("link", name="Stitch").click()
+    expect(page.locator("[data-remix-title]")).to_have_text("Stitch with @sol_source")
+    expect(page.get_by_role("button", name="Start recording")).to_be_enabled()
+    length = page.get_by_label("Length (ms, at most 5 s)")
+    length.fill("1000")  # a range input takes a value too
+    length.dispatch_event("input")
+    expect(page.locator("[data-stitch-note]")).to_contain_text("(1.0 s, at most 5 s)")
+    page.locator("[data-pick]").set_input_files(str(mine))
+    expect(page.locator('[data-step="edit"]')).to_be_visible()
+    video_id = post_and_wait(page)
+
+    body = page.request.get(f"/api/v1/videos/{video_id}").json()
+    assert body["remix_of"]["id"] == original and body["remix_of"]["kind"] == "stitch"
+    assert abs(body["duration_ms"] - 3000) <= 200  # 1 s of the source, then 2 s of mine
+    assert page.errors == []
+
+
+def test_the_stitch_entry_is_offered_only_when_the_creator_allows_it(open_page, tmp_path):
+    clip = make_clip(tmp_path / "no.mp4", seconds=1, width=180, height=320, scene="solid")
+    author = open_page()
+    sign_up(author, "nan_nostitch")
+    video_id = post_via_api(author, clip, "no stitches please")
+    csrf = author.evaluate("document.body.dataset.csrf")
+    answer = author.request.patch(
+        f"/api/v1/videos/{video_id}",
+        headers={"X-CSRFToken": csrf, "Referer": author.url},
+        data={"allow_stitch": False},
+    )
+    assert answer.ok, answer.text()
+
+    viewer = open_page()
+    sign_up(viewer, "vic_views")
+    viewer.goto(f"/v/{video_id}")
+    expect(viewer.get_by_role("link", name="Duet")).to_be_visible()
+    expect(viewer.get_by_role("link", name="Stitch")).to_have_count(0)
