@@ -81,8 +81,8 @@ def test_empty_edit_is_the_identity():
         (
             {"sped": 2},
             "sped",
-            "Unknown option 'sped'; the options are filter, original_volume, sound, speed, "
-            "stickers, texts, trim.",
+            "Unknown option 'sped'; the options are captions, clips, filter, original_volume, "
+            "sound, speed, stickers, texts, trim, voiceover.",
         ),
     ],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from .probe import ProbeResult
-from .spec import EditSpec, Layout, Sound, StickerBox, TextBox, Trim
+from .spec import CaptionCue, Clip, EditSpec, Layout, Sound, StickerBox, TextBox, Trim, Voiceover
 
 MAX_OUTPUT_MS = 15_000
 
@@ -27,7 +27,7 @@ class RenderOutputs:
 @dataclass(frozen=True)
 class RenderJob:
     """One render: the new recording/upload (``source``), the edit, the layout, and for
-    duet/react the original video (``partner``)."""
+    duet/react/stitch the original video (``partner``)."""
 
     source: str
     outputs: RenderOutputs
@@ -61,11 +61,18 @@ class RenderJob:
                 original_volume=spec.get("original_volume", 1.0),
                 texts=tuple(TextBox(**box) for box in spec.get("texts") or ()),
                 stickers=tuple(StickerBox(**box) for box in spec.get("stickers") or ()),
+                clips=tuple(_clip(clip) for clip in spec.get("clips") or ()),
+                voiceover=Voiceover(**spec["voiceover"]) if spec.get("voiceover") else None,
+                captions=tuple(CaptionCue(**cue) for cue in spec.get("captions") or ()),
             ),
             layout=Layout.from_dict(data.get("layout")),
             partner=data.get("partner"),
             max_output_ms=data.get("max_output_ms", MAX_OUTPUT_MS),
         )
+
+
+def _clip(data: dict) -> Clip:
+    return Clip(path=data["path"], trim=Trim(**data["trim"]) if data.get("trim") else None)
 
 
 @dataclass(frozen=True)
