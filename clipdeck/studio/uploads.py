@@ -224,6 +224,7 @@ def upload_video(
     scheduling.check_publish_at(fields.publish_at)
     edit = edits.parse(fields.edit, viewer=author, files=dict.fromkeys(extras))
     _check_all_used(extras, edit)
+    check_takes_allowed(edit, remix.kind.value if remix else Layout.SINGLE)
     pip = edits.parse_pip(remix.pip) if remix and remix.kind == RemixKind.REACT else {}
     source_trim, lead_ms = (
         stitch_part(remix) if remix and remix.kind == RemixKind.STITCH else ({}, 0)
@@ -266,6 +267,16 @@ def _check_extra_sizes(extras: dict[str, UploadedFile], max_bytes: int) -> None:
             _check_size(extra.size, max_bytes)
         except DomainError as error:
             raise DomainError(error.message, code=error.code, field=name, kind=error.kind) from None
+
+
+def check_takes_allowed(edit: edits.Edit, layout: str) -> None:
+    """A duet or a reaction is one recording beside or over the original: no takes."""
+    if edit.spec.clips and layout in (Layout.DUET, Layout.REACT):
+        raise InvalidInput(
+            "A duet or a reaction is one recording: several takes cannot be joined in it.",
+            code="invalid_edit",
+            field="edit.clips",
+        )
 
 
 def _check_all_used(extras: dict[str, UploadedFile], edit: edits.Edit) -> None:

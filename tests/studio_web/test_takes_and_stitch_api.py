@@ -295,3 +295,67 @@ def test_a_stranger_cannot_stitch_a_followers_only_video_nor_anonymous_anyone(ap
     response = upload(api(stranger), red, path=f"videos/{followers_only}/stitch")
     assert response.status_code == 404
     assert Video.objects.count() == 2
+
+
+def test_captions_follow_a_new_trim_and_speed(api, alice, clips, run_worker):
+    black = clips.make("takes-black.mp4", scene="solid", color=(0, 0, 0), seconds=2.0)
+    mine = api(alice)
+    draft = rendered(mine, black, run_worker, draft="true")
+    url = f"/api/v1/videos/{draft['id']}/captions"
+    vtt = "WEBVTT\n\n00:00.200 --> 00:00.400\ncut away\n\n00:01.000 --> 00:01.500\nkept\n"
+    assert (
+        mine.client.put(url, vtt, content_type="text/vtt", headers=mine.headers).status_code == 200
+    )
+
+    edit = {"trim": {"start_ms": 500}, "speed": 2, "burn_captions": True}
+    assert mine.patch(f"videos/{draft['id']}", {"edit": edit}).status_code == 200
+    run_worker()
+
+    assert mine.get(f"videos/{draft['id']}").json()["duration_ms"] == 733  # 1.5 s at 2x: 22 frames
+    got = mine.client.get(url, headers=mine.headers).content.decode()
+    assert got == "WEBVTT\n\n00:00:00.250 --> 00:00:00.500\nkept\n"
+    frames = pictures(draft["id"])
+    band = [int(f[int(0.78 * 320) : int(0.86 * 320), 20:160].max()) for f in frames]
+    assert [i for i, value in enumerate(band) if value > 150] == list(range(8, 15))
+
+
+def test_takes_cannot_be_joined_in_a_duet(api, bob, original, red, blue):
+    source = original()
+    edit = json.dumps({"clips": [{"upload": "take2"}]})
+
+    response = post_files(
+        api(bob), f"videos/{source}/duet", {"file": red, "take2": blue}, edit=edit
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "edit.clips"
+    assert Video.objects.count() == 1 and ExtraOriginal.objects.count() == 0
+
+
+def test_too_many_files_are_refused(api, alice, red, blue):
+    files = {"file": red, **{f"t{n}": blue for n in range(11)}}
+    edit = json.dumps({"clips": [{"upload": f"t{n}"} for n in range(11)]})
+
+    response = post_files(api(alice), "videos", files, edit=edit)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "too_many_files"
+    assert Video.objects.count() == 0
+
+
+def test_erasing_the_account_erases_its_takes_and_voiceovers(
+    api, alice, red, blue, voice, run_worker
+):
+    from clipdeck.privacy.erasure import account_erase
+
+    edit = {"clips": [{"upload": "take2"}], "voiceover": {"upload": "voice"}}
+    files = {"file": red, "take2": blue, "voice": voice}
+    assert post_files(api(alice), "videos", files, edit=json.dumps(edit)).status_code == 202
+    run_worker()
+    kept = [(row.file.storage, row.file.name) for row in ExtraOriginal.objects.all()]
+    assert len(kept) == 2 and all(storage.exists(name) for storage, name in kept)
+
+    account_erase(user=alice)
+
+    assert ExtraOriginal.objects.count() == 0
+    assert not any(storage.exists(name) for storage, name in kept)

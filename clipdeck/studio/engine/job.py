@@ -40,7 +40,9 @@ class RenderJob:
         if self.layout.kind != "single" and not self.partner:
             raise ValueError(f"a {self.layout.kind} render needs the original (partner) video")
         if self.layout.kind == "single" and self.partner:
-            raise ValueError("a partner video is only used by duet and react layouts")
+            raise ValueError("a partner video is only used by duet, react and stitch layouts")
+        if self.spec.clips and self.layout.kind in ("duet", "react"):
+            raise ValueError(f"a {self.layout.kind} has one recording: takes cannot be joined")
 
     def to_dict(self) -> dict:
         """JSON-ready dict (for the sandbox's command line)."""
