@@ -239,3 +239,20 @@ def test_captions_follow_the_joined_timeline(take1, take2, job):
     assert all(white[i] > 20 for i in range(49, 72))
     assert all(white[i] == 0 for i in range(0, 47))
     assert frame_rgb(render_job.outputs.mp4, at=2.0).shape == (320, 180, 3)
+
+
+def test_browser_recordings_join_exactly(media, job):
+    # MediaRecorder's WebM: VP9 + Opus, irregular frame times, no container duration.
+    first = media.clip("rec1.webm", vcodec="libvpx-vp9", acodec="libopus", vfr=True, seconds=1.0)
+    second = media.clip(
+        "rec2.webm", vcodec="libvpx-vp9", acodec="libopus", vfr=True, seconds=1.0, color=BLUE,
+        scene="solid",
+    )  # fmt: skip
+    render_job = job(first, spec=EditSpec(clips=(Clip(second),)))
+
+    result = render(render_job)
+
+    length = facts(render_job.outputs.mp4)
+    assert result.duration_ms == pytest.approx(2000, abs=70)
+    assert length.frames == round(result.duration_ms * 30 / 1000)
+    assert length.audio_seconds == pytest.approx(length.frames / 30, abs=0.03)
