@@ -359,3 +359,28 @@ def test_erasing_the_account_erases_its_takes_and_voiceovers(
 
     assert ExtraOriginal.objects.count() == 0
     assert not any(storage.exists(name) for storage, name in kept)
+
+
+def test_the_export_holds_every_take_and_the_voiceover(
+    api, alice, red, blue, voice, run_worker, django_capture_on_commit_callbacks
+):
+    import io
+    import zipfile
+
+    from django.test import Client
+
+    edit = {"clips": [{"upload": "take2"}], "voiceover": {"upload": "voice"}}
+    files = {"file": red, "take2": blue, "voice": voice}
+    video_id = post_files(api(alice), "videos", files, edit=json.dumps(edit)).json()["id"]
+    run_worker()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api(alice).post("me/export").json()
+    run_worker()
+    url = api(alice).get(f"me/export/{created['id']}").json()["download_url"]
+    response = Client().get(url)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+    with open(blue, "rb") as take, open(voice, "rb") as sound:
+        assert archive.read(f"originals/{video_id}-take2.mp4") == take.read()
+        assert archive.read(f"originals/{video_id}-voice.m4a") == sound.read()
