@@ -72,6 +72,8 @@ class StudioOptions(Schema):
     video_codecs: list[str]
     audio_codecs: list[str]
     genres: list[str]
+    max_takes: int = Field(description="takes one video may join (`file` and `edit.clips`)")
+    max_stitch_seconds: int = Field(description="the most of a video a stitch starts with")
 
 
 class StickerOut(Schema):
