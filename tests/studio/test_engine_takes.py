@@ -256,3 +256,15 @@ def test_browser_recordings_join_exactly(media, job):
     assert result.duration_ms == pytest.approx(2000, abs=70)
     assert length.frames == round(result.duration_ms * 30 / 1000)
     assert length.audio_seconds == pytest.approx(length.frames / 30, abs=0.03)
+
+
+@pytest.mark.parametrize("name", ["voice.webm", "voice.mp3", "voice.wav"])
+def test_a_recorded_voiceover_in_any_accepted_format_is_mixed(media, take1, job, name):
+    # MediaRecorder records sound alone as Opus in WebM; phones give M4A, MP3 or WAV.
+    voice = media.tone(name, hz=VOICE_HZ, seconds=2.0)
+    render_job = job(take1, spec=EditSpec(voiceover=Voiceover(voice, 1.0)))
+
+    render(render_job)
+
+    samples, rate = audio_samples(render_job.outputs.mp4)
+    assert band_level(samples, rate, VOICE_HZ) > 0.2
