@@ -384,3 +384,26 @@ def test_the_export_holds_every_take_and_the_voiceover(
     with open(blue, "rb") as take, open(voice, "rb") as sound:
         assert archive.read(f"originals/{video_id}-take2.mp4") == take.read()
         assert archive.read(f"originals/{video_id}-voice.m4a") == sound.read()
+
+
+def test_stitching_turned_off_later_is_forbidden_too(api, alice, bob, original, red):
+    source = original()
+    assert api(alice).patch(f"videos/{source}", {"allow_stitch": False}).status_code == 200
+
+    response = upload(api(bob), red, path=f"videos/{source}/stitch")
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "stitch_not_allowed"
+
+
+def test_a_stitch_is_withheld_when_its_source_goes_private(
+    api, alice, bob, original, red, run_worker
+):
+    source = original()
+    stitch = rendered(api(bob), red, run_worker, path=f"videos/{source}/stitch")
+    assert api().get(f"videos/{stitch['id']}").status_code == 200
+
+    api(alice).patch(f"videos/{source}", {"visibility": "private"})
+
+    assert api().get(f"videos/{stitch['id']}").status_code == 404
+    assert api(bob).get(f"videos/{stitch['id']}").json()["withheld_reason"] == "source_not_public"
