@@ -42,6 +42,7 @@ def import_remote_video(remote_video_id: int) -> str:
         visibility="followers" if limited else "public",
         allow_duet=False,
         allow_react=False,
+        allow_stitch=False,
         length_ms=max(length_options_ms()),
     )
     try:

@@ -1,4 +1,4 @@
-"""Studio API: upload, duet, react, and the options the editor offers."""
+"""Studio API: upload, duet, react, stitch, and the options the editor offers."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from clipdeck.studio.models import Captions
 from clipdeck.studio.schemas import (
     ReactForm,
     StickerOut,
+    StitchForm,
     StudioOptions,
     UploadForm,
     UploadOut,
@@ -49,11 +50,27 @@ def _fields(form: UploadForm) -> VideoFields:
         draft=form.draft,
         allow_duet=form.allow_duet,
         allow_react=form.allow_react,
+        allow_stitch=form.allow_stitch,
         allow_comments=form.allow_comments,
         edit=_json_field(form.edit, "edit"),
         length_ms=form.length_limit * 1000 if form.length_limit is not None else None,
         publish_at=form.publish_at,
     )
+
+
+def _extras(request) -> dict:
+    """The form's other files (takes, a voice-over), by field name; one file a name."""
+    extras = {}
+    for name in request.FILES:
+        if name == "file":
+            continue
+        files = request.FILES.getlist(name)
+        if len(files) > 1:
+            raise InvalidInput(
+                f"Send one file as {name!r} (got {len(files)}).", code="duplicate_file", field=name
+            )
+        extras[name] = files[0]
+    return extras
 
 
 def _throttle_upload(request) -> None:
@@ -75,7 +92,10 @@ def _accepted(video) -> Status:
 )
 def video_upload(request, form: Form[UploadForm], file: File[UploadedFile]):
     _throttle_upload(request)
-    return _accepted(upload_video(author=request.auth, upload=file, fields=_fields(form)))
+    video = upload_video(
+        author=request.auth, upload=file, fields=_fields(form), extras=_extras(request)
+    )
+    return _accepted(video)
 
 
 @router.post(
@@ -93,6 +113,7 @@ def video_duet(request, video_id: str, form: Form[UploadForm], file: File[Upload
         upload=file,
         fields=_fields(form),
         remix=Remix(source=source, kind=RemixKind.DUET),
+        extras=_extras(request),
     )
     return _accepted(video)
 
@@ -108,7 +129,27 @@ def video_react(request, video_id: str, form: Form[ReactForm], file: File[Upload
     _throttle_upload(request)
     source = video_access(request.auth, video_id, for_remix=RemixKind.REACT)
     remix = Remix(source=source, kind=RemixKind.REACT, pip=_json_field(form.pip, "pip"))
-    video = upload_video(author=request.auth, upload=file, fields=_fields(form), remix=remix)
+    video = upload_video(
+        author=request.auth, upload=file, fields=_fields(form), remix=remix, extras=_extras(request)
+    )
+    return _accepted(video)
+
+
+@router.post(
+    "/videos/{video_id}/stitch",
+    response={202: UploadOut},
+    auth=user_auth,
+    operation_id="video_stitch",
+    summary="Start a new video with up to 5 s of a public video, then your recording",
+)
+def video_stitch(request, video_id: str, form: Form[StitchForm], file: File[UploadedFile]):
+    _throttle_upload(request)
+    source = video_access(request.auth, video_id, for_remix=RemixKind.STITCH)
+    raw_trim = _json_field(form.source_trim, "source_trim") or None
+    remix = Remix(source=source, kind=RemixKind.STITCH, source_trim=raw_trim)
+    video = upload_video(
+        author=request.auth, upload=file, fields=_fields(form), remix=remix, extras=_extras(request)
+    )
     return _accepted(video)
 
 

@@ -7,6 +7,7 @@ class StudioConfig(AppConfig):
     verbose_name = "Studio"
 
     def ready(self) -> None:
+        from clipdeck.studio import receivers  # noqa: F401  (connects them)
         from clipdeck.studio.reedit import on_edit_requested
         from clipdeck.videos.signals import edit_requested
 

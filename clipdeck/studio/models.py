@@ -10,6 +10,7 @@ class Layout(models.TextChoices):
     SINGLE = "single", "Single"
     DUET = "duet", "Duet"
     REACT = "react", "React"
+    STITCH = "stitch", "Stitch"
 
 
 class RenderJob(models.Model):
@@ -26,6 +27,8 @@ class RenderJob(models.Model):
     )
     layout = models.CharField(max_length=8, choices=Layout.choices, default=Layout.SINGLE)
     pip = models.JSONField(default=dict, blank=True)
+    # A stitch: the part of the original it starts with, {start_ms, end_ms}.
+    source_trim = models.JSONField(default=dict, blank=True)
     max_output_ms = models.PositiveIntegerField(default=15_000)
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -65,3 +68,33 @@ class Captions(models.Model):
 
     def __str__(self) -> str:
         return f"captions of {self.video_id}"
+
+
+class ExtraOriginal(models.Model):
+    """Another file uploaded with a video and used by its edit: a take joined after the
+    first (``edit.clips``) or the voice-over (``edit.voiceover``).
+
+    Kept sealed like the video's original, so a draft re-renders from every take;
+    deleted with the video (and so with the account).
+    """
+
+    class Kind(models.TextChoices):
+        TAKE = "take", "Take"
+        VOICEOVER = "voiceover", "Voice-over"
+
+    video = models.ForeignKey(
+        "videos.Video", on_delete=models.CASCADE, related_name="extra_originals"
+    )
+    upload = models.CharField(max_length=40)  # the form field name the edit refers to
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to="originals/", max_length=255)
+    duration_ms = models.PositiveIntegerField(default=0)  # a take's length, for re-edits
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["video", "upload"], name="one_extra_original_a_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.upload} of {self.video_id}"

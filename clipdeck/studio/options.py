@@ -1,4 +1,5 @@
-"""What the editor offers: filter presets, speeds, length limits and upload limits."""
+"""What the editor offers: filter presets, speeds, length limits, upload limits, how
+many takes may be joined and how much of a video a stitch may use."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.conf import settings
 
 from clipdeck.studio.engine.media import AUDIO_CODECS, VIDEO_CODECS
 from clipdeck.studio.engine.presets import PRESETS
-from clipdeck.studio.engine.spec import MAX_SPEED, MIN_SPEED
+from clipdeck.studio.engine.spec import MAX_CLIPS, MAX_SPEED, MAX_STITCH_MS, MIN_SPEED
 from clipdeck.studio.limits import default_length_ms, length_options_ms
 from clipdeck.videos.models import Sound
 
@@ -36,4 +37,6 @@ def studio_options() -> dict:
         "video_codecs": sorted(VIDEO_CODECS),
         "audio_codecs": sorted(AUDIO_CODECS),
         "genres": list(genres),
+        "max_takes": MAX_CLIPS + 1,
+        "max_stitch_seconds": MAX_STITCH_MS // 1000,
     }

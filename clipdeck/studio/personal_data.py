@@ -1,5 +1,9 @@
+from collections.abc import Iterator
+
+from django.db.models.fields.files import FieldFile
+
 from clipdeck.kernel.personal_data import DataClass, declare, register
-from clipdeck.studio.models import Captions, RenderJob, ScheduledPost
+from clipdeck.studio.models import Captions, ExtraOriginal, RenderJob, ScheduledPost
 
 INT, PROT = DataClass.INTERNAL, DataClass.PROTECTED
 VIDEO = "Until the video is deleted or the account erased."
@@ -10,6 +14,7 @@ declare(
         "video": (INT, "The video being rendered.", VIDEO),
         "layout": (PROT, "Single, duet or react: part of the owner's edit.", VIDEO),
         "pip": (PROT, "Where the owner placed the reaction window.", VIDEO),
+        "source_trim": (PROT, "Which part of the original a stitch starts with.", VIDEO),
         "max_output_ms": (INT, "The length limit the owner chose.", VIDEO),
         "attempts": (INT, "Retry accounting.", VIDEO),
         "lease_until": (INT, "Which worker holds the job.", VIDEO),
@@ -42,6 +47,24 @@ declare(
 )
 
 
+declare(
+    ExtraOriginal,
+    {
+        "id": (INT, "Row identity.", VIDEO),
+        "video": (INT, "The video the file was uploaded with.", VIDEO),
+        "upload": (PROT, "The name the owner's edit gives the file.", VIDEO),
+        "kind": (PROT, "A take or the voice-over: part of the owner's edit.", VIDEO),
+        "file": (
+            PROT,
+            "The owner's uploaded take or voice-over, sealed with their key; in the export.",
+            VIDEO,
+        ),
+        "duration_ms": (INT, "The take's length, to check a re-edit's length.", VIDEO),
+        "created_at": (INT, "When it was uploaded.", VIDEO),
+    },
+)
+
+
 def export(user) -> dict:
     """The captions and scheduled times of the user's videos (erased with the videos)."""
     captions = Captions.objects.filter(video__author=user).order_by("video_id")
@@ -54,4 +77,12 @@ def export(user) -> dict:
     }
 
 
-register("studio", export=export)
+def export_files(user) -> Iterator[tuple[str, FieldFile]]:
+    """Every take and voice-over the user uploaded, beside the videos' originals."""
+    extras = ExtraOriginal.objects.filter(video__author=user).order_by("video_id", "upload")
+    for extra in extras:
+        suffix = extra.file.name.rsplit(".", 1)[-1] if "." in extra.file.name else "bin"
+        yield f"originals/{extra.video_id}-{extra.upload}.{suffix}", extra.file
+
+
+register("studio", export=export, export_files=export_files)

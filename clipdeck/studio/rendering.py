@@ -31,15 +31,15 @@ from django.utils import timezone
 
 from clipdeck.kernel.sealed_media import save_sealed
 from clipdeck.kernel.storage import local_path
-from clipdeck.studio import leases, leftovers
+from clipdeck.studio import captions, leases, leftovers
 from clipdeck.studio.engine.errors import MediaError
 from clipdeck.studio.engine.job import RenderJob as EngineJob
 from clipdeck.studio.engine.job import RenderOutputs, RenderResult
 from clipdeck.studio.engine.sandbox import safe_render
-from clipdeck.studio.engine.spec import EditSpec, Layout, Pip
+from clipdeck.studio.engine.spec import EditSpec, Layout, Pip, Trim
 from clipdeck.studio.limits import render_limits
-from clipdeck.studio.models import RenderJob
-from clipdeck.studio.originals import original_path
+from clipdeck.studio.models import Captions, RenderJob
+from clipdeck.studio.originals import extra_original_paths, original_path
 from clipdeck.videos.models import Sound, Video, VideoStatus
 from clipdeck.videos.services import video_mark_ready
 
@@ -87,21 +87,67 @@ def render(video_id) -> None:
     )
 
 
-def _engine_spec(edit: dict, sound_path: str | None) -> EditSpec:
-    """The stored API edit with the sound id replaced by its local file."""
-    data = {k: v for k, v in edit.items() if k != "sound"}
+def _engine_spec(
+    edit: dict,
+    sound_path: str | None,
+    uploads: dict[str, str] | None = None,
+    cues: list[dict] | None = None,
+) -> EditSpec:
+    """The stored API edit with the sound id replaced by its local file, each take's and
+    the voice-over's upload name by its kept original (``uploads``), and
+    ``burn_captions`` by the video's caption cues."""
+    data = {k: v for k, v in edit.items() if k not in ("sound", "burn_captions")}
     if edit.get("sound") and sound_path:
         data["sound"] = {
             "path": sound_path,
             "offset_ms": edit["sound"].get("offset_ms", 0),
             "volume": edit["sound"].get("volume", 1.0),
         }
+    uploads = uploads or {}
+    if edit.get("clips"):
+        data["clips"] = [
+            {"path": _kept(uploads, clip["upload"]), "trim": clip.get("trim")}
+            for clip in edit["clips"]
+        ]
+    if edit.get("voiceover"):
+        voice = edit["voiceover"]
+        data["voiceover"] = {"path": _kept(uploads, voice["upload"]), "volume": voice["volume"]}
+    if cues:
+        data["captions"] = cues
     return EditSpec.from_dict(data)
+
+
+def _kept(uploads: dict[str, str], name: str) -> str:
+    if name not in uploads:
+        raise MediaError(
+            "processing_failed", f"The uploaded file {name!r} of this video is no longer kept."
+        )
+    return uploads[name]
+
+
+def _burnt_cues(video: Video) -> list[dict]:
+    """The video's captions as cues to draw, when its edit asks for them."""
+    if not video.edit.get("burn_captions"):
+        return []
+    stored = Captions.objects.filter(video=video).first()
+    if stored is None:
+        return []
+    return [
+        {"start_ms": cue.start_ms, "end_ms": cue.end_ms, "text": cue.text}
+        for cue in captions.parse(stored.vtt)
+    ]
+
+
+def _upload_names(edit: dict) -> list[str]:
+    names = [clip["upload"] for clip in edit.get("clips") or ()]
+    return names + ([edit["voiceover"]["upload"]] if edit.get("voiceover") else [])
 
 
 def _layout(job: RenderJob) -> Layout:
     if job.layout == "react":
         return Layout(kind="react", pip=Pip(**job.pip) if job.pip else Pip())
+    if job.layout == "stitch":
+        return Layout(kind="stitch", source_trim=Trim(**job.source_trim))
     return Layout(kind=job.layout)
 
 
@@ -116,10 +162,11 @@ def _render_in_sandbox(job: RenderJob, work: Path) -> RenderResult:
             sound_path = stack.enter_context(
                 local_path(video.sound.audio.storage, video.sound.audio.name)
             )
+        uploads = stack.enter_context(extra_original_paths(video, _upload_names(video.edit)))
         engine_job = EngineJob(
             source=source,
             outputs=outputs,
-            spec=_engine_spec(video.edit, sound_path),
+            spec=_engine_spec(video.edit, sound_path, uploads, _burnt_cues(video)),
             layout=_layout(job),
             partner=partner,
             max_output_ms=job.max_output_ms,

@@ -15,12 +15,16 @@ class UploadForm(Schema):
     draft: bool = False
     allow_duet: bool = True
     allow_react: bool = True
+    allow_stitch: bool = True
     allow_comments: bool = True
     edit: str = Field(
         "",
         description="JSON edit object (trim, speed, filter, sound, "
-        "original_volume, texts, stickers); see GET /api/v1/studio/options "
-        "and GET /api/v1/studio/stickers",
+        "original_volume, texts, stickers, clips, voiceover, burn_captions); see "
+        "GET /api/v1/studio/options and GET /api/v1/studio/stickers. "
+        'More takes and a voice-over are more file fields of this form: "clips": '
+        '[{"upload": "<field name>", "trim": {...}}] joins them after `file`, '
+        '"voiceover": {"upload": "<field name>", "volume": 1} mixes one over the result',
     )
     length_limit: int | None = Field(None, description="seconds: one of the length options")
     publish_at: datetime | None = Field(
@@ -32,6 +36,14 @@ class UploadForm(Schema):
 
 class ReactForm(UploadForm):
     pip: str = Field("", description='JSON {"x", "y", "width"}: fractions of the frame')
+
+
+class StitchForm(UploadForm):
+    source_trim: str = Field(
+        "",
+        description='JSON {"start_ms", "end_ms"}: the part of the original the new video '
+        "starts with (at most 5 s; the first 5 s when absent)",
+    )
 
 
 class UploadOut(Schema):
@@ -60,6 +72,8 @@ class StudioOptions(Schema):
     video_codecs: list[str]
     audio_codecs: list[str]
     genres: list[str]
+    max_takes: int = Field(description="takes one video may join (`file` and `edit.clips`)")
+    max_stitch_seconds: int = Field(description="the most of a video a stitch starts with")
 
 
 class StickerOut(Schema):

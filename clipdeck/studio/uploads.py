@@ -3,6 +3,12 @@
 Everything that can be known at upload time is answered at once with a 4xx
 naming the problem (too large, not a video, too long, bad edit); the rest is
 decided by the render, which marks the video ``failed`` with a message.
+
+Besides ``file``, an upload may carry more files that its edit names: takes
+joined after it (``edit.clips[].upload``) and a voice-over
+(``edit.voiceover.upload``). Each is checked like the main file (size, then a
+sandboxed probe), and kept sealed beside the original (``ExtraOriginal``) so a
+draft can be re-edited from all of them.
 """
 
 from __future__ import annotations
@@ -24,14 +30,17 @@ from clipdeck.kernel.sealed_media import save_sealed
 from clipdeck.studio import edits, scheduling
 from clipdeck.studio.engine.errors import MediaError
 from clipdeck.studio.engine.plan import LENGTH_TOLERANCE_MS
-from clipdeck.studio.engine.sandbox import safe_probe
+from clipdeck.studio.engine.probe import ProbeResult, VoiceoverInfo
+from clipdeck.studio.engine.sandbox import safe_probe, safe_probe_voiceover
+from clipdeck.studio.engine.spec import Layout as EngineLayout
+from clipdeck.studio.engine.spec import SpecError
 from clipdeck.studio.limits import (
     default_length_ms,
     length_options_ms,
     probe_limits,
     renders_in_flight_limit,
 )
-from clipdeck.studio.models import Layout, RenderJob
+from clipdeck.studio.models import ExtraOriginal, Layout, RenderJob
 from clipdeck.studio.tasks import enqueue_render
 from clipdeck.videos.models import RemixKind, Video, VideoStatus
 from clipdeck.videos.services import video_create
@@ -45,6 +54,17 @@ MEDIA_ERROR_KINDS = {
     "not_a_video": Kind.UNSUPPORTED,
     "no_video_stream": Kind.UNSUPPORTED,
     "unsupported_codec": Kind.UNSUPPORTED,
+    "not_audio": Kind.UNSUPPORTED,
+}
+MAX_EXTRA_FILES = 10  # nine more takes and a voice-over
+AUDIO_SUFFIXES = {
+    "mov,mp4,m4a,3gp,3g2,mj2": ".m4a",
+    "matroska,webm": ".webm",
+    "ogg": ".ogg",
+    "mp3": ".mp3",
+    "wav": ".wav",
+    "aac": ".aac",
+    "flac": ".flac",
 }
 # FFmpeg demuxer name (``ProbeResult.container``) -> the stored original's suffix.
 # The suffix comes from the content, never from the name the client sent.
@@ -67,6 +87,7 @@ class VideoFields:
     draft: bool = False
     allow_duet: bool = True
     allow_react: bool = True
+    allow_stitch: bool = True
     allow_comments: bool = True
     edit: dict = field(default_factory=dict)
     length_ms: int | None = None
@@ -75,9 +96,23 @@ class VideoFields:
 
 @dataclass(frozen=True)
 class Remix:
+    """The video being remixed, how, and the remix's own settings: the reaction's
+    window (``pip``) or the part of the original a stitch starts with (``source_trim``)."""
+
     source: Video
     kind: RemixKind
     pip: dict = field(default_factory=dict)
+    source_trim: dict | None = None
+
+
+@dataclass(frozen=True)
+class ExtraFile:
+    """A checked take or voice-over, ready to keep: its kind, length and stored suffix."""
+
+    upload: UploadedFile
+    kind: str
+    duration_ms: int
+    suffix: str
 
 
 def media_error_to_api(error: MediaError, *, field_name: str = "file") -> DomainError:
@@ -171,22 +206,39 @@ def _check_renders_in_flight(author: User) -> None:
 
 
 def upload_video(
-    *, author: User, upload: UploadedFile, fields: VideoFields, remix: Remix | None = None
+    *,
+    author: User,
+    upload: UploadedFile,
+    fields: VideoFields,
+    remix: Remix | None = None,
+    extras: dict[str, UploadedFile] | None = None,
 ) -> Video:
-    """Check and store an upload, create its video and queue the render."""
+    """Check and store an upload (and the takes and voice-over its edit names), create
+    its video and queue the render."""
     limits = probe_limits()
+    extras = extras or {}
     _check_renders_in_flight(author)
     _check_size(upload.size, limits.max_bytes)
+    _check_extra_sizes(extras, limits.max_bytes)
     length_ms = _check_length_choice(fields.length_ms)
     scheduling.check_publish_at(fields.publish_at)
-    edit = edits.parse(fields.edit, viewer=author)
+    edit = edits.parse(fields.edit, viewer=author, files=dict.fromkeys(extras))
+    _check_all_used(extras, edit)
+    check_takes_allowed(edit, remix.kind.value if remix else Layout.SINGLE)
     pip = edits.parse_pip(remix.pip) if remix and remix.kind == RemixKind.REACT else {}
+    source_trim, lead_ms = (
+        stitch_part(remix) if remix and remix.kind == RemixKind.STITCH else ({}, 0)
+    )
     with _upload_on_disk(upload) as path:
         try:
             probe = safe_probe(path, limits)
         except MediaError as error:
             raise media_error_to_api(error) from None
-    _check_edited_length(edits.edited_duration_ms(edit, probe.duration_ms), length_ms)
+    checked = {name: _check_extra(edit, name, file, limits) for name, file in extras.items()}
+    take_ms = {name: extra.duration_ms for name, extra in checked.items()}
+    _check_edited_length(
+        edits.edited_duration_ms(edit, probe.duration_ms, take_ms, lead_ms), length_ms
+    )
     suffix = _original_suffix(probe.container, upload.name)
     return _create(
         author=author,
@@ -197,7 +249,84 @@ def upload_video(
         remix=remix,
         length_ms=length_ms,
         suffix=suffix,
+        extras=checked,
+        source_trim=source_trim,
     )
+
+
+def _check_extra_sizes(extras: dict[str, UploadedFile], max_bytes: int) -> None:
+    if len(extras) > MAX_EXTRA_FILES:
+        raise InvalidInput(
+            f"At most {MAX_EXTRA_FILES} more files (takes and a voice-over) per video; "
+            f"this upload has {len(extras)}.",
+            code="too_many_files",
+            field="file",
+        )
+    for name, extra in extras.items():
+        try:
+            _check_size(extra.size, max_bytes)
+        except DomainError as error:
+            raise DomainError(error.message, code=error.code, field=name, kind=error.kind) from None
+
+
+def check_takes_allowed(edit: edits.Edit, layout: str) -> None:
+    """A duet or a reaction is one recording beside or over the original: no takes."""
+    if edit.spec.clips and layout in (Layout.DUET, Layout.REACT):
+        raise InvalidInput(
+            "A duet or a reaction is one recording: several takes cannot be joined in it.",
+            code="invalid_edit",
+            field="edit.clips",
+        )
+
+
+def _check_all_used(extras: dict[str, UploadedFile], edit: edits.Edit) -> None:
+    """A file the edit does not name would be kept for nothing: refuse it."""
+    for name in extras:
+        if name not in edit.uploads:
+            raise InvalidInput(
+                f"The file {name!r} is not used by the edit: name it in edit.clips or "
+                "edit.voiceover, or leave it out.",
+                code="unused_file",
+                field=name,
+            )
+
+
+def _check_extra(edit: edits.Edit, name: str, extra: UploadedFile, limits) -> ExtraFile:
+    """Probe a take as a video, a voice-over as a sound (sandboxed, like the main file)."""
+    kind = edit.uploads[name]
+    with _upload_on_disk(extra) as path:
+        try:
+            if kind == edits.TAKE:
+                probe: ProbeResult = safe_probe(path, limits)
+                suffix = _original_suffix(probe.container, extra.name)
+                return ExtraFile(extra, kind, probe.duration_ms, suffix)
+            voice: VoiceoverInfo = safe_probe_voiceover(path, limits)
+        except MediaError as error:
+            raise media_error_to_api(error, field_name=name) from None
+    return ExtraFile(extra, kind, voice.duration_ms, AUDIO_SUFFIXES.get(voice.container, ".bin"))
+
+
+def stitch_part(remix: Remix) -> tuple[dict, int]:
+    """The part of the original a stitch starts with, checked against the original's
+    length: ``({start_ms, end_ms}, its length in ms)``."""
+    try:
+        layout = EngineLayout.from_dict({"kind": "stitch", "source_trim": remix.source_trim})
+    except SpecError as error:
+        raise InvalidInput(
+            error.message,
+            code="invalid_source_trim",
+            field=error.field.removeprefix("layout."),
+        ) from None
+    trim, length = layout.source_trim, remix.source.duration_ms
+    if trim.start_ms >= length - 100:
+        raise InvalidInput(
+            f"The stitched part starts at {trim.start_ms / 1000:.1f} s but the video is only "
+            f"{length / 1000:.1f} s long.",
+            code="invalid_source_trim",
+            field="source_trim.start_ms",
+        )
+    kept = min(trim.end_ms, length) - trim.start_ms
+    return {"start_ms": trim.start_ms, "end_ms": trim.end_ms}, kept
 
 
 @transaction.atomic
@@ -211,6 +340,8 @@ def _create(
     remix: Remix | None,
     length_ms: int,
     suffix: str,
+    extras: dict[str, ExtraFile],
+    source_trim: dict,
 ) -> Video:
     list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk"))  # one at a time
     _check_renders_in_flight(author)  # again, now that concurrent uploads are serialised
@@ -221,6 +352,7 @@ def _create(
         draft=fields.draft or fields.publish_at is not None,
         allow_duet=fields.allow_duet,
         allow_react=fields.allow_react,
+        allow_stitch=fields.allow_stitch,
         allow_comments=fields.allow_comments,
         edit=edit.as_api_dict(),
         sound=edit.sound,
@@ -232,14 +364,27 @@ def _create(
     with _upload_on_disk(upload) as path:
         video.original = save_sealed(video.original.storage, name, path, author)
     video.save(update_fields=["original"])
+    for upload_name, extra in extras.items():
+        _keep_extra(video, author, upload_name, extra)
     if fields.publish_at is not None:
         scheduling.schedule(video, fields.publish_at)
     RenderJob.objects.create(
         video=video,
         layout=Layout(remix.kind.value) if remix else Layout.SINGLE,
         pip=pip,
+        source_trim=source_trim,
         max_output_ms=length_ms,
     )
     transaction.on_commit(lambda: enqueue_render(video.pk))
     logger.info("upload accepted video=%s bytes=%s", video.pk, upload.size)
     return video
+
+
+def _keep_extra(video: Video, author: User, upload_name: str, extra: ExtraFile) -> None:
+    """Keep a take or the voice-over sealed beside the original."""
+    row = ExtraOriginal(video=video, upload=upload_name, kind=extra.kind)
+    row.duration_ms = extra.duration_ms
+    name = row.file.field.generate_filename(row, f"{video.pk}/{upload_name}{extra.suffix}")
+    with _upload_on_disk(extra.upload) as path:
+        row.file = save_sealed(row.file.storage, name, path, author)
+    row.save()

@@ -32,6 +32,7 @@ class RemixKind(models.TextChoices):
     NONE = "", "None"
     DUET = "duet", "Duet"
     REACT = "react", "React"
+    STITCH = "stitch", "Stitch"
 
 
 class WithheldReason(models.TextChoices):
@@ -143,6 +144,7 @@ class Video(models.Model):
     )
     allow_duet = models.BooleanField(default=True)
     allow_react = models.BooleanField(default=True)
+    allow_stitch = models.BooleanField(default=True)
     allow_comments = models.BooleanField(default=True)
     edit = models.JSONField(default=dict, blank=True)
     sound = models.ForeignKey(

@@ -1,6 +1,6 @@
 """Rule R2: a remix whose source stops being for everyone falls back to its owner.
 
-A remix is a duet or reaction (``remix_of``) or a video using another video's
+A remix is a duet, reaction or stitch (``remix_of``) or a video using another video's
 original sound. When its source stops being public (its visibility changes,
 its account goes private, it is deleted) or its author and the remixer come to
 be in a block, either way, the remix is *withheld*: ``withheld_reason`` is set

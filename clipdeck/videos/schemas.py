@@ -14,7 +14,7 @@ from clipdeck.videos.presenters import source_state, viewer_state
 
 VisibilityName = Literal["public", "followers", "private"]
 VideoStatusName = Literal["processing", "draft", "published", "failed"]
-RemixKindName = Literal["duet", "react"]
+RemixKindName = Literal["duet", "react", "stitch"]
 WithheldReasonName = Literal["source_not_public", "source_deleted", "blocked"]
 VISIBILITIES: list[JsonValue] = ["public", "followers", "private"]
 
@@ -93,6 +93,7 @@ class VideoOut(Schema):
     visibility: VisibilityName
     allow_duet: bool
     allow_react: bool
+    allow_stitch: bool
     allow_comments: bool
     duration_ms: int
     width: int
@@ -191,6 +192,7 @@ class VideoPatch(Schema):
     visibility: str | None = Field(None, json_schema_extra={"enum": VISIBILITIES})
     allow_duet: bool | None = None
     allow_react: bool | None = None
+    allow_stitch: bool | None = None
     allow_comments: bool | None = None
     edit: dict | None = Field(
         None,

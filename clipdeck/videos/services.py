@@ -83,6 +83,7 @@ def video_create(
     draft: bool = False,
     allow_duet: bool = True,
     allow_react: bool = True,
+    allow_stitch: bool = True,
     allow_comments: bool = True,
     edit: dict | None = None,
     **extra,
@@ -96,6 +97,7 @@ def video_create(
         keep_as_draft=draft,
         allow_duet=allow_duet,
         allow_react=allow_react,
+        allow_stitch=allow_stitch,
         allow_comments=allow_comments,
         edit=edit or {},
         **extra,
@@ -130,6 +132,7 @@ def video_update(
     visibility: str | None = None,
     allow_duet: bool | None = None,
     allow_react: bool | None = None,
+    allow_stitch: bool | None = None,
     allow_comments: bool | None = None,
     edit: dict | None = None,
 ) -> Video:
@@ -150,6 +153,7 @@ def video_update(
     for name, value in (
         ("allow_duet", allow_duet),
         ("allow_react", allow_react),
+        ("allow_stitch", allow_stitch),
         ("allow_comments", allow_comments),
     ):
         if value is not None:

@@ -35,7 +35,7 @@ Comments (``Comment.objects.visible_to``)
         the creator's keyword filter by its writer and the video's author alone.
 
 Remixes (``video_access(..., for_remix=kind)``, ``sound_access(..., for_use=True)``)
-    R1. A video can be duetted or reacted to, and an original sound used
+    R1. A video can be duetted, reacted to or stitched, and an original sound used
         ("use this sound"), only when its video is published and for everyone
         (V6: public, on a public account, of an active author), the viewer
         may see it (so neither blocked the other, V3), and its author allows
@@ -95,7 +95,17 @@ VideosT = TypeVar("VideosT", bound=QuerySet[Video])
 CommentsT = TypeVar("CommentsT", bound=QuerySet[Comment])
 NO_SOUND = "This sound does not exist or is not available."
 SOUND_NOT_PUBLIC = "Only sounds of public videos of public accounts can be used."
-_REMIX_VERB = {RemixKind.DUET: "duetted", RemixKind.REACT: "reacted to"}
+_REMIX_VERB = {
+    RemixKind.DUET: "duetted",
+    RemixKind.REACT: "reacted to",
+    RemixKind.STITCH: "stitched",
+}
+_REMIX_PLURAL = {RemixKind.DUET: "duets", RemixKind.REACT: "reacts", RemixKind.STITCH: "stitches"}
+_REMIX_ALLOWED = {
+    RemixKind.DUET: "allow_duet",
+    RemixKind.REACT: "allow_react",
+    RemixKind.STITCH: "allow_stitch",
+}
 # V2 and R2: what anybody but the author may see at all.
 _SHOWN = {"status": VideoStatus.PUBLISHED, "author__is_active": True, "withheld_reason": ""}
 # V2, V6, V7–V9 and R2 together: what anybody, anonymous viewers included, may see.
@@ -164,7 +174,7 @@ def video_access(
     """The video if ``viewer`` may see it (V1–V6), else NotFound, the same as for a missing one.
 
     ``require_owner``: only its author gets it (editing, publishing, deleting).
-    ``for_remix``: the viewer wants to duet or react to it, so rule R1 applies
+    ``for_remix``: the viewer wants to duet, react to or stitch it, so rule R1 applies
     too; a video that is not for everyone, or whose author turned that remix
     off, is a 403 naming the rule.
     """
@@ -192,10 +202,9 @@ def _check_remix(source: Video, kind: RemixKind) -> None:
             f"Only public videos of public accounts can be {_REMIX_VERB[kind]}.",
             code="remix_not_public",
         )
-    allowed = source.allow_duet if kind == RemixKind.DUET else source.allow_react
-    if not allowed:
+    if not getattr(source, _REMIX_ALLOWED[kind]):
         raise Forbidden(
-            f"@{source.author.handle} does not allow {kind.label.lower()}s of this video.",
+            f"@{source.author.handle} does not allow {_REMIX_PLURAL[kind]} of this video.",
             code=f"{kind.value}_not_allowed",
         )
 

@@ -9,6 +9,7 @@ import pytest
 
 from clipdeck.studio.engine import (
     PRESETS,
+    Clip,
     EditSpec,
     Layout,
     Pip,
@@ -81,8 +82,8 @@ def test_empty_edit_is_the_identity():
         (
             {"sped": 2},
             "sped",
-            "Unknown option 'sped'; the options are filter, original_volume, sound, speed, "
-            "stickers, texts, trim.",
+            "Unknown option 'sped'; the options are captions, clips, filter, original_volume, "
+            "sound, speed, stickers, texts, trim, voiceover.",
         ),
     ],
 )
@@ -119,7 +120,17 @@ def test_remix_jobs_need_the_original():
     outputs = RenderOutputs(mp4="/media/x.mp4")
     with pytest.raises(ValueError, match="needs the original"):
         RenderJob(source="/a.mp4", outputs=outputs, layout=Layout("duet"))
-    with pytest.raises(ValueError, match="only used by duet and react"):
+    with pytest.raises(ValueError, match="needs the original"):
+        RenderJob(source="/a.mp4", outputs=outputs, layout=Layout("stitch", source_trim=Trim(0)))
+    with pytest.raises(ValueError, match="takes cannot be joined"):
+        RenderJob(
+            source="/a.mp4",
+            outputs=outputs,
+            partner="/b.mp4",
+            layout=Layout("duet"),
+            spec=EditSpec(clips=(Clip("/c.mp4"),)),
+        )
+    with pytest.raises(ValueError, match="only used by duet, react and stitch"):
         RenderJob(source="/a.mp4", outputs=outputs, partner="/b.mp4")
 
 
@@ -134,6 +145,29 @@ def test_job_round_trips():
     )
 
     assert RenderJob.from_dict(job.to_dict()) == job
+
+
+def test_a_job_with_takes_a_voiceover_captions_and_a_stitch_round_trips():
+    spec = EditSpec.from_dict(
+        {
+            "clips": [
+                {"path": "/t2.mp4", "trim": {"start_ms": 100, "end_ms": 900}},
+                {"path": "/t3"},
+            ],
+            "voiceover": {"path": "/v.m4a", "volume": 0.5},
+            "captions": [{"start_ms": 0, "end_ms": 500, "text": "hi"}],
+        }
+    )
+    job = RenderJob(
+        source="/a.mp4",
+        partner="/b.mp4",
+        outputs=RenderOutputs(mp4="/o.mp4"),
+        spec=spec,
+        layout=Layout.from_dict({"kind": "stitch", "source_trim": {"start_ms": 0, "end_ms": 3000}}),
+    )
+
+    assert RenderJob.from_dict(job.to_dict()) == job
+    assert EditSpec.from_dict(spec.to_dict()) == spec
 
 
 def test_presets_use_only_bundled_filters_in_a_cheap_order():

@@ -170,6 +170,7 @@ def test_studio_options_list_the_limits(api):
     assert body["max_side"] == settings.CLIPDECK_MAX_SIDE
     assert set(body["video_codecs"]) >= {"h264", "hevc", "vp8", "vp9", "av1"}
     assert set(body["audio_codecs"]) >= {"aac", "opus", "mp3"}
+    assert (body["max_takes"], body["max_stitch_seconds"]) == (10, 5)
 
 
 def test_options_follow_the_settings(api, settings):

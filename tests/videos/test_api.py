@@ -84,6 +84,7 @@ def test_a_published_video_shows_every_field(api):
         "visibility": "public",
         "allow_duet": True,
         "allow_react": True,
+        "allow_stitch": True,
         "allow_comments": True,
         "duration_ms": 15000,
         "width": 1080,

@@ -21,14 +21,22 @@ from .errors import CODES, MediaError
 from .job import OutputFile, RenderJob, RenderOutputs, RenderResult
 from .limits import Limits
 from .presets import PRESETS, Preset, get_preset
-from .probe import AudioInfo, ProbeResult, VideoInfo, probe, probe_sound
+from .probe import (
+    AudioInfo,
+    ProbeResult,
+    VideoInfo,
+    VoiceoverInfo,
+    probe,
+    probe_sound,
+    probe_voiceover,
+)
 from .render import render
-from .spec import EditSpec, Layout, Pip, Sound, SpecError, Trim
+from .spec import CaptionCue, Clip, EditSpec, Layout, Pip, Sound, SpecError, Trim, Voiceover
 
 
 def __getattr__(name: str):
     """Import the sandbox lazily, so ``python -m ...engine.sandbox`` runs it only once."""
-    if name in ("safe_probe", "safe_render"):
+    if name in ("safe_probe", "safe_probe_voiceover", "safe_render"):
         from . import sandbox
 
         return getattr(sandbox, name)
@@ -39,6 +47,8 @@ __all__ = [
     "CODES",
     "PRESETS",
     "AudioInfo",
+    "CaptionCue",
+    "Clip",
     "EditSpec",
     "Layout",
     "Limits",
@@ -54,10 +64,14 @@ __all__ = [
     "SpecError",
     "Trim",
     "VideoInfo",
+    "Voiceover",
+    "VoiceoverInfo",
     "get_preset",
     "probe",
     "probe_sound",
+    "probe_voiceover",
     "render",
     "safe_probe",
+    "safe_probe_voiceover",
     "safe_render",
 ]

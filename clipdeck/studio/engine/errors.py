@@ -24,6 +24,7 @@ CODES = frozenset(
         "video_too_long",  # the edited result is longer than the job's max_output_ms
         "trim_out_of_range",  # the trim selects nothing of the video
         "sound_unusable",  # the background music file cannot be used
+        "not_audio",  # a voice-over without a sound track we can read
         "processing_timeout",  # wall-clock limit reached, the worker was stopped
         "resources_exceeded",  # CPU time, memory or output size limit reached
         "processing_failed",  # an unexpected engine failure (a bug, not the file)

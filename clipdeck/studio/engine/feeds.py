@@ -28,13 +28,15 @@ END = "end"
 class FeedSpec:
     """Which window of which file to decode, and how its time maps to the output."""
 
-    key: str  # "source", "partner" or "sound"
+    key: str  # "source", "partner", "sound", "voiceover" or "part<n>" (a joined part)
     path: str
     start: float  # seconds after the file's start
     length: float  # seconds of the file to read (math.inf: to the end)
-    speed: float = 1.0  # output time = file time / speed
+    speed: float = 1.0  # output time = offset + file time / speed
     video: bool = True
     audio: bool = True
+    offset: float = 0.0  # where the window starts on the output timeline (joined parts)
+    end_at: float = math.inf  # output time of its end (a joined part ends before the next)
 
 
 class Feed:
@@ -94,7 +96,7 @@ class Feed:
     def _run(self) -> None:
         try:
             _Window(self).decode()
-            self._put((math.inf, END, None))
+            self._put((self.spec.end_at, END, None))
         except MediaError as exc:
             self._put((math.inf, "error", exc))
         except av.FFmpegError as exc:
@@ -179,4 +181,5 @@ class _Window:
 
     def _queue(self, frame, offset: float, kind: str) -> None:
         frame.pts = round(offset / frame.time_base)
-        self.feed._put((offset / self.feed.spec.speed, kind, frame))
+        spec = self.feed.spec
+        self.feed._put((spec.offset + offset / spec.speed, kind, frame))

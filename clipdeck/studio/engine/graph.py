@@ -12,6 +12,13 @@ Sound, per input: ``atrim`` (drop what precedes the cut) -> ``atempo`` chain
 (speed, pitch kept) -> 48 kHz stereo -> ``volume`` -> ``apad``; the inputs are
 ``amix``-ed, limited with ``alimiter`` and cut to exactly the picture's length.
 An edit without any sound gets silence (``anullsrc``).
+
+Joined parts (several takes, a stitch): each part gets its own picture chain
+(speed, ``fps``, rotation, fitted into the common frame, ``yuv420p``, exactly its
+frame count) and sound chain (speed, 48 kHz stereo, its volume, exactly its
+sample count, a 10 ms fade at each join so no click is heard), and ``concat``
+joins them in order; the colour preset, overlays and the other sounds (music,
+voice-over) then apply to the joined result.
 """
 
 from __future__ import annotations
@@ -59,6 +66,22 @@ class SoundInput:
 
 
 @dataclass(frozen=True)
+class PartInput:
+    """A joined part entering the graph: its streams (audio None: silent), how to show
+    it, its speed, kept window (seconds, before speed), frame count and volume."""
+
+    key: str
+    stream: object
+    audio: object
+    rotation: int
+    display: tuple[int, int]
+    speed: float
+    window_seconds: float
+    frames: int
+    volume: float
+
+
+@dataclass(frozen=True)
 class GraphPlan:
     """Everything the graph needs: inputs, layout, timing and look."""
 
@@ -73,6 +96,7 @@ class GraphPlan:
     pip: tuple[float, float, float] = (0.05, 0.05, 0.35)
     rendition: tuple[int, int] | None = None  # size of the second picture output
     overlays: tuple = ()  # overlays.Overlay: RGBA stills placed and timed
+    parts: tuple[PartInput, ...] = ()  # layout "joined": the parts, in order
 
 
 @dataclass
@@ -113,19 +137,72 @@ def build(plan: GraphPlan) -> BuiltGraph:
     """Build and configure the graph for ``plan``."""
     b = _Builder()
     built = BuiltGraph(graph=b.graph)
-    built.video_sink, built.rendition_sink = _picture(b, built, plan)
-    built.audio_sink = _sound(b, built, plan)
+    joined = _join(b, built, plan) if plan.layout == "joined" else None
+    built.video_sink, built.rendition_sink = _picture(b, built, plan, joined)
+    built.audio_sink = _sound(b, built, plan, joined)
     b.graph.configure()
     return built
 
 
-def _picture(b: _Builder, built: BuiltGraph, plan: GraphPlan):
-    branches = []
-    for picture in plan.pictures:
-        source = b.graph.add_buffer(template=picture.stream, name=f"in_{picture.key}_v")
-        built.sources[f"{picture.key}:video"] = source
-        branches.append(b.chain(source, _timing(plan.speed) + ROTATIONS.get(picture.rotation, [])))
-    composed = LAYOUTS[plan.layout](b, branches, plan)
+JOIN_FADE_SAMPLES = SAMPLE_RATE // 100  # 10 ms: the sound ramps to silence at each join
+
+
+def _join(b: _Builder, built: BuiltGraph, plan: GraphPlan):
+    """``concat`` of every part, picture and sound: output 0 the picture, 1 the sound."""
+    pads, last = [], len(plan.parts) - 1
+    for index, part in enumerate(plan.parts):
+        source = b.graph.add_buffer(template=part.stream, name=f"in_{part.key}_v")
+        built.sources[f"{part.key}:video"] = source
+        picture = b.chain(source, _timing(part.speed) + ROTATIONS.get(part.rotation, []))
+        picture = fit_to_frame(b, picture, part.display, plan.frame)
+        exact = [
+            ("format", "yuv420p"),
+            ("setsar", "1"),
+            ("tpad", "stop=-1:stop_mode=clone"),
+            ("trim", f"end_frame={part.frames}"),
+        ]
+        pads += [b.chain(picture, exact), _part_sound(b, built, part, index > 0, index < last)]
+    return b.join("concat", f"n={len(plan.parts)}:v=1:a=1", pads)
+
+
+def _part_sound(b: _Builder, built: BuiltGraph, part: PartInput, fade_in: bool, fade_out: bool):
+    samples = part.frames * SAMPLE_RATE // FPS
+    exact = [("atrim", f"end_sample={samples}"), ("aformat", AUDIO_FORMAT)]
+    if part.audio is None:
+        return b.chain(b.graph.add("anullsrc", f"r={SAMPLE_RATE}:cl=stereo"), exact)
+    source = b.graph.add_abuffer(template=part.audio, name=f"in_{part.key}_a")
+    built.sources[f"{part.key}:audio"] = source
+    fade = min(JOIN_FADE_SAMPLES, samples // 4)
+    fades = [("afade", f"t=in:ss=0:ns={fade}")] if fade_in else []
+    if fade_out:
+        fades.append(("afade", f"t=out:ss={samples - fade}:ns={fade}"))
+    return b.chain(
+        source,
+        [
+            ("atrim", f"start=0:end={part.window_seconds!r}"),
+            ("asetpts", "PTS-STARTPTS"),
+            *atempo_chain(part.speed),
+            ("aresample", str(SAMPLE_RATE)),
+            ("aformat", AUDIO_FORMAT),
+            ("volume", f"{part.volume!r}"),
+            ("apad", ""),
+            *exact,
+            *fades,
+        ],
+    )
+
+
+def _picture(b: _Builder, built: BuiltGraph, plan: GraphPlan, joined=None):
+    if joined is not None:
+        composed = joined
+    else:
+        branches = []
+        for picture in plan.pictures:
+            source = b.graph.add_buffer(template=picture.stream, name=f"in_{picture.key}_v")
+            built.sources[f"{picture.key}:video"] = source
+            timing = _timing(plan.speed) + ROTATIONS.get(picture.rotation, [])
+            branches.append(b.chain(source, timing))
+        composed = LAYOUTS[plan.layout](b, branches, plan)
     composed = _overlays(b, built, b.chain(composed, get_preset(plan.preset).filters), plan)
     finish = [
         ("format", "yuv420p"),
@@ -252,9 +329,11 @@ def fit_to_frame(b: _Builder, ctx, display: tuple[int, int], frame: tuple[int, i
     return b.join("overlay", f"x={x}:y={y}", [background, foreground])
 
 
-def _sound(b: _Builder, built: BuiltGraph, plan: GraphPlan):
+def _sound(b: _Builder, built: BuiltGraph, plan: GraphPlan, joined=None):
     total = plan.frames * SAMPLE_RATE // FPS
     branches = [_sound_branch(b, built, sound, plan) for sound in plan.sounds]
+    if joined is not None:  # the parts' joined sound, already at speed and volume
+        branches.insert(0, b.chain(joined, [("apad", "")], output=1))
     if not branches:
         mixed = b.graph.add("anullsrc", f"r={SAMPLE_RATE}:cl=stereo")
     elif len(branches) == 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from .probe import ProbeResult
-from .spec import EditSpec, Layout, Sound, StickerBox, TextBox, Trim
+from .spec import CaptionCue, Clip, EditSpec, Layout, Sound, StickerBox, TextBox, Trim, Voiceover
 
 MAX_OUTPUT_MS = 15_000
 
@@ -27,7 +27,7 @@ class RenderOutputs:
 @dataclass(frozen=True)
 class RenderJob:
     """One render: the new recording/upload (``source``), the edit, the layout, and for
-    duet/react the original video (``partner``)."""
+    duet/react/stitch the original video (``partner``)."""
 
     source: str
     outputs: RenderOutputs
@@ -40,7 +40,9 @@ class RenderJob:
         if self.layout.kind != "single" and not self.partner:
             raise ValueError(f"a {self.layout.kind} render needs the original (partner) video")
         if self.layout.kind == "single" and self.partner:
-            raise ValueError("a partner video is only used by duet and react layouts")
+            raise ValueError("a partner video is only used by duet, react and stitch layouts")
+        if self.spec.clips and self.layout.kind in ("duet", "react"):
+            raise ValueError(f"a {self.layout.kind} has one recording: takes cannot be joined")
 
     def to_dict(self) -> dict:
         """JSON-ready dict (for the sandbox's command line)."""
@@ -61,11 +63,18 @@ class RenderJob:
                 original_volume=spec.get("original_volume", 1.0),
                 texts=tuple(TextBox(**box) for box in spec.get("texts") or ()),
                 stickers=tuple(StickerBox(**box) for box in spec.get("stickers") or ()),
+                clips=tuple(_clip(clip) for clip in spec.get("clips") or ()),
+                voiceover=Voiceover(**spec["voiceover"]) if spec.get("voiceover") else None,
+                captions=tuple(CaptionCue(**cue) for cue in spec.get("captions") or ()),
             ),
             layout=Layout.from_dict(data.get("layout")),
             partner=data.get("partner"),
             max_output_ms=data.get("max_output_ms", MAX_OUTPUT_MS),
         )
+
+
+def _clip(data: dict) -> Clip:
+    return Clip(path=data["path"], trim=Trim(**data["trim"]) if data.get("trim") else None)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,10 @@ of 0.3 x the font size (a rounded background when one is set); the box is
 centred on (x, y) and kept inside the frame. Each character is drawn with the
 first bundled font that has it (Noto Sans Bold, then Droid Sans Fallback for
 CJK); emoji with Noto Color Emoji (drawn at its one bitmap size, then scaled).
+
+Burnt-in captions (``spec.captions``) are text boxes too, one per cue, in one
+style: white on a translucent black box, centred at 82% of the frame's height,
+words wrapped to 86% of its width, over every text and sticker.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from .geometry import Box
-from .spec import EditSpec, StickerBox, TextBox
+from .spec import CaptionCue, EditSpec, StickerBox, TextBox
 from .stickers import sticker_path
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -65,7 +69,36 @@ def draw_overlays(spec: EditSpec, frame: tuple[int, int]) -> list[Overlay]:
     in drawing order (texts over stickers)."""
     placed = [_sticker(box, frame) for box in spec.stickers]
     placed += [_text(box, frame) for box in spec.texts]
+    placed += [_text(caption_box(cue, frame), frame) for cue in spec.captions]
     return placed
+
+
+CAPTION_STYLE = {"x": 0.5, "y": 0.82, "size": 54, "color": "#ffffff", "background": "#000000b3"}
+CAPTION_WIDTH = 0.86  # of the frame: where a caption's words wrap
+
+
+def caption_box(cue: CaptionCue, frame: tuple[int, int]) -> TextBox:
+    """The text box a burnt-in caption is drawn as: its words wrapped to the frame."""
+    pixels = font_pixels(CAPTION_STYLE["size"], frame)
+    text = wrap(cue.text, pixels, CAPTION_WIDTH * frame[0])
+    return TextBox(text=text, start_ms=cue.start_ms, end_ms=cue.end_ms, **CAPTION_STYLE)
+
+
+def wrap(text: str, pixels: int, width: float) -> str:
+    """``text`` with its words wrapped into lines no wider than ``width`` (a longer word
+    keeps a line of its own; the box then shrinks the font)."""
+    lines: list[str] = []
+    for paragraph in _lines(text):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if line and _line_width(candidate, pixels) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(line for line in lines if line) or text
 
 
 def font_pixels(size: float, frame: tuple[int, int]) -> int:

@@ -123,7 +123,8 @@ def _filter(built: BuiltGraph, feeds: list[Feed], encoders: dict[str, EncodeThre
     closed: set[str] = set()
     heads = {feed.spec.key: (feed, feed.get()) for feed in feeds}
     while heads:
-        key = min(heads, key=lambda k: heads[k][1][0])
+        # Earliest first; at equal times an end goes first (a joined part ends, the next starts).
+        key = min(heads, key=lambda k: (heads[k][1][0], heads[k][1][1] != END))
         feed, (_, kind, frame) = heads[key]
         if kind == END:
             _close_inputs(built, key, closed)

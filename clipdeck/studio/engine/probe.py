@@ -24,6 +24,7 @@ FIRST_FRAME_PACKETS = 300
 VFR_SAMPLE = 120
 REORDER_SLACK = 16  # B-frames arrive out of order: ignore the newest packets' gaps
 FPS_TOLERANCE = 1.02  # 59.94 and 60 fps are "60"; timestamps round
+VOICEOVER_FRAMES = 50  # sound frames decoded to check a voice-over (about a second)
 
 
 @dataclass(frozen=True)
@@ -379,3 +380,57 @@ def probe_sound(path: str | os.PathLike, limits: Limits | None = None) -> AudioI
             )
     except (OSError, av.FFmpegError) as exc:
         raise unusable from exc
+
+
+@dataclass(frozen=True)
+class VoiceoverInfo:
+    """A usable voice-over: its container (FFmpeg format name), sound and length."""
+
+    container: str
+    codec: str
+    sample_rate: int
+    channels: int
+    duration_ms: int
+
+
+def probe_voiceover(path: str | os.PathLike, limits: Limits | None = None) -> VoiceoverInfo:
+    """Check a voice-over: a file with a sound track in an accepted codec (a recording
+    with a picture is fine; its picture is ignored). MediaError ``not_audio``,
+    ``unsupported_codec``, ``empty_file``, ``file_too_large`` or ``source_too_long``."""
+    path, limits = str(path), limits or Limits()
+    _check_size(path, limits)
+    looks = sniff.describe(sniff.read_head(path))
+    refused = MediaError(
+        "not_audio",
+        "The voice-over is not a sound file we can read"
+        + (f" (it looks like {looks})." if looks else "."),
+    )
+    try:
+        with open_input(path) as container:
+            if not container.streams.audio:
+                raise refused
+            stream = container.streams.audio[0]
+            if not audio_codec_accepted(codec_name(stream)):
+                raise MediaError(
+                    "unsupported_codec",
+                    f"The voice-over's sound is {codec_name(stream)}, which we cannot use.",
+                )
+            decoded = sum(1 for _ in itertools.islice(container.decode(stream), VOICEOVER_FRAMES))
+            duration_ms = round((container.duration or 0) / 1000)
+            if decoded == 0:
+                raise refused
+            if duration_ms > limits.max_source_ms:
+                raise MediaError(
+                    "source_too_long",
+                    f"The voice-over is {duration_ms / 60000:.0f} min long; the longest we "
+                    f"accept is {limits.max_source_ms / 60000:.0f} min.",
+                )
+            return VoiceoverInfo(
+                container=container.format.name,
+                codec=codec_name(stream),
+                sample_rate=int(stream.rate or 0),
+                channels=int(stream.channels or 0),
+                duration_ms=duration_ms,
+            )
+    except (OSError, av.FFmpegError) as exc:
+        raise refused from exc

@@ -12,16 +12,17 @@ from __future__ import annotations
 import os
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 
 from . import geometry, pipeline
 from .atomic import AtomicOutputs
 from .feeds import Feed
-from .graph import FPS, GraphPlan, PictureInput, SoundInput, build
+from .graph import FPS, GraphPlan, PartInput, PictureInput, SoundInput, build
 from .job import OutputFile, RenderJob, RenderResult
 from .limits import Limits
 from .overlays import draw_overlays
-from .plan import Timeline, feed_specs, output_frame, timeline
-from .probe import ProbeResult, probe, probe_sound
+from .plan import Part, Timeline, feed_specs, is_joined, joined_parts, output_frame, timeline
+from .probe import ProbeResult, probe, probe_sound, probe_voiceover
 from .renditions import POSTER_AT, copy_rendition, extract_audio
 
 
@@ -33,12 +34,16 @@ def render(job: RenderJob, limits: Limits | None = None) -> RenderResult:
     limits = limits or Limits()
     timings: dict[str, float] = {}
     with _stage(timings, "probe"):
-        source, partner = _probe_inputs(job, limits)
-    line = timeline(job, source)
+        source, partner, takes = _probe_inputs(job, limits)
+    parts = None
+    if is_joined(job):
+        parts, line = joined_parts(job, source, partner, takes)
+    else:
+        line = timeline(job, source)
     frame = output_frame(job, source, partner)
     with AtomicOutputs(_finals(job)) as out:
         with _stage(timings, "render"):
-            sizes = _render_main(job, line, frame, source, partner, out)
+            sizes = _render_main(job, line, frame, source, partner, out, parts)
         _derived(job, out, timings, sizes)
         out.commit()
     outputs = {name: _describe(path, sizes.get(name)) for name, path in _finals(job).items()}
@@ -64,9 +69,12 @@ def _stage(timings: dict[str, float], name: str):
 def _probe_inputs(job: RenderJob, limits: Limits):
     source = probe(job.source, limits)
     partner = probe(job.partner, limits) if job.partner else None
+    takes = [probe(clip.path, limits) for clip in job.spec.clips]
     if job.spec.sound is not None:
         probe_sound(job.spec.sound.path, limits)
-    return source, partner
+    if job.spec.voiceover is not None:
+        probe_voiceover(job.spec.voiceover.path, limits)
+    return source, partner, takes
 
 
 def _finals(job: RenderJob) -> dict[str, str]:
@@ -83,13 +91,17 @@ def _render_main(
     source: ProbeResult,
     partner: ProbeResult | None,
     out: AtomicOutputs,
+    parts: list[Part] | None = None,
 ) -> dict:
     targets = _targets(job, line, frame, out)
     feeds: list[Feed] = []
     try:
-        for spec in feed_specs(job, line, source, partner):
+        for spec in feed_specs(job, line, source, partner, parts):
             feeds.append(Feed(spec))
-        built = build(_graph_plan(job, line, frame, feeds, source, partner, targets.rendition_size))
+        plan = _graph_plan(job, line, frame, feeds, source, partner, targets.rendition_size)
+        if parts:
+            plan = _joined_plan(plan, parts, feeds)
+        built = build(plan)
     except BaseException:
         for feed in feeds:
             feed.container.close()
@@ -128,11 +140,14 @@ def _graph_plan(job, line, frame, feeds, source, partner, rendition=None) -> Gra
         "source": job.spec.original_volume,
         "partner": 1.0,
         "sound": job.spec.sound.volume if job.spec.sound else 0.0,
+        "voiceover": job.spec.voiceover.volume if job.spec.voiceover else 0.0,
     }
     sounds = tuple(
-        SoundInput(f.spec.key, f.audio, volumes[f.spec.key], f.spec.key != "sound")
+        SoundInput(
+            f.spec.key, f.audio, volumes[f.spec.key], f.spec.key not in ("sound", "voiceover")
+        )
         for f in feeds
-        if f.audio is not None
+        if f.audio is not None and f.spec.key in volumes
     )
     pip = job.layout.pip
     return GraphPlan(
@@ -148,6 +163,26 @@ def _graph_plan(job, line, frame, feeds, source, partner, rendition=None) -> Gra
         rendition=rendition,
         overlays=tuple(draw_overlays(job.spec, frame)),
     )
+
+
+def _joined_plan(plan: GraphPlan, parts: list[Part], feeds: list[Feed]) -> GraphPlan:
+    """The plan for joined parts: each part's streams, in order, joined by ``concat``."""
+    by_key = {feed.spec.key: feed for feed in feeds}
+    inputs = tuple(
+        PartInput(
+            key=part.key,
+            stream=by_key[part.key].video,
+            audio=by_key[part.key].audio,
+            rotation=part.probe.video.rotation,
+            display=(part.probe.video.display_width, part.probe.video.display_height),
+            speed=part.speed,
+            window_seconds=part.length,
+            frames=part.frames,
+            volume=part.volume,
+        )
+        for part in parts
+    )
+    return replace(plan, layout="joined", pictures=(), parts=inputs)
 
 
 def _derived(job: RenderJob, out: AtomicOutputs, timings: dict[str, float], sizes: dict) -> None:

@@ -46,7 +46,7 @@ from . import isolation
 from .errors import MediaError
 from .job import RenderJob, RenderResult
 from .limits import Limits
-from .probe import ProbeResult
+from .probe import ProbeResult, VoiceoverInfo
 
 MARKER = "CLIPDECK-SANDBOX-RESULT "
 PROJECT_ROOT = str(Path(__file__).resolve().parents[3])
@@ -81,16 +81,33 @@ def safe_render(job: RenderJob, limits: Limits | None = None) -> RenderResult:
     """``render`` in a sandboxed child process; raises :class:`MediaError` like ``render``."""
     limits = limits or Limits()
     data = job.to_dict()
-    sound = data["spec"].get("sound")
-    paths = [data["source"], data["partner"], sound["path"] if sound else None]
-    with _opened(paths) as (fds, names), _staging(data["outputs"]) as staged:
-        data["source"], data["partner"] = names[0], names[1]
-        if sound:
-            sound["path"] = names[2]
+    holders = _input_holders(data)
+    with _opened([h[k] for h, k in holders]) as (fds, names), _staging(data["outputs"]) as staged:
+        for (holder, key), name in zip(holders, names, strict=True):
+            holder[key] = name
         data["outputs"] = staged.outputs
         payload = {"job": data, "limits": limits.to_dict(), "drop_user": True}
         reply = _run("render", payload, limits, fds)
         return staged.publish(RenderResult.from_dict(reply))
+
+
+def safe_probe_voiceover(path: str | os.PathLike, limits: Limits | None = None) -> VoiceoverInfo:
+    """``probe_voiceover`` in a sandboxed child process; raises :class:`MediaError`."""
+    limits = limits or Limits()
+    with _opened([str(path)]) as (fds, names):
+        payload = {"path": names[0], "limits": limits.to_dict(), "drop_user": True}
+        reply = _run("probe_voiceover", payload, limits, fds)
+    return VoiceoverInfo(**reply)
+
+
+def _input_holders(job: dict) -> list[tuple[dict, str]]:
+    """Every (dict, key) of a job's dict that names an input file: the source, the
+    partner, the music, each take and the voice-over."""
+    spec = job["spec"]
+    holders = [(job, "source"), (job, "partner")]
+    holders += [(spec[key], "path") for key in ("sound", "voiceover") if spec.get(key)]
+    holders += [(clip, "path") for clip in spec.get("clips") or ()]
+    return holders
 
 
 @contextlib.contextmanager
@@ -294,22 +311,23 @@ def _open_inputs(op: str, payload: dict) -> None:
         except OSError:
             return path
 
-    if op == "probe":
+    if op in ("probe", "probe_voiceover"):
         payload["path"] = opened(payload["path"])
     elif op == "render":
-        job = payload["job"]
-        job["source"], job["partner"] = opened(job["source"]), opened(job.get("partner"))
-        if job["spec"].get("sound"):
-            job["spec"]["sound"]["path"] = opened(job["spec"]["sound"]["path"])
+        payload["job"].setdefault("partner", None)
+        for holder, key in _input_holders(payload["job"]):
+            holder[key] = opened(holder[key])
 
 
 def _work(op: str, payload: dict) -> dict:
-    from .probe import probe
+    from .probe import probe, probe_voiceover
     from .render import render
 
     limits = Limits.from_dict(payload["limits"])
     if op == "probe":
         return probe(payload["path"], limits).to_dict()
+    if op == "probe_voiceover":
+        return dataclasses.asdict(probe_voiceover(payload["path"], limits))
     if op == "render":
         return render(RenderJob.from_dict(payload["job"]), limits).to_dict()
     raise ValueError(f"unknown sandbox operation {op!r}")

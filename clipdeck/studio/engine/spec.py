@@ -8,9 +8,14 @@
 
 plus ``"texts": [{"text", "x", "y", "size", "color", "background", "start_ms",
 "end_ms"}]`` and ``"stickers": [{"name", "x", "y", "width", "start_ms", "end_ms"}]``
-(every key optional; the Django layer resolves a sound id to ``sound.path``), and
-``Layout.from_dict`` accepts ``{"kind": "single" | "duet" | "react",
-"pip": {"x": 0.05, "y": 0.05, "width": 0.35}}``. Bad values raise
+(every key optional; the Django layer resolves a sound id to ``sound.path``),
+``"clips": [{"path", "trim": {...}}]`` (more takes, joined after the source in
+order), ``"voiceover": {"path", "volume"}`` (a second sound over the result, not
+sped up) and ``"captions": [{"start_ms", "end_ms", "text"}]`` (cues burnt into
+the picture, in output time), and ``Layout.from_dict`` accepts ``{"kind":
+"single" | "duet" | "react" | "stitch", "pip": {"x": 0.05, "y": 0.05, "width":
+0.35}, "source_trim": {"start_ms", "end_ms"}}`` (``source_trim``: the part of
+the original a stitch starts with, at most 5 s). Bad values raise
 :class:`SpecError` naming the field, with a message a person understands.
 """
 
@@ -26,7 +31,10 @@ from .stickers import STICKERS
 MIN_SPEED, MAX_SPEED = 0.5, 3.0
 MAX_VOLUME = 2.0
 MIN_TRIM_MS = 100
-LAYOUTS = ("single", "duet", "react")
+LAYOUTS = ("single", "duet", "react", "stitch")
+MAX_CLIPS = 9  # takes after the first: ten in all
+MAX_STITCH_MS = 5000  # the part of someone's video a stitch starts with
+MAX_CUES, MAX_CUE_CHARS = 1000, 300
 MAX_TEXTS, MAX_STICKERS, MAX_TEXT_CHARS = 10, 10, 150
 MIN_TEXT_SIZE, MAX_TEXT_SIZE = 16, 200  # font size in pixels of a 1080-wide frame
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$")
@@ -88,9 +96,34 @@ class StickerBox:
 
 
 @dataclass(frozen=True)
+class Clip:
+    """Another take, joined after the ones before it: a local file and its kept part."""
+
+    path: str
+    trim: Trim | None = None
+
+
+@dataclass(frozen=True)
+class Voiceover:
+    """A second sound over the whole result (from its start, not sped up), at ``volume``."""
+
+    path: str
+    volume: float = 1.0
+
+
+@dataclass(frozen=True)
+class CaptionCue:
+    """A caption burnt into the picture from ``start_ms`` to ``end_ms`` (output time)."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+
+
+@dataclass(frozen=True)
 class EditSpec:
     """Trim, speed, colour preset, background music, the original sound's volume, text
-    boxes and stickers."""
+    boxes and stickers, more takes, a voice-over and burnt-in captions."""
 
     trim: Trim | None = None
     speed: float = 1.0
@@ -99,6 +132,9 @@ class EditSpec:
     original_volume: float = 1.0
     texts: tuple[TextBox, ...] = ()
     stickers: tuple[StickerBox, ...] = ()
+    clips: tuple[Clip, ...] = ()
+    voiceover: Voiceover | None = None
+    captions: tuple[CaptionCue, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict | None) -> EditSpec:
@@ -115,16 +151,31 @@ class EditSpec:
             ),
             texts=_list(data.get("texts"), "texts", MAX_TEXTS, _text_box),
             stickers=_list(data.get("stickers"), "stickers", MAX_STICKERS, _sticker_box),
+            clips=_list(data.get("clips"), "clips", MAX_CLIPS, _clip),
+            voiceover=_voiceover(data.get("voiceover")),
+            captions=_list(data.get("captions"), "captions", MAX_CUES, _cue),
         )
 
     def to_dict(self) -> dict:
         """JSON-ready dict that :meth:`from_dict` reads back."""
         data = asdict(self)
-        data["texts"], data["stickers"] = list(data["texts"]), list(data["stickers"])
+        for key in ("texts", "stickers", "clips", "captions"):
+            data[key] = list(data[key])
         return data
 
 
-EDIT_KEYS = ("trim", "speed", "filter", "sound", "original_volume", "texts", "stickers")
+EDIT_KEYS = (
+    "trim",
+    "speed",
+    "filter",
+    "sound",
+    "original_volume",
+    "texts",
+    "stickers",
+    "clips",
+    "voiceover",
+    "captions",
+)
 
 
 @dataclass(frozen=True)
@@ -138,10 +189,12 @@ class Pip:
 
 @dataclass(frozen=True)
 class Layout:
-    """``single`` (one video), ``duet`` (side by side) or ``react`` (reaction over original)."""
+    """``single`` (one video), ``duet`` (side by side), ``react`` (reaction over original)
+    or ``stitch`` (``source_trim`` of the original, then the recording)."""
 
     kind: str = "single"
     pip: Pip | None = None
+    source_trim: Trim | None = None
 
     @classmethod
     def from_dict(cls, data: dict | str | None) -> Layout:
@@ -149,14 +202,15 @@ class Layout:
         if data is None or isinstance(data, str):
             data = {"kind": data or "single"}
         data = _mapping(data, "layout")
-        _no_unknown(data, {"kind", "pip"}, "layout.")
+        _no_unknown(data, {"kind", "pip", "source_trim"}, "layout.")
         kind = data.get("kind", "single")
         if kind not in LAYOUTS:
             raise SpecError(
-                "layout.kind", f"Unknown layout {kind!r}; choose single, duet or react."
+                "layout.kind", f"Unknown layout {kind!r}; choose single, duet, react or stitch."
             )
         pip = _pip(data.get("pip")) if kind == "react" else None
-        return cls(kind=kind, pip=pip)
+        cut = _source_trim(data.get("source_trim")) if kind == "stitch" else None
+        return cls(kind=kind, pip=pip, source_trim=cut)
 
     def to_dict(self) -> dict:
         """JSON-ready dict that :meth:`from_dict` reads back."""
@@ -316,3 +370,54 @@ def _sticker_box(value, field: str) -> StickerBox:
         start_ms=start,
         end_ms=end,
     )
+
+
+def _clip(value, field: str) -> Clip:
+    data = _mapping(value, field)
+    _no_unknown(data, {"path", "trim"}, f"{field}.")
+    path = data.get("path")
+    if not isinstance(path, str) or not path:
+        raise SpecError(f"{field}.path", "The take's file is missing.")
+    try:
+        trim = _trim(data.get("trim"))
+    except SpecError as error:
+        raise SpecError(f"{field}.{error.field}", error.message) from None
+    return Clip(path=path, trim=trim)
+
+
+def _voiceover(value) -> Voiceover | None:
+    if value is None:
+        return None
+    data = _mapping(value, "voiceover")
+    _no_unknown(data, {"path", "volume"}, "voiceover.")
+    path = data.get("path")
+    if not isinstance(path, str) or not path:
+        raise SpecError("voiceover.path", "The voice-over's file is missing.")
+    return Voiceover(
+        path=path, volume=_number(data, "volume", 1.0, 0.0, MAX_VOLUME, "voiceover.volume")
+    )
+
+
+def _cue(value, field: str) -> CaptionCue:
+    data = _mapping(value, field)
+    _no_unknown(data, {"start_ms", "end_ms", "text"}, f"{field}.")
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_CUE_CHARS:
+        raise SpecError(f"{field}.text", f"A caption holds 1 to {MAX_CUE_CHARS} characters.")
+    start, end = _times(data, field)
+    if end is None:
+        raise SpecError(f"{field}.end_ms", "A caption needs an end time.")
+    return CaptionCue(start_ms=start, end_ms=end, text=text)
+
+
+def _source_trim(value) -> Trim:
+    try:
+        trim = _trim(value if value is not None else {"start_ms": 0, "end_ms": MAX_STITCH_MS})
+    except SpecError as error:
+        raise SpecError(f"layout.source_{error.field}", error.message) from None
+    if trim.end_ms is None or trim.end_ms - trim.start_ms > MAX_STITCH_MS:
+        raise SpecError(
+            "layout.source_trim.end_ms",
+            f"A stitch uses at most {MAX_STITCH_MS // 1000} s of the original video.",
+        )
+    return trim
