@@ -44,7 +44,7 @@ def draft_state(video: Video) -> dict:
         "allow_duet": video.allow_duet,
         "allow_react": video.allow_react,
         "allow_comments": video.allow_comments,
-        "allow_stitch": getattr(video, "allow_stitch", True),
+        "allow_stitch": video.allow_stitch,
         "edit": video.edit or {},
         "original": f"/studio/drafts/{video.pk}/original",
         "length_limit_seconds": _length_limit_seconds(video),

@@ -210,6 +210,9 @@ def test_two_takes_text_sticker_captions_then_the_muted_feed_shows_them(open_pag
     takes = page.get_by_role("list", name="Takes, in order").get_by_role("listitem")
     expect(takes).to_have_count(2)
     expect(takes.nth(1)).not_to_contain_text("measuring")
+    # The lengths the editor measured (a busy machine's wall clock is no guide).
+    measured = [float(takes.nth(i).inner_text().split("\n")[1].split()[0]) for i in (0, 1)]
+    assert all(seconds > 0.3 for seconds in measured), measured
 
     open_tool(page, "text")
     page.get_by_label("Text", exact=True).fill("two takes")
@@ -231,7 +234,7 @@ def test_two_takes_text_sticker_captions_then_the_muted_feed_shows_them(open_pag
     video_id = post_and_wait(page)
     body = page.request.get(f"/api/v1/videos/{video_id}").json()
     assert body["status"] == "published"
-    assert body["duration_ms"] > 2600  # both takes joined
+    assert abs(body["duration_ms"] - sum(measured) * 1000) <= 300  # both takes, joined
     vtt = page.request.get(f"/api/v1/videos/{video_id}/captions").text()
     assert "hello everybody" in vtt and "helo" not in vtt
 
@@ -262,7 +265,7 @@ def test_a_stitch_starts_with_the_chosen_part_of_someone_elses_video(open_page, 
     page = open_page(PHONE, touch=True)
     sign_up(page, "sam_stitches")
     page.goto(f"/v/{original}")
-    page.get_by_role("link", name="Stitch").click()
+    page.get_by_role("link", name="Stitch", exact=True).click()
     expect(page.locator("[data-remix-title]")).to_have_text("Stitch with @sol_source")
     expect(page.get_by_role("button", name="Start recording")).to_be_enabled()
     length = page.get_by_label("Length (ms, at most 5 s)")
@@ -296,4 +299,4 @@ def test_the_stitch_entry_is_offered_only_when_the_creator_allows_it(open_page, 
     sign_up(viewer, "vic_views")
     viewer.goto(f"/v/{video_id}")
     expect(viewer.get_by_role("link", name="Duet")).to_be_visible()
-    expect(viewer.get_by_role("link", name="Stitch")).to_have_count(0)
+    expect(viewer.get_by_role("link", name="Stitch", exact=True)).to_have_count(0)

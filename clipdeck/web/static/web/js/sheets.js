@@ -120,7 +120,7 @@ export function openShare(video, item) {
       icon("duet"), "Duet"),
     h("a", { href: `/studio?react=${video.id}`, "aria-disabled": String(!video.allow_react), title: video.allow_react ? "" : "The creator does not allow reactions" },
       icon("react"), "React"),
-    (video.allow_stitch ?? video.allow_duet) ? h("a", { href: `/studio?stitch=${video.id}` }, icon("stitch"), "Stitch") : null,
+    video.allow_stitch ? h("a", { href: `/studio?stitch=${video.id}` }, icon("stitch"), "Stitch") : null,
     h("a", { href: `/v/${video.id}` }, icon("open"), "Open page"));
   body.append(actions, h("label", { class: "field" }, h("span", {}, "Link"), field));
 }

@@ -129,10 +129,11 @@ async function loadSource() {
   }
   const names = { duet: "Duet", react: "React", stitch: "Stitch" };
   const allowed = remix.kind === "duet" ? source.allow_duet
-    : remix.kind === "react" ? source.allow_react : (source.allow_stitch ?? source.allow_duet);
+    : remix.kind === "react" ? source.allow_react : source.allow_stitch;
   $("[data-remix-title]").textContent = `${names[remix.kind]} with @${source.author.handle}`;
   if (!allowed) {
-    $("[data-capture-status]").textContent = `@${source.author.handle} does not allow ${remix.kind}es of this video.`.replace("duetes", "duets").replace("reactes", "reactions");
+    const plural = { duet: "duets", react: "reactions", stitch: "stitches" }[remix.kind];
+    $("[data-capture-status]").textContent = `@${source.author.handle} does not allow ${plural} of this video.`;
     $("[data-record]").disabled = true;
     return;
   }
@@ -790,7 +791,7 @@ async function reopen(state, overlaysReady) {
   }
   // A reopened draft edits its first take; its other takes and voice-over are kept as
   // they were (a PATCH sends no files), so new ones need a new video.
-  kept.clips = spec.clips?.length ? spec.clips : null;
+  kept.clips = spec.clips?.length ? spec.clips.map((c) => (c.trim ? c : { upload: c.upload })) : null;
   kept.voiceover = spec.voiceover || null;
   if (kept.voiceover) {
     edit.voiceVolume = kept.voiceover.volume ?? 1;
