@@ -71,10 +71,11 @@ function rgba(colour) {
 
 /**
  * Set up the text and sticker card. `preview` is the <video>, `layer` the element
- * over it, `frame()` the output frame [w, h], `now()` the output time shown. Returns
+ * over it, `frame()` the output frame [w, h], `now()` the output time shown,
+ * `onEmptyTap()` what a tap on the preview does while nothing is selected. Returns
  * {spec(), load(), redraw(), items}.
  */
-export async function overlayEditor({ card, preview, layer, frame, now = () => preview.currentTime * 1000 }) {
+export async function overlayEditor({ card, preview, layer, frame, now = () => preview.currentTime * 1000, onEmptyTap = () => {} }) {
   const items = [];
   let selected = null;
   const stickers = await api("studio/stickers");
@@ -109,7 +110,7 @@ export async function overlayEditor({ card, preview, layer, frame, now = () => p
   layer.addEventListener("pointerdown", (event) => {
     const target = event.target.closest("[data-item]");
     if (target) selected = items[Number(target.dataset.item)];
-    if (!selected) return;
+    if (!selected) return onEmptyTap();
     layer.setPointerCapture(event.pointerId);
     move(event);
     const moving = (e) => move(e);

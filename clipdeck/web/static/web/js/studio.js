@@ -204,9 +204,9 @@ function measureTake(take) {
     take.measured = take.durationMs > 0;
     take.end = Math.min(take.end ?? take.durationMs, take.durationMs);
     take.start = Math.min(take.start, Math.max(0, take.end - 500));
-    probe.removeAttribute("src");
     drawTakes();
     if (takes[current] === take) syncTrim(true);
+    thumbnail(probe, take);
   };
   probe.addEventListener("loadedmetadata", () => {
     if (Number.isFinite(probe.duration) && probe.duration > 0) return done(probe.duration * 1000);
@@ -214,6 +214,16 @@ function measureTake(take) {
     probe.currentTime = 1e9;
   }, { once: true });
   probe.addEventListener("error", () => done(take.durationMs), { once: true });
+}
+
+/** A still of the take for the takes strip (a bitmap: the page's CSP allows no data: images). */
+function thumbnail(probe, take) {
+  probe.addEventListener("seeked", async () => {
+    try { take.still = await createImageBitmap(probe); } catch { /* no picture yet */ }
+    probe.removeAttribute("src");
+    drawTakes();
+  }, { once: true });
+  probe.currentTime = Math.min(0.5, (take.durationMs || 0) / 2000);
 }
 
 function takeLength(take) {
@@ -259,6 +269,7 @@ function drawTakes() {
   list.replaceChildren(...takes.map((take, index) => h("li", { "data-take": index, "aria-current": String(index === current) },
     h("button", { type: "button", class: "take-open", "aria-label": `Preview and trim take ${index + 1}`, onclick: () => { showTake(index, take.start, true); tools.open("trim"); } },
       h("span", { class: "take-number" }, String(index + 1)),
+      still(take),
       h("span", {}, take.measured ? `${(takeLength(take) / 1000).toFixed(1)} s` : "measuring…")),
     h("button", { type: "button", class: "chip", "aria-label": `Move take ${index + 1} earlier`, disabled: index === 0, onclick: () => moveTake(index, -1) }, "↑"),
     h("button", { type: "button", class: "chip", "aria-label": `Move take ${index + 1} later`, disabled: index === takes.length - 1, onclick: () => moveTake(index, 1) }, "↓"),
@@ -269,6 +280,15 @@ function drawTakes() {
   const rail = $('[data-tool-button="takes"] span:last-child');
   rail.textContent = takes.length > 1 ? `Takes (${takes.length})` : "Takes";
   updateLength();
+}
+
+function still(take) {
+  const canvas = h("canvas", { width: 36, height: 64, class: "take-still", "aria-hidden": "true" });
+  if (take.still) {
+    const ratio = take.still.width / take.still.height || 9 / 16;
+    canvas.getContext("2d").drawImage(take.still, (36 - 64 * ratio) / 2, 0, 64 * ratio, 64);
+  }
+  return canvas;
 }
 
 function moveTake(index, step) {
@@ -439,7 +459,6 @@ function setUpEditor() {
   video.addEventListener("ended", advance);
   video.addEventListener("play", () => { if (outputNow() < 100) restartSounds(); else voice?.resume(); });
   video.addEventListener("pause", () => voice?.pause());
-  video.addEventListener("click", () => (video.paused ? video.play() : video.pause()).catch?.(() => {}));
   $("[name=trim_start]").addEventListener("input", updateTrim);
   $("[name=trim_end]").addEventListener("input", updateTrim);
 
@@ -477,10 +496,17 @@ function setUpEditor() {
   });
   $("[name=voiceover_volume]").addEventListener("input", (e) => { edit.voiceVolume = Number(e.target.value) / 100; voice.volume(edit.voiceVolume); });
   $("[data-record-take]").addEventListener("click", recordAnotherTake);
-  const editorReady = overlayEditor({ card: $("[data-overlays]"), preview: video, layer: $("[data-overlay-layer]"), frame: outputFrame, now: outputNow })
+  const editorReady = overlayEditor({ card: $("[data-overlays]"), preview: video, layer: $("[data-overlay-layer]"), frame: outputFrame, now: outputNow, onEmptyTap: togglePlay })
     .then((editor) => { overlays = editor; window.clipdeckOverlays = editor; return editor; })
     .catch((error) => { toast(error.message); return null; });
   return editorReady;
+}
+
+/** A tap on the preview with nothing selected plays or pauses it. */
+function togglePlay() {
+  const video = preview();
+  if (video.paused) video.play().catch(() => {});
+  else video.pause();
 }
 
 /** The preview reached the end of a take: the next take, or the first again. */
