@@ -170,8 +170,11 @@ function setUpStitchRange(sourceVideo) {
     const start = Math.min(Number(startInput.value), Math.max(0, total - 500));
     const length = Math.min(Number(lengthInput.value), STITCH_MAX_MS, total - start);
     stitchRange = { start_ms: Math.round(start), end_ms: Math.round(start + length) };
-    note.textContent = `Using ${(start / 1000).toFixed(1)}–${(stitchRange.end_ms / 1000).toFixed(1)} s of @${source.author.handle}'s video (${(length / 1000).toFixed(1)} s, at most 5 s), then your recording.`;
+    note.textContent = `Using ${(start / 1000).toFixed(1)}–${(stitchRange.end_ms / 1000).toFixed(1)} s of @${source.author.handle}'s video (${(length / 1000).toFixed(1)} s, at most ${STITCH_MAX_MS / 1000} s), then your recording.`;
+    startInput.setAttribute("aria-valuetext", `${(start / 1000).toFixed(1)} seconds`);
+    lengthInput.setAttribute("aria-valuetext", `${(length / 1000).toFixed(1)} seconds`);
     sourceVideo.currentTime = start / 1000;
+    updateLength();
   }
   startInput.addEventListener("input", update);
   lengthInput.addEventListener("input", update);
