@@ -295,6 +295,8 @@ CLIPDECK_LENGTH_OPTIONS_MS = [
 CLIPDECK_RENDER_LEASE_SECONDS = env_int("CLIPDECK_RENDER_LEASE_SECONDS", 60)
 # How often scheduled posts are looked for (a post goes live within this of its time).
 CLIPDECK_SCHEDULED_POSTS_INTERVAL_SECONDS = env_int("CLIPDECK_SCHEDULED_POSTS_INTERVAL_SECONDS", 30)
+# A PocketSphinx model folder for auto-captions; empty: the English model of the wheel.
+CLIPDECK_AUTO_CAPTIONS_MODEL = env_str("CLIPDECK_AUTO_CAPTIONS_MODEL")
 CLIPDECK_RENDER_MAX_ATTEMPTS = env_int("CLIPDECK_RENDER_MAX_ATTEMPTS", 3)
 CLIPDECK_RENDER_WALL_SECONDS = env_int("CLIPDECK_RENDER_WALL_SECONDS", 900)
 # How many of one person's videos may be processing at once; the next upload answers 429.

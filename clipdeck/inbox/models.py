@@ -21,6 +21,7 @@ class NotificationType(models.TextChoices):
     COMMENT_LIKE = "comment_like", "Comment like"
     ORDER = "order", "Order update"
     MODERATION = "moderation", "Moderation decision"
+    CAPTIONS = "captions", "Captions ready"
 
 
 class Notification(models.Model):

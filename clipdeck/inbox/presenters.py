@@ -31,7 +31,7 @@ def _who(notification: Notification) -> str:
 
 def sentence(notification: Notification) -> str:
     """What happened, in one line."""
-    if notification.type in (T.ORDER, T.MODERATION):
+    if notification.type in (T.ORDER, T.MODERATION, T.CAPTIONS):
         return str(notification.data.get("message", "")) or T(notification.type).label
     text = f"{_who(notification)} {_VERBS[T(notification.type)]}"
     if text.endswith(":") and notification.comment is not None:

@@ -24,6 +24,7 @@ NotificationTypeName = Literal[
     "comment_like",
     "order",
     "moderation",
+    "captions",
 ]
 
 

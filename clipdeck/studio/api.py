@@ -10,7 +10,8 @@ from ninja import File, Form, Router, Status, UploadedFile
 from clipdeck.kernel import ratelimit
 from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
 from clipdeck.kernel.errors import InvalidInput, NotFound
-from clipdeck.studio import captions, options
+from clipdeck.studio import auto_captions, captions, options
+from clipdeck.studio.captions_api import router as captions_router
 from clipdeck.studio.engine.overlays import TEXT_FONT
 from clipdeck.studio.engine.stickers import STICKERS, sticker_path
 from clipdeck.studio.models import Captions
@@ -27,6 +28,7 @@ from clipdeck.videos.models import RemixKind
 from clipdeck.videos.visibility import video_access
 
 router = Router(tags=["studio"])
+router.add_router("", captions_router)
 
 
 def _json_field(raw: str, name: str) -> dict:
@@ -243,4 +245,5 @@ def video_captions_put(request, video_id: str):
         return HttpResponse(status=204)
     vtt = captions.write(captions.parse(text, duration_ms=video.duration_ms or None))
     Captions.objects.update_or_create(video=video, defaults={"vtt": vtt})
+    auto_captions.mark_accepted(video)
     return HttpResponse(vtt, content_type="text/vtt; charset=utf-8")

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from clipdeck.kernel.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from clipdeck.studio.speech import Word
 
 MAX_BYTES = 64 * 1024
 MAX_CUES = 1000
@@ -102,3 +106,62 @@ def write(cues: list[Cue]) -> str:
     """The normal form of ``cues`` as a WebVTT document."""
     blocks = [f"{_stamp(c.start_ms)} --> {_stamp(c.end_ms)}\n{_escape(c.text)}" for c in cues]
     return "WEBVTT\n\n" + "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+MAX_LINE_CHARS = 42
+MAX_CUE_MS = 3000
+PAUSE_MS = 200
+MIN_CUE_MS = 700
+
+
+def cues_from_words(words: list[Word]) -> list[Cue]:
+    """Words grouped into readable cues: a new cue after a pause, or before the text
+    passes ``MAX_LINE_CHARS`` or the cue lasts longer than ``MAX_CUE_MS`` (then at
+    the longest gap between its words, so a phrase is not cut mid-way).
+
+    A short cue is held up to ``MIN_CUE_MS`` when the next one leaves room, so a
+    lone word stays on screen long enough to read.
+    """
+    groups: list[list[Word]] = []
+    for word in words:
+        current = groups[-1] if groups else None
+        if current is None or word.start_ms - current[-1].end_ms >= PAUSE_MS:
+            groups.append([word])
+        elif _too_long([*current, word]):
+            cut = _longest_gap([*current, word])
+            groups[-1], rest = current[:cut], [*current[cut:], word]
+            groups.append(rest)
+        else:
+            current.append(word)
+    cues = []
+    for index, group in enumerate(groups):
+        start, end = group[0].start_ms, group[-1].end_ms
+        following = groups[index + 1][0].start_ms if index + 1 < len(groups) else None
+        held = start + MIN_CUE_MS
+        end = max(end, held if following is None else min(held, following))
+        cues.append(Cue(start, end, _sentence_case(" ".join(word.text for word in group))))
+    return cues
+
+
+def _too_long(group: list[Word]) -> bool:
+    text = " ".join(word.text for word in group)
+    return len(text) > MAX_LINE_CHARS or group[-1].end_ms - group[0].start_ms > MAX_CUE_MS
+
+
+def _longest_gap(group: list[Word]) -> int:
+    """Where to cut ``group`` (whose last word does not fit): before the word after
+    the longest silence, the first part never empty, the rest fitting."""
+    best, best_gap = len(group) - 1, -1
+    for index in range(1, len(group)):
+        gap = group[index].start_ms - group[index - 1].end_ms
+        if gap > best_gap and not _too_long(group[index:]) and not _too_long(group[:index]):
+            best, best_gap = index, gap
+    return best
+
+
+def _sentence_case(text: str) -> str:
+    words = [
+        "I" + word[1:] if word == "i" or word.startswith("i'") else word for word in text.split()
+    ]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]

@@ -98,3 +98,34 @@ class ExtraOriginal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.upload} of {self.video_id}"
+
+
+class AutoCaptionsStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Listening"
+    READY = "ready", "Ready for review"
+    EMPTY = "empty", "No speech heard"
+    FAILED = "failed", "Failed"
+    ACCEPTED = "accepted", "Accepted"
+
+
+class AutoCaptions(models.Model):
+    """Captions transcribed on this machine, waiting for the owner's review.
+
+    Never shown to anyone but the owner: publishing means PUTting the reviewed
+    text to the video's captions (``Captions``), which marks this ``accepted``.
+    """
+
+    video = models.OneToOneField(
+        "videos.Video", on_delete=models.CASCADE, primary_key=True, related_name="auto_captions"
+    )
+    status = models.CharField(
+        max_length=10, choices=AutoCaptionsStatus.choices, default=AutoCaptionsStatus.QUEUED
+    )
+    vtt = models.TextField(blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"auto-captions of {self.video_id}: {self.status}"

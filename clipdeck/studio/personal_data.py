@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from django.db.models.fields.files import FieldFile
 
 from clipdeck.kernel.personal_data import DataClass, declare, register
-from clipdeck.studio.models import Captions, ExtraOriginal, RenderJob, ScheduledPost
+from clipdeck.studio.models import AutoCaptions, Captions, ExtraOriginal, RenderJob, ScheduledPost
 
 INT, PROT = DataClass.INTERNAL, DataClass.PROTECTED
 VIDEO = "Until the video is deleted or the account erased."
@@ -46,6 +46,23 @@ declare(
     },
 )
 
+declare(
+    AutoCaptions,
+    {
+        "video": (INT, "The video whose speech was transcribed.", VIDEO),
+        "status": (INT, "Where the transcription stands.", VIDEO),
+        "vtt": (
+            PROT,
+            "Captions transcribed from the video's speech, shown to the owner only "
+            "until they publish them.",
+            VIDEO,
+        ),
+        "message": (INT, "Why the transcription found nothing or failed.", VIDEO),
+        "requested_at": (INT, "When the owner asked for it.", VIDEO),
+        "finished_at": (INT, "When it finished.", VIDEO),
+    },
+)
+
 
 declare(
     ExtraOriginal,
@@ -66,11 +83,17 @@ declare(
 
 
 def export(user) -> dict:
-    """The captions and scheduled times of the user's videos (erased with the videos)."""
+    """The captions, suggested captions and scheduled times of the user's videos
+    (erased with the videos)."""
     captions = Captions.objects.filter(video__author=user).order_by("video_id")
+    suggested = AutoCaptions.objects.filter(video__author=user).exclude(vtt="")
     schedules = ScheduledPost.objects.filter(video__author=user).order_by("video_id")
     return {
         "captions": [{"video": str(c.video_id), "vtt": c.vtt} for c in captions],
+        "suggested_captions": [
+            {"video": str(a.video_id), "status": a.status, "vtt": a.vtt}
+            for a in suggested.order_by("video_id")
+        ],
         "scheduled_posts": [
             {"video": str(s.video_id), "publish_at": s.publish_at.isoformat()} for s in schedules
         ],

@@ -24,3 +24,11 @@ def seed_music_library() -> int:
     from clipdeck.studio.music_library import seed_library
 
     return len(seed_library())
+
+
+@task(queue_name="media")
+def auto_caption(video_id: str) -> str:
+    """Transcribe one video's speech into suggested captions; the status it ends in."""
+    from clipdeck.studio.auto_captions import transcribe_video
+
+    return transcribe_video(video_id)
