@@ -3,16 +3,20 @@ a draft reopened and edited again; the phone layout with a tool's sheet open."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
 from clipdeck.studio.engine.synth import make_clip
+from clipdeck.studio.engine.synth.spoken import espeak_available, spoken_clip
 from tests.e2e.conftest import CLIPBOARD_SPY, screenshot
 from tests.e2e.test_journey import RENDER_TIMEOUT, open_tool, post_and_wait, post_via_api, sign_up
 
 pytestmark = pytest.mark.xdist_group("browser")
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1440, "height": 900}
+SAID = "The weather is nice today. Please open the window."
 TOOLS = ["takes", "trim", "filters", "music", "text", "stickers", "captions", "voiceover", "post"]
 
 
@@ -196,19 +200,31 @@ def test_someone_else_cannot_reopen_my_draft(open_page, tmp_path):
     assert other.goto("/studio?draft=not-a-uuid").status == 404
 
 
-def test_two_takes_text_sticker_captions_then_the_muted_feed_shows_them(open_page):
+@pytest.fixture(scope="module")
+def spoken_take(tmp_path_factory):
+    """A take in which a voice (espeak-ng) says a sentence, for auto-captions."""
+    if not espeak_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("espeak-ng is required in CI: apt-get install -y espeak-ng")
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    folder = tmp_path_factory.mktemp("spoken")
+    return spoken_clip(folder / "spoken.mp4", SAID, width=360, height=640)
+
+
+def test_two_takes_text_sticker_auto_captions_then_the_muted_feed_shows_them(
+    open_page, spoken_take
+):
     page = open_page(PHONE, touch=True)
     sign_up(page, "tia_takes")
     page.goto("/studio")
     expect(page.get_by_role("button", name="Start recording")).to_be_enabled()
+    # Take 1 from the camera, take 2 (someone speaking) uploaded from the takes sheet.
     record_take(page, 1.6)
     open_tool(page, "takes")
-    page.get_by_role("button", name="Record another take").click()
-    expect(page.get_by_role("button", name="Start recording")).to_be_enabled()
-    record_take(page, 1.6)
-    open_tool(page, "takes")
+    page.locator("[data-pick-take]").set_input_files(spoken_take)
     takes = page.get_by_role("list", name="Takes, in order").get_by_role("listitem")
     expect(takes).to_have_count(2)
+    expect(takes.nth(0)).not_to_contain_text("measuring")
     expect(takes.nth(1)).not_to_contain_text("measuring")
     # The lengths the editor measured (a busy machine's wall clock is no guide).
     measured = [float(takes.nth(i).inner_text().split("\n")[1].split()[0]) for i in (0, 1)]
@@ -220,15 +236,19 @@ def test_two_takes_text_sticker_captions_then_the_muted_feed_shows_them(open_pag
     open_tool(page, "stickers")
     page.get_by_role("button", name="Add sticker Star").click()
 
+    # Auto-captions: the video is saved as a draft, rendered, listened to; the
+    # suggestion fills the cue list for review.
     open_tool(page, "captions")
-    page.get_by_role("button", name="Add a cue here").click()
-    page.get_by_label("Text of cue 1").fill("helo evrybody")
-    page.get_by_label("Start of cue 1 (s)").fill("0")
-    page.get_by_label("End of cue 1 (s)").fill("2.5")
-    # Fix the cue's words; tapping it shows it over the preview.
-    page.get_by_label("Text of cue 1").fill("hello everybody")
+    page.get_by_role("button", name="Auto-caption").click()
+    status = page.locator("[data-captions-status]")
+    expect(status).to_contain_text("Check them", timeout=RENDER_TIMEOUT)
+    first = page.get_by_label("Text of cue 1")
+    heard = first.input_value().lower()
+    assert any(word in heard for word in ("weather", "nice", "today")), heard
+    # Fix one cue; tapping it shows it over the preview.
+    first.fill("The weather is nice today")
     page.get_by_role("button", name="Play from cue 1").click()
-    expect(page.locator("[data-caption-preview]")).to_have_text("hello everybody")
+    expect(page.locator("[data-caption-preview]")).to_have_text("The weather is nice today")
     screenshot(page, "studio-captions")
 
     video_id = post_and_wait(page)
@@ -236,7 +256,7 @@ def test_two_takes_text_sticker_captions_then_the_muted_feed_shows_them(open_pag
     assert body["status"] == "published"
     assert abs(body["duration_ms"] - sum(measured) * 1000) <= 300  # both takes, joined
     vtt = page.request.get(f"/api/v1/videos/{video_id}/captions").text()
-    assert "hello everybody" in vtt and "helo" not in vtt
+    assert "The weather is nice today" in vtt
 
     # Another viewer: the feed starts muted and shows the captions.
     viewer = open_page(PHONE, touch=True)
