@@ -113,3 +113,12 @@ def test_the_drafts_page_links_each_draft_to_the_editor():
     page = client_for(owner).get("/me/drafts").content.decode()
 
     assert f'href="/studio?draft={video.pk}"' in page
+
+
+def test_the_draft_page_links_to_the_editor():
+    owner = UserFactory()
+    video = draft_of(owner)
+
+    page = client_for(owner).get(f"/v/{video.pk}").content.decode()
+
+    assert f'href="/studio?draft={video.pk}"' in page
