@@ -384,7 +384,9 @@ def _keep_extra(video: Video, author: User, upload_name: str, extra: ExtraFile) 
     """Keep a take or the voice-over sealed beside the original."""
     row = ExtraOriginal(video=video, upload=upload_name, kind=extra.kind)
     row.duration_ms = extra.duration_ms
-    name = row.file.field.generate_filename(row, f"{video.pk}/{upload_name}{extra.suffix}")
+    # "take-"/"voiceover-" keeps a file called "source" clear of the main original.
+    stored = f"{video.pk}/{extra.kind}-{upload_name}{extra.suffix}"
+    name = row.file.field.generate_filename(row, stored)
     with _upload_on_disk(extra.upload) as path:
         row.file = save_sealed(row.file.storage, name, path, author)
     row.save()
