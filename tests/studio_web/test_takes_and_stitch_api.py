@@ -142,6 +142,10 @@ def test_a_multi_take_draft_is_re_edited_from_every_kept_take(
     run_worker()
     video_id = response.json()["id"]
     assert mine.get(f"videos/{video_id}").json()["duration_ms"] == 4000
+    url = f"/api/v1/videos/{video_id}/captions"
+    vtt = "WEBVTT\n\n00:01.200 --> 00:01.800\non blue\n\n00:02.500 --> 00:03.000\non green\n"
+    put = mine.client.put(url, vtt, content_type="text/vtt", headers=mine.headers)
+    assert put.status_code == 200
 
     first_second = {"start_ms": 0, "end_ms": 1000}
     again = {"clips": [{"upload": "source", "trim": first_second}, {"upload": "b"}]}
@@ -152,6 +156,11 @@ def test_a_multi_take_draft_is_re_edited_from_every_kept_take(
     assert (body["status"], body["duration_ms"]) == ("draft", 3000)
     frames = pictures(video_id)
     assert close(frames[15], RED) and close(frames[45], GREEN) and close(frames[75], BLUE)
+    # The cues moved with their takes: green now plays from 1 s (its first second), blue from 2 s.
+    assert mine.client.get(url, headers=mine.headers).content.decode() == (
+        "WEBVTT\n\n00:00:01.500 --> 00:00:02.000\non green\n\n"
+        "00:00:02.200 --> 00:00:02.800\non blue\n"
+    )
     unknown = mine.patch(f"videos/{video_id}", {"edit": {"clips": [{"upload": "zz"}]}})
     assert unknown.status_code == 400
     assert unknown.json()["error"]["field"] == "edit.clips[0].upload"
