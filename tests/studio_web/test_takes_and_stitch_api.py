@@ -417,3 +417,18 @@ def test_a_stitch_is_withheld_when_its_source_goes_private(
 
     assert api().get(f"videos/{stitch['id']}").status_code == 404
     assert api(bob).get(f"videos/{stitch['id']}").json()["withheld_reason"] == "source_not_public"
+
+
+def test_the_files_together_stay_within_the_upload_limit(api, alice, red, blue, settings):
+    import os
+
+    settings.CLIPDECK_MAX_UPLOAD_BYTES = os.path.getsize(red) + os.path.getsize(blue) - 1
+    edit = json.dumps({"clips": [{"upload": "take2"}]})
+
+    response = post_files(api(alice), "videos", {"file": red, "take2": blue}, edit=edit)
+
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("file_too_large", "file")
+    assert "together" in error["message"]
+    assert Video.objects.count() == 0
