@@ -282,3 +282,19 @@ def test_takes_with_their_sound_off_carry_only_the_music(media, take1, take2, jo
     assert result.duration_ms == 2500
     assert band_level(samples, rate, VOICE_HZ) > 0.5
     assert band_level(samples, rate, TAKE1_HZ) < 0.01 and band_level(samples, rate, TAKE2_HZ) < 0.01
+
+
+def test_a_stitch_may_join_takes_after_the_recording(media, take1, take2, job):
+    original = media.clip(
+        "stitch-orig.mp4", scene="solid", color=GREEN, seconds=3.0, tone_hz=TAKE2_HZ
+    )
+    layout = Layout(kind="stitch", source_trim=Trim(0, 500))
+    render_job = job(take1, partner=original, layout=layout, spec=EditSpec(clips=(Clip(take2),)))
+
+    result = render(render_job)
+
+    pictures = frames_rgb(render_job.outputs.mp4)
+    assert result.duration_ms == 3000 and len(pictures) == 15 + 45 + 30
+    assert near(centre(pictures[7]), GREEN)
+    assert near(centre(pictures[40]), RED)
+    assert near(centre(pictures[80]), BLUE)
