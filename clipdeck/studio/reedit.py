@@ -10,7 +10,7 @@ re-rendered: the videos service refuses before this runs.
 The new edit may name any take or voice-over kept with the draft (by the upload
 name it had), in any order, or leave some out (they stay kept); no new file can
 come with a PATCH. A stitch keeps the part of the original it starts with.
-Stored captions follow a new trim or speed (``caption_timing``).
+Stored captions follow the new trim, speed and order of takes (``caption_timing``).
 """
 
 from __future__ import annotations
@@ -57,7 +57,13 @@ def on_edit_requested(sender, *, video: Video, edit: dict, **kwargs) -> None:
             error_message="",
         )
         if updated:
-            caption_timing.follow_edit(video, old_edit, parsed, job.layout, edited_ms)
+            lengths = {caption_timing.MAIN: source.duration_ms, **take_ms}
+            stitch = job.source_trim if job.layout == "stitch" else None
+            if stitch:
+                lengths[caption_timing.STITCHED] = _stitched_length(video, job)
+            old = caption_timing.parts(old_edit, lengths, stitch)
+            new = caption_timing.parts(parsed.as_api_dict(), lengths, stitch)
+            caption_timing.follow_edit(video, old, new, edited_ms)
             RenderJob.objects.filter(pk=job.pk).update(
                 attempts=0,
                 lease_until=None,
@@ -74,5 +80,8 @@ def _lead_ms(video: Video, job: RenderJob) -> int:
     trim = job.source_trim
     if job.layout != "stitch" or not trim:
         return 0
-    length = video.remix_of.duration_ms if video.remix_of else trim["end_ms"]
-    return max(0, min(trim["end_ms"], length) - trim["start_ms"])
+    return max(0, min(trim["end_ms"], _stitched_length(video, job)) - trim["start_ms"])
+
+
+def _stitched_length(video: Video, job: RenderJob) -> int:
+    return video.remix_of.duration_ms if video.remix_of else job.source_trim["end_ms"]

@@ -219,7 +219,7 @@ def upload_video(
     extras = extras or {}
     _check_renders_in_flight(author)
     _check_size(upload.size, limits.max_bytes)
-    _check_extra_sizes(extras, limits.max_bytes)
+    _check_extra_sizes(extras, upload.size, limits.max_bytes)
     length_ms = _check_length_choice(fields.length_ms)
     scheduling.check_publish_at(fields.publish_at)
     edit = edits.parse(fields.edit, viewer=author, files=dict.fromkeys(extras))
@@ -254,7 +254,9 @@ def upload_video(
     )
 
 
-def _check_extra_sizes(extras: dict[str, UploadedFile], max_bytes: int) -> None:
+def _check_extra_sizes(extras: dict[str, UploadedFile], main_bytes: int, max_bytes: int) -> None:
+    """At most ``MAX_EXTRA_FILES``, each within the upload limit, and all the files of the
+    request together too (a proxy in front is set to the upload limit: one request)."""
     if len(extras) > MAX_EXTRA_FILES:
         raise InvalidInput(
             f"At most {MAX_EXTRA_FILES} more files (takes and a voice-over) per video; "
@@ -267,6 +269,15 @@ def _check_extra_sizes(extras: dict[str, UploadedFile], max_bytes: int) -> None:
             _check_size(extra.size, max_bytes)
         except DomainError as error:
             raise DomainError(error.message, code=error.code, field=name, kind=error.kind) from None
+    total = main_bytes + sum(extra.size for extra in extras.values())
+    if extras and total > max_bytes:
+        raise DomainError(
+            f"These files are {_size_text(total)} together; one upload carries at most "
+            f"{_size_text(max_bytes)}.",
+            code="file_too_large",
+            field="file",
+            kind=Kind.TOO_LARGE,
+        )
 
 
 def check_takes_allowed(edit: edits.Edit, layout: str) -> None:
@@ -384,7 +395,9 @@ def _keep_extra(video: Video, author: User, upload_name: str, extra: ExtraFile) 
     """Keep a take or the voice-over sealed beside the original."""
     row = ExtraOriginal(video=video, upload=upload_name, kind=extra.kind)
     row.duration_ms = extra.duration_ms
-    name = row.file.field.generate_filename(row, f"{video.pk}/{upload_name}{extra.suffix}")
+    # "take-"/"voiceover-" keeps a file called "source" clear of the main original.
+    stored = f"{video.pk}/{extra.kind}-{upload_name}{extra.suffix}"
+    name = row.file.field.generate_filename(row, stored)
     with _upload_on_disk(extra.upload) as path:
         row.file = save_sealed(row.file.storage, name, path, author)
     row.save()

@@ -11,6 +11,7 @@ from clipdeck.studio.engine import (
     EditSpec,
     Layout,
     MediaError,
+    Sound,
     SpecError,
     Trim,
     Voiceover,
@@ -268,3 +269,32 @@ def test_a_recorded_voiceover_in_any_accepted_format_is_mixed(media, take1, job,
 
     samples, rate = audio_samples(render_job.outputs.mp4)
     assert band_level(samples, rate, VOICE_HZ) > 0.2
+
+
+def test_takes_with_their_sound_off_carry_only_the_music(media, take1, take2, job):
+    music = media.tone("takes-music.m4a", hz=VOICE_HZ, seconds=4.0)
+    spec = EditSpec(original_volume=0.0, sound=Sound(music, volume=1.0), clips=(Clip(take2),))
+    render_job = job(take1, spec=spec)
+
+    result = render(render_job)
+
+    samples, rate = audio_samples(render_job.outputs.mp4)
+    assert result.duration_ms == 2500
+    assert band_level(samples, rate, VOICE_HZ) > 0.5
+    assert band_level(samples, rate, TAKE1_HZ) < 0.01 and band_level(samples, rate, TAKE2_HZ) < 0.01
+
+
+def test_a_stitch_may_join_takes_after_the_recording(media, take1, take2, job):
+    original = media.clip(
+        "stitch-orig.mp4", scene="solid", color=GREEN, seconds=3.0, tone_hz=TAKE2_HZ
+    )
+    layout = Layout(kind="stitch", source_trim=Trim(0, 500))
+    render_job = job(take1, partner=original, layout=layout, spec=EditSpec(clips=(Clip(take2),)))
+
+    result = render(render_job)
+
+    pictures = frames_rgb(render_job.outputs.mp4)
+    assert result.duration_ms == 3000 and len(pictures) == 15 + 45 + 30
+    assert near(centre(pictures[7]), GREEN)
+    assert near(centre(pictures[40]), RED)
+    assert near(centre(pictures[80]), BLUE)

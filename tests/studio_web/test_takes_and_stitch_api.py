@@ -75,7 +75,7 @@ def test_takes_are_joined_in_order_and_kept_sealed(api, alice, red, blue, run_wo
     assert all(close(f, RED) for f in frames[:29]) and all(close(f, BLUE) for f in frames[31:])
     kept = ExtraOriginal.objects.get(video_id=body["id"])
     assert (kept.upload, kept.kind, kept.duration_ms) == ("take2", "take", 1000)
-    assert ".sealed." in kept.file.name
+    assert kept.file.name.endswith(f"{body['id']}/take-take2.sealed.mp4")
     assert Video.objects.get(pk=body["id"]).edit["clips"] == [
         {"upload": "take2", "trim": {"start_ms": 0, "end_ms": 500}}
     ]
@@ -134,16 +134,21 @@ def test_a_multi_take_draft_is_re_edited_from_every_kept_take(
     api, alice, red, blue, green, run_worker
 ):
     mine = api(alice)
-    edit = {"clips": [{"upload": "b"}, {"upload": "g"}]}
-    response = post_files(
-        mine, "videos", {"file": red, "b": blue, "g": green}, edit=json.dumps(edit), draft="true"
-    )
+    # A take may be called "source", like the main original's stored name.
+    edit = {"clips": [{"upload": "b"}, {"upload": "source"}]}
+    files = {"file": red, "b": blue, "source": green}
+    response = post_files(mine, "videos", files, edit=json.dumps(edit), draft="true")
     assert response.status_code == 202, response.content
     run_worker()
     video_id = response.json()["id"]
     assert mine.get(f"videos/{video_id}").json()["duration_ms"] == 4000
+    url = f"/api/v1/videos/{video_id}/captions"
+    vtt = "WEBVTT\n\n00:01.200 --> 00:01.800\non blue\n\n00:02.500 --> 00:03.000\non green\n"
+    put = mine.client.put(url, vtt, content_type="text/vtt", headers=mine.headers)
+    assert put.status_code == 200
 
-    again = {"clips": [{"upload": "g", "trim": {"start_ms": 0, "end_ms": 1000}}, {"upload": "b"}]}
+    first_second = {"start_ms": 0, "end_ms": 1000}
+    again = {"clips": [{"upload": "source", "trim": first_second}, {"upload": "b"}]}
     assert mine.patch(f"videos/{video_id}", {"edit": again}).status_code == 200
     run_worker()
 
@@ -151,6 +156,11 @@ def test_a_multi_take_draft_is_re_edited_from_every_kept_take(
     assert (body["status"], body["duration_ms"]) == ("draft", 3000)
     frames = pictures(video_id)
     assert close(frames[15], RED) and close(frames[45], GREEN) and close(frames[75], BLUE)
+    # The cues moved with their takes: green now plays from 1 s (its first second), blue from 2 s.
+    assert mine.client.get(url, headers=mine.headers).content.decode() == (
+        "WEBVTT\n\n00:00:01.500 --> 00:00:02.000\non green\n\n"
+        "00:00:02.200 --> 00:00:02.800\non blue\n"
+    )
     unknown = mine.patch(f"videos/{video_id}", {"edit": {"clips": [{"upload": "zz"}]}})
     assert unknown.status_code == 400
     assert unknown.json()["error"]["field"] == "edit.clips[0].upload"
@@ -407,3 +417,18 @@ def test_a_stitch_is_withheld_when_its_source_goes_private(
 
     assert api().get(f"videos/{stitch['id']}").status_code == 404
     assert api(bob).get(f"videos/{stitch['id']}").json()["withheld_reason"] == "source_not_public"
+
+
+def test_the_files_together_stay_within_the_upload_limit(api, alice, red, blue, settings):
+    import os
+
+    settings.CLIPDECK_MAX_UPLOAD_BYTES = os.path.getsize(red) + os.path.getsize(blue) - 1
+    edit = json.dumps({"clips": [{"upload": "take2"}]})
+
+    response = post_files(api(alice), "videos", {"file": red, "take2": blue}, edit=edit)
+
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("file_too_large", "file")
+    assert "together" in error["message"]
+    assert Video.objects.count() == 0
