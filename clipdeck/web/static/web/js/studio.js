@@ -189,6 +189,7 @@ function setUpStitchRange(sourceVideo) {
 
 function addTake({ blob, name, durationMs, url = null, start = 0, end = null }) {
   const take = { blob, name, durationMs, measured: false, start, end, url: url || URL.createObjectURL(blob) };
+  take.ready = new Promise((resolve) => { take.onMeasured = resolve; });
   takes.push(take);
   measureTake(take);
   drawTakes();
@@ -210,6 +211,7 @@ function measureTake(take) {
     drawTakes();
     if (takes[current] === take) syncTrim(true);
     thumbnail(probe, take);
+    take.onMeasured();
   };
   probe.addEventListener("loadedmetadata", () => {
     if (Number.isFinite(probe.duration) && probe.duration > 0) return done(probe.duration * 1000);
@@ -840,6 +842,9 @@ async function reopen(state, overlaysReady) {
   const editor = await overlaysReady;
   editor?.load(spec.texts || [], spec.stickers || []);
   cues.set(await loadCaptions(state.id));
+  // What the draft was rendered with, as this editor writes it: saving it unchanged
+  // (or auto-captioning) renders nothing again.
+  takes[0].ready.then(() => { savedSpec = JSON.stringify(editSpec()); });
 }
 
 async function main() {
