@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import av
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
@@ -325,3 +327,32 @@ def test_the_stitch_entry_is_offered_only_when_the_creator_allows_it(open_page, 
     viewer.goto(f"/v/{video_id}")
     expect(viewer.get_by_role("link", name="Duet")).to_be_visible()
     expect(viewer.get_by_role("link", name="Stitch", exact=True)).to_have_count(0)
+
+
+def _loudness(path) -> float:
+    """The RMS of the whole sound track of ``path`` (0 for silence)."""
+    with av.open(str(path)) as container:
+        samples = [frame.to_ndarray().astype(float).ravel() for frame in container.decode(audio=0)]
+    joined = np.concatenate(samples) if samples else np.zeros(1)
+    return float(np.sqrt(np.mean(joined**2)))
+
+
+def test_a_voice_over_recorded_over_the_preview_is_mixed_into_the_post(open_page, tmp_path):
+    silent = make_clip(tmp_path / "silent.mp4", seconds=2, width=180, height=320, acodec=None)
+    page = open_page(PHONE, touch=True)
+    sign_up(page, "val_voice")
+    pick_clip(page, silent)
+    open_tool(page, "voiceover")
+    page.get_by_role("button", name="Record voice-over").click()
+    page.wait_for_timeout(1500)  # Chromium's fake microphone beeps
+    page.get_by_role("button", name="Stop voice-over").click()
+    expect(page.locator("[data-voiceover-status]")).to_have_text(
+        "Voice-over recorded. It plays with the preview."
+    )
+    video_id = post_and_wait(page)
+
+    body = page.request.get(f"/api/v1/videos/{video_id}").json()
+    out = tmp_path / "out.mp4"
+    out.write_bytes(page.request.get(body["media"]["mp4"]).body())
+    assert _loudness(out) > 0.001  # a silent clip, heard through its voice-over
+    assert page.errors == []
