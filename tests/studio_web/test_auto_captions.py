@@ -66,6 +66,10 @@ def test_the_spoken_words_come_back_as_timed_cues_for_review(api, owner, spoken,
     assert suggestion["vtt"].startswith("WEBVTT")
     news = Notification.objects.get(recipient=owner, type="captions")
     assert str(news.video_id) == video_id
+    inbox = api(owner).get("me/notifications").json()["items"]
+    assert [(n["type"], n["text"]) for n in inbox] == [
+        ("captions", "Your auto-captions are ready to review.")
+    ]
 
 
 def test_a_suggestion_shows_to_nobody_until_the_owner_publishes_it(api, owner, spoken, run_worker):
