@@ -72,7 +72,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="timing runs per setting")
     args = parser.parse_args()
-    settings = {"default": {}, "tuned": dict(speech.DECODER_SETTINGS)}
+    settings = {
+        "default": {},
+        "tuned": dict(speech.DECODER_SETTINGS),
+        "wider": {"fwdflat": False, "beam": 1e-60, "wbeam": 1e-40},
+    }
     with tempfile.TemporaryDirectory() as folder:
         clips = [
             (said, spoken_clip(Path(folder) / f"s{index}.mp4", said))
