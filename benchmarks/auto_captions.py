@@ -8,12 +8,13 @@ and once with the tuned ones of ``clipdeck/studio/speech.py``. The timing clip i
 worker does: loading the model, reading and resampling the sound, decoding and
 grouping into cues. Wall and CPU seconds are both printed (the machine is shared).
 
-    .venv/bin/python benchmarks/auto_captions.py [--runs 3]
+    .venv/bin/python benchmarks/auto_captions.py [--runs 3] [--try '{"lw": 8}' ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -71,8 +72,16 @@ def _caption(path: str, settings: dict) -> tuple[float, float, int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="timing runs per setting")
+    parser.add_argument(
+        "--try", dest="extra", action="append", default=[], help="more decoder settings (JSON)"
+    )
     args = parser.parse_args()
-    settings = {"default": {}, "tuned": dict(speech.DECODER_SETTINGS)}
+    settings = {
+        "default": {},
+        "tuned": dict(speech.DECODER_SETTINGS),
+        "wider": {"fwdflat": False, "beam": 1e-60, "wbeam": 1e-40},
+        **{f"try{n}": json.loads(extra) for n, extra in enumerate(args.extra, 1)},
+    }
     with tempfile.TemporaryDirectory() as folder:
         clips = [
             (said, spoken_clip(Path(folder) / f"s{index}.mp4", said))

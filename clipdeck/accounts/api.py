@@ -100,7 +100,7 @@ def me_get(request):
     response=MeOut,
     auth=user_auth,
     operation_id="me_update",
-    summary="Change display name, bio or private account",
+    summary="Change display name, bio, private account, creator controls or viewing preferences",
 )
 def me_update(request, payload: ProfilePatch):
     user = services.user_update_profile(user=request.auth, **payload.dict(exclude_unset=True))

@@ -79,6 +79,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=10, choices=CommentsFrom.choices, default=CommentsFrom.EVERYONE
     )
     comment_filter_keywords = models.JSONField(default=list, blank=True)
+    # Viewing preference: show captions whenever a video plays without sound.
+    captions_when_muted = models.BooleanField(default=True)
 
     objects = UserManager()
 

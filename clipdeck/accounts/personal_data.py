@@ -62,6 +62,11 @@ declare(
             "Words whose comments wait for the owner's approval.",
             Retention.ERASURE,
         ),
+        "captions_when_muted": (
+            PROT,
+            "Whether captions show while a video plays muted (a viewing preference).",
+            Retention.ERASURE,
+        ),
     },
 )
 declare(
@@ -196,6 +201,7 @@ def _profile(user: User) -> dict:
         "is_private": user.is_private,
         "comments_from": user.comments_from,
         "comment_filter_keywords": list(user.comment_filter_keywords),
+        "captions_when_muted": user.captions_when_muted,
         "suspended_until": iso(user.suspended_until),
         "avatar": user.avatar.name or None,
         "created_at": iso(user.created_at),

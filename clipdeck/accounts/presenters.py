@@ -43,5 +43,6 @@ def me(user: User) -> dict:
         "created_at": user.created_at,
         "comments_from": user.comments_from,
         "comment_filter_keywords": list(user.comment_filter_keywords),
+        "captions_when_muted": user.captions_when_muted,
         "suspended_until": user.suspended_until if user.is_suspended else None,
     }

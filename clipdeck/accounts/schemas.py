@@ -36,6 +36,9 @@ class ProfilePatch(Schema):
         max_length=100,
         description="comments containing one of these words wait for your approval",
     )
+    captions_when_muted: bool | None = Field(
+        None, description="show a video's captions while it plays muted (default true)"
+    )
 
 
 class PasswordChangeIn(Schema):
@@ -82,6 +85,7 @@ class MeOut(UserOut):
     email: str
     comments_from: str = "everyone"
     comment_filter_keywords: list[str] = []
+    captions_when_muted: bool = True
     suspended_until: datetime | None = None
 
 

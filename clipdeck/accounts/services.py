@@ -241,10 +241,14 @@ def user_update_profile(
     is_private: bool | None = None,
     comments_from: str | None = None,
     comment_filter_keywords: list[str] | None = None,
+    captions_when_muted: bool | None = None,
 ) -> User:
-    """Change profile fields and creator controls; going public approves every
-    pending follow request."""
+    """Change profile fields, creator controls and viewing preferences; going public
+    approves every pending follow request."""
     fields = []
+    if captions_when_muted is not None:
+        user.captions_when_muted = captions_when_muted
+        fields.append("captions_when_muted")
     if comments_from is not None:
         if comments_from not in CommentsFrom.values:
             raise InvalidInput(

@@ -20,9 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from clipdeck.inbox.services import notify
-from clipdeck.kernel.errors import Conflict
+from clipdeck.kernel.errors import Conflict, TooManyRequests
 from clipdeck.kernel.storage import local_path
 from clipdeck.studio import captions, speech
+from clipdeck.studio.limits import renders_in_flight_limit
 from clipdeck.studio.models import AutoCaptions
 from clipdeck.studio.models import AutoCaptionsStatus as S
 from clipdeck.videos.models import Video
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 # A job queued or running longer than this is taken for dead (its worker was
 # killed): asking again starts a new one.
 STALE_AFTER = timedelta(minutes=10)
+RETRY_AFTER_SECONDS = 30
 NO_SOUND = "This video has no sound, so there is nothing to caption."
 NO_SPEECH = "No speech was heard in this video. You can still write captions yourself."
 FAILED = "Auto-captions could not be made this time; your captions are unchanged. Try again later."
@@ -50,11 +52,34 @@ def request(video: Video) -> AutoCaptions:
         fresh = timezone.now() - row.requested_at < STALE_AFTER
         if not created and row.status in (S.QUEUED, S.RUNNING) and fresh:
             return row
+        _check_in_flight(video)
         row.status, row.vtt, row.message = S.QUEUED, "", ""
         row.requested_at, row.finished_at = timezone.now(), None
         row.save()
         transaction.on_commit(lambda: _enqueue(video.pk))
     return row
+
+
+def _check_in_flight(video: Video) -> None:
+    """429 while the owner already has as many transcriptions under way as they may
+    have renders (``CLIPDECK_MAX_RENDERS_IN_FLIGHT``): each takes a worker's core."""
+    limit = renders_in_flight_limit()
+    busy = (
+        AutoCaptions.objects.filter(
+            video__author_id=video.author_id,
+            status__in=(S.QUEUED, S.RUNNING),
+            requested_at__gte=timezone.now() - STALE_AFTER,
+        )
+        .exclude(video=video)
+        .count()
+    )
+    if busy >= limit:
+        raise TooManyRequests(
+            f"You already have {busy} videos being captioned; the most at once is {limit}. "
+            "Ask again when one is ready.",
+            code="too_many_auto_captions",
+            retry_after=RETRY_AFTER_SECONDS,
+        )
 
 
 def _enqueue(video_id) -> None:
@@ -73,7 +98,9 @@ def transcribe_video(video_id: str) -> str:
     claimed = AutoCaptions.objects.filter(video_id=video_id, status__in=(S.QUEUED, S.RUNNING))
     if not claimed.update(status=S.RUNNING):
         return "gone"  # deleted, or already done by another run
-    video = Video.objects.select_related("author").get(pk=video_id)
+    video = Video.objects.select_related("author").filter(pk=video_id).first()
+    if video is None:
+        return "gone"
     try:
         status, vtt, message = _hear(video)
     except Exception:

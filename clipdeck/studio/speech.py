@@ -24,10 +24,11 @@ BYTES_PER_SECOND = RATE * 2
 # the first and last phones, and the decoder needs a little silence either side.
 PAD_SECONDS = 0.25
 # Tuned on espeak-ng English (benchmarks/auto_captions.py, docs/benchmarks.md):
-# without the second, flat-lexicon pass and with wider beams than the defaults
-# (1e-48, 7e-29) the word error rate falls from 26% to 15% on the test sentences
-# for about the same CPU time; the language weight stays at 6.5 (8 lost words).
-DECODER_SETTINGS = {"fwdflat": False, "beam": 1e-60, "wbeam": 1e-40}
+# without the second, flat-lexicon pass and with slightly wider beams than the
+# defaults (1e-48, 7e-29) fewer words are missed (19.5 % instead of 25.6 % on the
+# test sentences) for less CPU; wider still (1e-60, 1e-40) misses 14.6 % but
+# doubles the CPU time, which a busy two-core machine cannot spare.
+DECODER_SETTINGS = {"fwdflat": False, "beam": 1e-55, "wbeam": 1e-35}
 FILLER = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
 ALTERNATE = re.compile(r"\(\d+\)$")
 

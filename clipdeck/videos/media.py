@@ -54,6 +54,13 @@ def media_urls(video: Video, viewer_id: int | None = None) -> dict[str, str | No
     return {kind: media_url(video, kind, viewer_id) for kind in MEDIA_KINDS}
 
 
+def captions_url(video: Video) -> str | None:
+    """Where a ``<track>`` reads ``video``'s captions (``has_captions`` set by
+    ``presenters.viewer_state``): the API's WebVTT answer, which checks the
+    viewer like the video itself, so the URL needs no signature."""
+    return f"/api/v1/videos/{video.pk}/captions" if video.has_captions else None
+
+
 def sound_token_id(sound_id) -> str:
     """The id a signed sound URL names, kept apart from video ids."""
     return f"sound:{sound_id}"

@@ -188,6 +188,9 @@ class Video(models.Model):
     # Not stored: set by ``presenters.source_state`` for the viewer at hand (rule R3).
     shown_remix_of: Video | None
     shown_sound: Sound | None
+    # Not stored: whether it has published captions (``selectors.with_relations``
+    # annotates it; ``presenters.viewer_state`` fills it in otherwise).
+    has_captions: bool
 
     class Meta:
         indexes = [

@@ -16,17 +16,36 @@ from clipdeck.videos.visibility import visible_video_ids
 def viewer_state(videos: Iterable[Video], viewer: User | None) -> list[Video]:
     """Mark each video with the viewer's state and the sources the viewer may see.
 
-    Three queries for the whole list, whatever its length; ``VideoOut`` reads
-    ``viewer_liked``, ``viewer_author_follow``, and ``shown_remix_of`` and
-    ``shown_sound`` (rule R3: None where the viewer may not see the source).
+    Three queries for the whole list, whatever its length (four when the videos
+    were not read through ``selectors.with_relations``, which says which have
+    captions); ``VideoOut`` reads ``viewer_liked``, ``viewer_author_follow``,
+    ``has_captions``, and ``shown_remix_of`` and ``shown_sound`` (rule R3: None
+    where the viewer may not see the source).
     """
     videos = list(videos)
     liked = liked_ids(viewer, videos)
     follows = author_follow_states(viewer, videos)
+    unknown = [video for video in videos if not hasattr(video, "has_captions")]
+    captioned = captioned_ids(unknown)
     for video in videos:
         video.viewer_liked = video.pk in liked
         video.viewer_author_follow = follows.get(video.author_id, "none")
+        if not hasattr(video, "has_captions"):
+            video.has_captions = video.pk in captioned
     return source_state(videos, viewer)
+
+
+def captioned_ids(videos: list[Video]) -> set:
+    """The ids of those ``videos`` that have published captions, in one query.
+
+    Captions are the studio's (``studio.Captions``); they are found through the
+    reverse relation it declares, so this app never imports the studio.
+    """
+    ids = [video.pk for video in videos]
+    if not ids:
+        return set()
+    found = Video.objects.filter(pk__in=ids, captions__isnull=False)
+    return set(found.values_list("pk", flat=True))
 
 
 def source_state(videos: list[Video], viewer: User | None) -> list[Video]:

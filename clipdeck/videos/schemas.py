@@ -8,9 +8,9 @@ from pydantic import Field, JsonValue
 
 from clipdeck.accounts.schemas import FollowStateName, UserBrief
 from clipdeck.kernel.auth import viewer_of
-from clipdeck.videos.media import media_urls, sound_url
+from clipdeck.videos.media import captions_url, media_urls, sound_url
 from clipdeck.videos.models import Sound, Video
-from clipdeck.videos.presenters import source_state, viewer_state
+from clipdeck.videos.presenters import captioned_ids, source_state, viewer_state
 
 VisibilityName = Literal["public", "followers", "private"]
 VideoStatusName = Literal["processing", "draft", "published", "failed"]
@@ -35,6 +35,11 @@ class MediaOut(Schema):
     mp4: str | None
     mp4_720: str | None
     poster: str | None
+    captions: str | None = Field(
+        None,
+        description="the published captions as WebVTT, for a <track> (same origin; "
+        "as private as the video); null when it has none",
+    )
 
 
 class SoundOut(Schema):
@@ -134,7 +139,9 @@ class VideoOut(Schema):
 
     @staticmethod
     def resolve_media(obj: Video, context: dict) -> dict[str, str | None]:
-        return media_urls(obj, _viewer_id(context))
+        if not hasattr(obj, "has_captions"):
+            obj.has_captions = bool(captioned_ids([obj]))
+        return {**media_urls(obj, _viewer_id(context)), "captions": captions_url(obj)}
 
     @staticmethod
     def resolve_sound(obj: Video, context: dict) -> Sound | None:

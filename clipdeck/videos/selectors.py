@@ -20,15 +20,24 @@ from clipdeck.videos.models import (
 
 
 def with_relations(queryset: QuerySet[Video]) -> QuerySet[Video]:
-    """Everything the video presenter reads, in a fixed number of queries."""
-    return queryset.select_related(
-        "author",
-        "sound",
-        "sound__created_by",
-        "sound__source_video__author",
-        "remix_of",
-        "remix_of__author",
-    ).prefetch_related("hashtags", "mentions")
+    """Everything the video presenter reads, in a fixed number of queries.
+
+    ``has_captions``: whether the studio holds published captions for it (found
+    through the reverse relation ``studio.Captions`` declares, in the same query).
+    """
+    captioned = Video.objects.filter(pk=OuterRef("pk"), captions__isnull=False)
+    return (
+        queryset.annotate(has_captions=Exists(captioned))
+        .select_related(
+            "author",
+            "sound",
+            "sound__created_by",
+            "sound__source_video__author",
+            "remix_of",
+            "remix_of__author",
+        )
+        .prefetch_related("hashtags", "mentions")
+    )
 
 
 def profile_videos(viewer: User | None, owner: User) -> QuerySet[Video]:

@@ -17,8 +17,9 @@ from clipdeck.accounts.selectors import profile_counts, relationship
 from clipdeck.feed.explanation import main_parameters_markdown
 from clipdeck.kernel.errors import Forbidden, NotFound
 from clipdeck.videos import selectors
-from clipdeck.videos.media import media_urls, sound_url
-from clipdeck.videos.presenters import source_state
+from clipdeck.videos.media import captions_url, media_urls, sound_url
+from clipdeck.videos.models import Video
+from clipdeck.videos.presenters import captioned_ids, source_state
 from clipdeck.videos.visibility import is_public, sound_access, video_access
 from clipdeck.web.viewer import viewer_of
 
@@ -60,6 +61,8 @@ def video_page(request: HttpRequest, video_id) -> HttpResponse:
         {
             "video": video,
             "media": media_urls(video, viewer.pk if viewer else None),
+            "captions_url": captions_url(_with_captions(video)),
+            "captions_when_muted": viewer is None or viewer.captions_when_muted,
             "comments": comments,
             "liked": bool(selectors.liked_ids(viewer, [video])),
             "saved": viewer is not None and video.favorited_by.filter(user=viewer).exists(),
@@ -68,6 +71,11 @@ def video_page(request: HttpRequest, video_id) -> HttpResponse:
             "og_url": request.build_absolute_uri(),
         },
     )
+
+
+def _with_captions(video: Video) -> Video:
+    video.has_captions = bool(captioned_ids([video]))
+    return video
 
 
 def profile_page(request: HttpRequest, handle: str) -> HttpResponse:

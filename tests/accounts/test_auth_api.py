@@ -104,6 +104,7 @@ def test_signup_creates_the_account_and_returns_the_user_with_a_working_token(ap
         "email": "neo@example.com",
         "comments_from": "everyone",
         "comment_filter_keywords": [],
+        "captions_when_muted": True,
         "suspended_until": None,
     }
     assert body["token"].startswith("cd_")

@@ -64,6 +64,7 @@ def test_me_returns_the_own_profile_with_email_and_no_relationship(api):
         "email": "neo@example.com",
         "comments_from": "everyone",
         "comment_filter_keywords": [],
+        "captions_when_muted": True,
         "suspended_until": None,
     }
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from clipdeck.inbox.models import Notification
 from clipdeck.studio import auto_captions
@@ -64,6 +66,10 @@ def test_the_spoken_words_come_back_as_timed_cues_for_review(api, owner, spoken,
     assert suggestion["vtt"].startswith("WEBVTT")
     news = Notification.objects.get(recipient=owner, type="captions")
     assert str(news.video_id) == video_id
+    inbox = api(owner).get("me/notifications").json()["items"]
+    assert [(n["type"], n["text"]) for n in inbox] == [
+        ("captions", "Your auto-captions are ready to review.")
+    ]
 
 
 def test_a_suggestion_shows_to_nobody_until_the_owner_publishes_it(api, owner, spoken, run_worker):
@@ -158,3 +164,38 @@ def test_asking_again_while_it_listens_queues_nothing_more(api, owner, portrait_
     assert again.status_code == 202
     assert again.json()["requested_at"] == first["requested_at"]
     assert AutoCaptions.objects.filter(video_id=video["id"]).count() == 1
+
+
+def test_a_job_whose_worker_died_is_replaced_when_asked_again(
+    api, owner, portrait_clip, run_worker
+):
+    video = rendered(api(owner), portrait_clip, run_worker)
+    api(owner).post(f"videos/{video['id']}/captions/auto")
+    long_ago = timezone.now() - timedelta(hours=1)
+    AutoCaptions.objects.filter(video_id=video["id"]).update(
+        status="running", requested_at=long_ago
+    )
+
+    again = api(owner).post(f"videos/{video['id']}/captions/auto")
+
+    assert again.status_code == 202 and again.json()["status"] == "queued"
+    run_worker()
+    assert api(owner).get(f"videos/{video['id']}/captions/auto").json()["status"] == "empty"
+
+
+def test_one_person_has_a_few_transcriptions_under_way_at_most(api, owner, settings):
+    settings.CLIPDECK_MAX_RENDERS_IN_FLIGHT = 2
+    videos = [VideoFactory(author=owner, mp4="videos/x.mp4") for _ in range(3)]
+    for video in videos[:2]:
+        assert api(owner).post(f"videos/{video.pk}/captions/auto").status_code == 202
+
+    refused = api(owner).post(f"videos/{videos[2].pk}/captions/auto")
+
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "too_many_auto_captions"
+    assert refused.json()["error"]["message"].startswith(
+        "You already have 2 videos being captioned"
+    )
+    assert (
+        api(owner).post(f"videos/{videos[0].pk}/captions/auto").status_code == 202
+    )  # the same job

@@ -124,3 +124,31 @@ def test_captions_go_into_their_owners_export_only(api, owner, video):
         {"video": str(video.pk), "vtt": Captions.objects.get(video=video).vtt}
     ]
     assert export(UserFactory(handle="someone"))["captions"] == []
+
+
+def test_the_feed_names_the_track_and_the_track_is_as_private_as_the_video(api, owner, video):
+    plain = VideoFactory(author=UserFactory(handle="other"))
+    _put(api(owner), video.pk, VTT)
+    viewer = UserFactory(handle="viewer")
+
+    items = api(viewer).get("feed/for-you").json()["items"]
+    tracks = {item["video"]["id"]: item["video"]["media"]["captions"] for item in items}
+
+    url = f"/api/v1/videos/{video.pk}/captions"
+    assert tracks == {str(video.pk): url, str(plain.pk): None}
+    assert api(viewer).get(url).content.decode().startswith("WEBVTT")
+    Video.objects.filter(pk=video.pk).update(visibility="private")
+    assert api(viewer).get(url).status_code == 404
+    assert api().get(url).status_code == 404
+    assert api(owner).get(f"videos/{video.pk}").json()["media"]["captions"] == url
+
+
+def test_the_captions_when_muted_setting_is_kept(api, owner):
+    assert api(owner).get("me").json()["captions_when_muted"] is True
+
+    changed = api(owner).patch("me", {"captions_when_muted": False})
+
+    assert changed.status_code == 200 and changed.json()["captions_when_muted"] is False
+    owner.refresh_from_db()
+    assert owner.captions_when_muted is False
+    assert api(owner).patch("me", {"captions_when_muted": "maybe"}).status_code in (400, 422)

@@ -14,9 +14,17 @@ const state = {
   done: false,
   loading: false,
   muted: true,
+  // Captions: shown while muted when the viewer's setting says so, until the CC
+  // button makes a choice for this page (true or false).
+  captionsWhenMuted: scroller.dataset.captionsWhenMuted !== "false",
+  captionsChoice: null,
   items: [],
   active: null,
 };
+
+function captionsShown() {
+  return state.captionsChoice ?? (state.muted && state.captionsWhenMuted);
+}
 
 function mediaSrc(video) {
   return video.media.mp4_720 || video.media.mp4;
@@ -90,8 +98,45 @@ function renderItem(entry) {
   frame.append(unmute, meta, rail, seek);
   el.append(frame);
   const item = { el, frame, video, reason, player, unmute, like, watchedMs: 0, lastTime: null, impressed: false, tapTimer: null };
+  if (video.media.captions) addCaptions(item, rail);
   player.addEventListener("timeupdate", () => countWatch(item));
   return item;
+}
+
+/** The video's WebVTT as a <track>, drawn by us over the video (above the caption
+ * and the rail, which would hide the browser's own rendering), and a CC button. */
+function addCaptions(item, rail) {
+  const track = h("track", { kind: "captions", src: item.video.media.captions, srclang: "en", label: "Captions" });
+  item.player.append(track);
+  item.cues = h("div", { class: "feed-cues", "aria-live": "off", hidden: true });
+  item.frame.append(item.cues);
+  const shown = captionsShown();
+  item.cc = railButton(shown ? "Hide captions" : "Show captions", "cc", null, () => {
+    state.captionsChoice = !captionsShown();
+    applyCaptions();
+  }, { class: "cc", "aria-pressed": String(shown) });
+  rail.insertBefore(item.cc, rail.children[rail.children.length - (item.video.sound ? 1 : 0)] || null);
+  track.track.addEventListener("cuechange", () => showCues(item));
+}
+
+function showCues(item) {
+  const active = [...(item.player.textTracks[0]?.activeCues || [])];
+  const text = active.map((cue) => cue.text).join("\n");
+  item.cues.replaceChildren(...text.split("\n").filter(Boolean).map((line) => h("span", {}, line)));
+  item.cues.hidden = !text || item.cc.getAttribute("aria-pressed") !== "true";
+}
+
+/** Show or hide every loaded item's captions as ``captionsShown()`` says. */
+function applyCaptions() {
+  const shown = captionsShown();
+  for (const item of state.items) {
+    if (!item.cc) continue;
+    item.cc.setAttribute("aria-pressed", String(shown));
+    item.cc.setAttribute("aria-label", shown ? "Hide captions" : "Show captions");
+    // "hidden" still loads the cues and fires cuechange; only loaded videos fetch them.
+    if (item.player.getAttribute("src")) item.player.textTracks[0].mode = "hidden";
+    showCues(item);
+  }
 }
 
 /** A thin progress bar over the video; drag or use the arrow keys to seek. */
@@ -165,6 +210,7 @@ function setMuted(muted) {
     item.player.muted = muted;
     muteLabel(item.unmute);
   }
+  applyCaptions();
 }
 
 function togglePlay(item) {
@@ -213,6 +259,7 @@ function activate(item) {
       other.player.preload = "auto";
     }
   });
+  applyCaptions();
   if (!item.impressed) {
     item.impressed = true;
     track("impression", item.video.id, 0);

@@ -17,6 +17,18 @@ document.querySelector("[data-private-toggle]").addEventListener("change", async
   }
 });
 
+document.querySelector("[data-captions-toggle]").addEventListener("change", async (event) => {
+  const box = event.target;
+  try {
+    const me = await api("me", { method: "PATCH", json: { captions_when_muted: box.checked } });
+    box.checked = me.captions_when_muted;
+    toast(me.captions_when_muted ? "Captions show while videos play muted." : "Captions stay off unless you turn them on.");
+  } catch (error) {
+    box.checked = !box.checked;
+    toast(error.message);
+  }
+});
+
 document.querySelector("[data-profile-form]").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;

@@ -18,7 +18,27 @@ function trafficSource() {
 }
 
 const player = document.querySelector(".video-stage video");
+
+/** Captions follow the sound while the viewer has not picked them in the player's
+ * menu: shown when muted (if the viewer's setting says so), hidden with sound. */
+function captionsFollowSound(video) {
+  const captions = video.textTracks[0];
+  if (!captions) return;
+  const whenMuted = video.dataset.captionsWhenMuted !== "false";
+  let expected = video.muted && whenMuted ? "showing" : "hidden";
+  captions.mode = expected;
+  video.textTracks.addEventListener("change", () => {
+    if (captions.mode !== expected) expected = null; // the viewer chose in the menu
+  });
+  video.addEventListener("volumechange", () => {
+    if (expected === null) return;
+    expected = video.muted && whenMuted ? "showing" : "hidden";
+    captions.mode = expected;
+  });
+}
+
 if (player) {
+  captionsFollowSound(player);
   const videoId = document.querySelector("[data-video]").dataset.video;
   const source = trafficSource();
   let watchedMs = 0;
