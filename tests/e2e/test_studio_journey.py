@@ -114,6 +114,22 @@ def test_a_phone_studio_keeps_the_preview_visible_with_every_tool_open(open_page
     assert page.errors == []
 
 
+def test_the_phone_camera_fills_the_screen_with_its_controls_over_it(open_page):
+    page = open_page(PHONE, touch=True)
+    sign_up(page, "cam_phone")
+    page.goto("/studio")
+    record = page.get_by_role("button", name="Start recording")
+    expect(record).to_be_enabled()
+    camera = box(page.get_by_label("Camera preview"))
+    assert camera["width"] == pytest.approx(PHONE["width"], abs=1)
+    assert camera["height"] == pytest.approx(PHONE["height"], abs=1)
+    expect(page.locator(".bottom-nav")).to_be_hidden()
+    button = box(record)
+    assert camera["y"] < button["y"] and button["y"] + button["height"] <= PHONE["height"]
+    expect(page.get_by_role("link", name="Close the studio")).to_be_visible()
+    expect(page.get_by_label("3-second countdown before recording")).to_be_visible()
+
+
 def test_on_a_laptop_the_tools_sit_beside_the_preview(open_page, tmp_path):
     clip = make_clip(tmp_path / "bars.mp4", seconds=2, width=360, height=640, scene="bars")
     page = open_page(LAPTOP)
