@@ -106,8 +106,9 @@ def transcribe_video(video_id: str) -> str:
     except Exception:
         log.exception("auto-captions failed for video %s", video_id)
         status, vtt, message = S.FAILED, "", FAILED
+    sealed = AutoCaptions._meta.get_field("vtt").seal(video.author_id, vtt)
     AutoCaptions.objects.filter(video_id=video_id, status=S.RUNNING).update(
-        status=status, vtt=vtt, message=message, finished_at=timezone.now()
+        status=status, vtt=sealed, message=message, finished_at=timezone.now()
     )
     notify(video.author, "captions", video=video, message=_news(status, message))
     return status

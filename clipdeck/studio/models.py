@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from clipdeck.kernel.sealed_fields import SealedTextField
+
 
 class Layout(models.TextChoices):
     SINGLE = "single", "Single"
@@ -58,16 +60,22 @@ class ScheduledPost(models.Model):
 
 
 class Captions(models.Model):
-    """A video's captions as WebVTT (normalised on save); as private as the video."""
+    """A video's captions as WebVTT (normalised on save); as private as the video, and
+    sealed with its author's key like the caption text."""
 
     video = models.OneToOneField(
         "videos.Video", on_delete=models.CASCADE, primary_key=True, related_name="captions"
     )
-    vtt = models.TextField()
+    vtt = SealedTextField(owner="owner_id", label="studio.Captions.vtt")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"captions of {self.video_id}"
+
+    @property
+    def owner_id(self):
+        """Whose key seals the text: the video's author."""
+        return self.video.author_id
 
 
 class ExtraOriginal(models.Model):
@@ -122,10 +130,15 @@ class AutoCaptions(models.Model):
     status = models.CharField(
         max_length=10, choices=AutoCaptionsStatus.choices, default=AutoCaptionsStatus.QUEUED
     )
-    vtt = models.TextField(blank=True)
+    vtt = SealedTextField(owner="owner_id", label="studio.AutoCaptions.vtt")
     message = models.CharField(max_length=300, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"auto-captions of {self.video_id}: {self.status}"
+
+    @property
+    def owner_id(self):
+        """Whose key seals the text: the video's author."""
+        return self.video.author_id

@@ -1,6 +1,6 @@
 """Erasure holds for backups against whoever holds the cell key.
 
-A user with an email, a shipping address, a bio and captions on public,
+A user with an email, a shipping address, a bio and captions (text and spoken) on public,
 followers-only and draft videos (real encoded frames) is backed up, then
 erased. The older backup is opened with the cell key (as anyone holding it
 can) and restored on a fresh data folder given the cell key and nothing else.
@@ -46,6 +46,7 @@ CAPTIONS = {
     "followers": "kiln accident only friends should see",
     "private": "letter to my sister never posted",
 }
+SPOKEN = "the furnace hums at dawn in Osterwick"
 SCENES = ("bouncing", "bars", "quadrants")  # three different videos
 CHUNK = 48
 
@@ -128,6 +129,16 @@ def _person(api, run_worker, tmp_path) -> tuple[User, dict[str, bytes]]:
             needles[f"rendered frames {video.pk}"] = _chunk_of(rendition.read(), 0.5)
         with open_plain(video.poster.storage, video.poster.name) as poster:
             needles[f"poster {video.pk}"] = _chunk_of(poster.read(), 0.5)
+        vtt = f"WEBVTT\n\n00:00.000 --> 00:00.900\n{SPOKEN} {video.pk}\n"
+        owner = api(user)
+        response = owner.client.put(
+            f"/api/v1/videos/{video.pk}/captions",
+            vtt,
+            content_type="text/vtt",
+            headers=owner.headers,
+        )
+        assert response.status_code == 200, response.content
+    needles["spoken captions"] = SPOKEN.encode()
     stored = keystore.key_of_user(user.pk)
     needles["wrapped data key"] = stored.wrapped
     return user, needles
