@@ -41,7 +41,7 @@ from clipdeck.videos.selectors import with_relations
 PER_SOURCE = 50
 EXPLORATION = 20
 # Only the shortlist is checked, featurised and ranked in full (see ``shortlist``).
-SHORTLIST = 90
+SHORTLIST = 150  # about the best 17 of each of 9 sources: 90 cost the taste-shift simulation
 SHORTLIST_PER_ITEM = 8  # a page of ``limit`` videos shortlists at least 8 × limit candidates
 SHORTLIST_EXPLORATION = 10
 FUSION_K = 10
@@ -129,7 +129,7 @@ def shortlist(candidates: list[Candidate], *, limit: int) -> list[Candidate]:
 
     Each source lists its candidates best first; a video scores ``1 / (10 +
     rank)`` in every source that proposes it, summed, so videos several
-    sources agree on come first. The best ``max(90, 8 × limit)`` stay, plus
+    sources agree on come first. The best ``max(150, 8 × limit)`` stay, plus
     the best exploration candidates up to 10 (the re-ranker reserves slots
     for them). Everything after this step — the visibility check, the
     features, the ranker, the re-ranker — costs in proportion to the

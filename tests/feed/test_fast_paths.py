@@ -47,7 +47,8 @@ def _candidate(n: int, source: str) -> Candidate:
     return Candidate(f"v{source}{n}", source, 1.0 / (n + 1))
 
 
-def test_the_shortlist_keeps_agreed_videos_and_some_exploration():
+def test_the_shortlist_keeps_agreed_videos_and_some_exploration(monkeypatch):
+    monkeypatch.setattr(pipeline, "SHORTLIST", 90)  # about the best 30 of each of 3 sources
     found = [_candidate(n, "trending") for n in range(100)]
     found += [_candidate(n, "collaborative") for n in range(100)]
     found += [Candidate("vtrending35", "collaborative", 0.0)]  # middling twice: agreed on
