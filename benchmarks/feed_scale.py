@@ -84,28 +84,34 @@ def in_process(viewers, rounds: int) -> tuple[dict, dict]:
     for client in clients:
         client.get(FEED)
     feed, floor = [], []
+    cpu = {"feed": 0.0, "floor": 0.0}
     for n in range(rounds):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         response = clients[n % len(clients)].get(FEED)
         feed.append(time.perf_counter() - started)
+        cpu["feed"] += time.thread_time() - cpu_started
         assert response.status_code == 200, response.content[:200]
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         assert floor_client.get(FLOOR).status_code == 200
         floor.append(time.perf_counter() - started)
-    return summary(feed), summary(floor)
+        cpu["floor"] += time.thread_time() - cpu_started
+    feed_row, floor_row = summary(feed), summary(floor)
+    feed_row["cpu_ms"] = cpu["feed"] * 1000 / rounds
+    floor_row["cpu_ms"] = cpu["floor"] * 1000 / rounds
+    return feed_row, floor_row
 
 
 def shared_lists() -> None:
     """What recomputing each shared list costs (once per expiry, in the request that finds it)."""
+    from clipdeck.feed import shared
     from clipdeck.feed.sources import exploration, fresh, trending
-    from clipdeck.feed.store import store
 
     for name, key, compute in (
         ("trending", "feed:trending", trending.trending_ids),
         ("fresh", "feed:fresh", fresh.fresh_ids),
         ("exploration pool", exploration.CACHE_KEY, exploration.open_pool),
     ):
-        store().delete(key)
+        shared.invalidate([key])
         started = time.perf_counter()
         compute()
         cost = (time.perf_counter() - started) * 1000
@@ -138,6 +144,33 @@ def closed_loop(base: str, tokens: list[str], path: str, *, duration: float, con
     return summary(samples, time.monotonic() - started)
 
 
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds used so far by ``pid`` and its children (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0
+        for process in [pid, *map(int, children)]:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return 0.0
+
+
+def measured(pid: int, run) -> dict:
+    """``run()``'s summary plus the server's CPU milliseconds per request.
+
+    On a shared machine the latency and throughput include waiting for the
+    CPU; the server's own CPU time per request does not, so the ratio of the
+    two endpoints' CPU per request is the throughput ratio a quiet machine
+    would approach.
+    """
+    before = process_cpu_s(pid)
+    row = run()
+    row["cpu_ms"] = (process_cpu_s(pid) - before) * 1000 / max(row["n"], 1)
+    return row
+
+
 def through_server(data_dir: str, viewers, args) -> tuple[dict, dict]:
     """Feed and floor against a real ``clipdeck serve`` on loopback."""
     from clipdeck.accounts.services import token_issue
@@ -150,10 +183,18 @@ def through_server(data_dir: str, viewers, args) -> tuple[dict, dict]:
     try:
         for token in tokens:  # warm the process and each viewer's state, as in-process
             load_test.Client(base, token).request("GET", FEED)
-        floor = closed_loop(
-            base, tokens, FLOOR, duration=args.duration, concurrency=args.concurrency
+        floor = measured(
+            process.pid,
+            lambda: closed_loop(
+                base, tokens, FLOOR, duration=args.duration, concurrency=args.concurrency
+            ),
         )
-        feed = closed_loop(base, tokens, FEED, duration=args.duration, concurrency=args.concurrency)
+        feed = measured(
+            process.pid,
+            lambda: closed_loop(
+                base, tokens, FEED, duration=args.duration, concurrency=args.concurrency
+            ),
+        )
     finally:
         load_test._stop(process)
     return feed, floor
@@ -225,12 +266,21 @@ def main() -> None:
         print(line("in-process GET for-you:", feed))
         print(line("in-process GET /healthz (floor):", floor))
         print("in-process " + ratios(feed, floor))
+        print(
+            f"in-process CPU per request: feed {feed['cpu_ms']:.1f} ms, "
+            f"floor {floor['cpu_ms']:.2f} ms"
+        )
         shared_lists()
         if args.server:
             feed, floor = through_server(data_dir, sample, args)
             print(line(f"served GET for-you (c={args.concurrency}):", feed))
             print(line(f"served GET /healthz (c={args.concurrency}):", floor))
             print("served " + ratios(feed, floor))
+            print(
+                f"server CPU per request: feed {feed['cpu_ms']:.1f} ms, floor "
+                f"{floor['cpu_ms']:.2f} ms: the feed costs {feed['cpu_ms'] / floor['cpu_ms']:.1f}x "
+                f"the floor ({floor['cpu_ms'] / feed['cpu_ms']:.0%} of its throughput at equal CPU)"
+            )
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 

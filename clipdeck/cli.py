@@ -176,7 +176,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     _setup()
     prepare_database(verbosity=0)
     from clipdeck.feed.training import train
-    from clipdeck.runtime.bench_seed import Sizes, seed
+    from clipdeck.runtime.bench_seed import Sizes, seed, training_days
 
     try:
         sizes = Sizes(args.videos, args.viewers, args.creators, args.events)
@@ -187,10 +187,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.no_train:
         return 0
     started = time.perf_counter()
-    card = train(days=30)
+    days = args.train_days or training_days(sizes)
+    card = train(days=days)
     print(
         f"trained version {card['version']} on {card['counts']['signals']} signals "
-        f"in {time.perf_counter() - started:.0f} s",
+        f"of the last {days} days in {time.perf_counter() - started:.0f} s",
         flush=True,
     )
     return 0
@@ -274,6 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench_seed.add_argument("--events", type=int, default=40, help="events per viewer")
     bench_seed.add_argument("--seed", type=int, default=0, help="random seed")
     bench_seed.add_argument("--no-train", action="store_true", help="seed only")
+    bench_seed.add_argument(
+        "--train-days",
+        type=int,
+        default=0,
+        help="training window in days (default: the whole history up to ~1M events, "
+        "the latest part of it beyond)",
+    )
     bench_seed.add_argument("--data-dir")
     bench_seed.set_defaults(func=cmd_bench)
 

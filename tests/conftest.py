@@ -51,6 +51,7 @@ def _media_and_cache(settings, tmp_path):
     settings.CLIPDECK_KEYSTORE_PATH = tmp_path / "keystore" / "keys.sqlite3"
     settings.CLIPDECK_KEYSTORE_BACKUP_DIR = tmp_path / "keystore-backups"
     settings.CLIPDECK_FEED_REFRESH = "inline"  # no background threads on the test database
+    settings.CLIPDECK_GC_FREEZE = False  # freezing would keep every test's objects to the end
     cache.clear()
     caches["feed"].clear()
     yield

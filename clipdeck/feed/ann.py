@@ -11,6 +11,7 @@ force, which is exact and as fast there.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,11 @@ def build(item_factors: np.ndarray, folder: Path, *, min_items: int = MIN_ITEMS)
         expansion_add=EXPANSION_ADD,
         expansion_search=EXPANSION_SEARCH,
     )
-    index.add(np.arange(len(item_factors), dtype=np.uint64), item_factors.astype(np.float32))
+    index.add(
+        np.arange(len(item_factors), dtype=np.uint64),
+        item_factors.astype(np.float32),
+        threads=os.cpu_count() or 1,  # training time; the build is the slowest part at 1M
+    )
     index.save(str(folder / FILENAME))
     return True
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 
-from clipdeck.feed import ann
+from clipdeck.feed import ann, long_lived
 
 _LOADED: dict[str, Artefacts] = {}
 
@@ -127,4 +127,5 @@ def load_current() -> Artefacts | None:
             return None
         _LOADED.clear()
         _LOADED[version] = _read(folder, version)
+        long_lived.settle()  # the process's long-lived objects now exist: keep GC off them
     return _LOADED[version]

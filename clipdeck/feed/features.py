@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from clipdeck.accounts.models import Follow, FollowState
 from clipdeck.feed.context import ViewerContext
-from clipdeck.videos.models import Video, VideoStatus
+from clipdeck.feed.visible_rows import visible_rows
+from clipdeck.videos.models import Video
 
 FEATURES = (
     "video_log_exposures",
@@ -114,11 +115,7 @@ def visible_facts(context: ViewerContext, video_ids, now) -> dict[str, VideoFact
     (hashtags, the creator's follower count), which hold no viewer data, come
     from a per-process memo that the background work keeps warm (``warm``).
     """
-    rows = (
-        Video.objects.visible_to(context.viewer)
-        .filter(pk__in=list(video_ids), status=VideoStatus.PUBLISHED)
-        .values_list(*_FACT_FIELDS)
-    )
+    rows = visible_rows(context.viewer, list(video_ids), _FACT_FIELDS)
     facts = {str(row[0]): _facts_of(row, now) for row in rows}
     _add_hashtags_and_followers(facts, time.monotonic())
     return facts

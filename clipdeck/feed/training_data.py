@@ -74,38 +74,52 @@ def load_log(since: datetime) -> Log:
 def _following(users: set[int]) -> dict[int, set[str]]:
     """Who each user follows now, as the feed's context reads it (``viewer_follows_creator``)."""
     following: dict[int, set[str]] = defaultdict(set)
-    rows = Follow.objects.filter(follower_id__in=users, state=FollowState.FOLLOWING).values_list(
-        "follower_id", "followee_id"
-    )
-    for follower, followee in rows:
-        following[follower].add(str(followee))
+    for part in _chunks(users):
+        rows = Follow.objects.filter(follower_id__in=part, state=FollowState.FOLLOWING).values_list(
+            "follower_id", "followee_id"
+        )
+        for follower, followee in rows:
+            following[follower].add(str(followee))
     return following
 
 
+CHUNK = 20_000  # ids per query: SQLite takes at most 250,000 parameters
+
+
+def _chunks(ids) -> list[list]:
+    """``ids`` in lists of at most ``CHUNK``."""
+    ids = list(ids)
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
 def _video_facts(ids: set[str]) -> dict[str, dict]:
-    facts = {
-        str(pk): {
-            "author": str(a),
-            "sound": str(s) if s else None,
-            "tags": [],
-            "duration": d,
-            "published": p,
-        }
-        for pk, a, s, d, p in Video.objects.filter(pk__in=ids).values_list(
+    facts = {}
+    for part in _chunks(ids):
+        rows = Video.objects.filter(pk__in=part).values_list(
             "pk", "author_id", "sound_id", "duration_ms", "published_at"
         )
-    }
-    for video_id, name in Video.hashtags.through.objects.filter(video_id__in=ids).values_list(
-        "video_id", "hashtag__name"
-    ):
-        facts[str(video_id)]["tags"].append(name)
+        for pk, a, s, d, p in rows:
+            facts[str(pk)] = {
+                "author": str(a),
+                "sound": str(s) if s else None,
+                "tags": [],
+                "duration": d,
+                "published": p,
+            }
+        tagged = Video.hashtags.through.objects.filter(video_id__in=part).values_list(
+            "video_id", "hashtag__name"
+        )
+        for video_id, name in tagged:
+            facts[str(video_id)]["tags"].append(name)
     authors = {video["author"] for video in facts.values()}
-    followers = dict(
-        Follow.objects.filter(followee_id__in=authors, state=FollowState.FOLLOWING)
-        .values("followee_id")
-        .annotate(n=Count("id"))
-        .values_list("followee_id", "n")
-    )
+    followers = {}
+    for part in _chunks(authors):
+        followers.update(
+            Follow.objects.filter(followee_id__in=part, state=FollowState.FOLLOWING)
+            .values("followee_id")
+            .annotate(n=Count("id"))
+            .values_list("followee_id", "n")
+        )
     for video in facts.values():
         video["followers"] = followers.get(int(video["author"]), 0)
     return facts

@@ -1,13 +1,19 @@
 """``clipdeck bench seed``: a large synthetic catalogue, fast, for load tests and benchmarks.
 
-Writes, with bulk inserts: ``creators`` accounts, ``viewers`` accounts with
-hidden tastes (two favourite topics each), ``videos`` published videos with
-one or two hashtags (of ``TOPICS``) and a sound (of ``SOUNDS``), five follows
-per viewer, and about ``events`` events per viewer over the last two weeks
-(views, skips and likes, 70 % on their favourite topics), with the counters
-those events imply; then trains the recommender on that log. Every video
-shares one of a few real, tiny encoded files (H.264/AAC and a poster), so the
-web app plays them and seeding a million videos takes minutes, not days.
+Writes ``creators`` accounts, ``viewers`` accounts with hidden tastes (two
+favourite topics each), ``videos`` published videos with one or two hashtags
+(of ``TOPICS``) and a sound (of ``SOUNDS``), five follows per viewer, and
+about ``events`` events per viewer over the last two weeks (views, skips and
+likes, 70 % on their favourite topics), with the counters those events imply;
+then trains the recommender on that log. Every video shares one of a few
+real, tiny encoded files (H.264/AAC and a poster), so the web app plays them.
+
+The data is drawn column by column with numpy and written with raw
+``executemany`` inserts in one transaction per table (every column the
+models define, with the models' defaults for those not drawn); on SQLite the
+run also turns off syncing and foreign-key checks (the data is consistent by
+construction) and restores them at the end. A million videos and a hundred
+thousand viewers take a few minutes.
 
 Seeded accounts have no password: they are reached through API tokens
 (``clipdeck manage`` or the benchmarks mint them).
@@ -15,32 +21,33 @@ Seeded accounts have no password: they are reached through API tokens
 
 from __future__ import annotations
 
-import random
 import tempfile
 import time
-import uuid
-from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
-from django.contrib.auth.hashers import make_password
+import numpy as np
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from clipdeck.accounts.models import Follow, FollowState, User
 from clipdeck.feed.models import Event, EventKind, VideoStats
-from clipdeck.kernel import keys
+from clipdeck.kernel import crypto, keys, keystore
 from clipdeck.videos.models import Hashtag, Like, Sound, Video, VideoStatus
 
 TOPICS = 200
 SOUNDS = 500
 MEDIA_FILES = 4
-BATCH = 20_000
+BATCH = 50_000  # rows per executemany call
 FOLLOWS = 5
 COMPLETED_PM = 800
+CAPTION_LABEL = "videos.Video.caption"
+HISTORY_DAYS = 14
+TRAIN_SIGNALS = 1_000_000  # training reads about this many events at most (``training_days``)
 
 
 @dataclass
@@ -56,23 +63,48 @@ class Sizes:
         self.creators = self.creators or max(100, self.videos // 20)
 
 
+def training_days(sizes: Sizes) -> int:
+    """The training window: the whole history up to ~1M events, only its latest days beyond.
+
+    Training time grows with the events it reads (the ranker's examples, the
+    co-engagement pairs); a window of the latest days keeps a catalogue of a
+    million videos trainable in minutes while every video with events in it
+    gets factors and neighbours.
+    """
+    events = sizes.viewers * sizes.events * 1.15  # views and skips, and the likes among them
+    if events <= TRAIN_SIGNALS:
+        return 30
+    return max(1, int(HISTORY_DAYS * TRAIN_SIGNALS / events))
+
+
 def seed(sizes: Sizes, *, seed: int = 0, log=print) -> list[int]:
     """Fill the (empty) database; the viewers' user ids."""
     if User.objects.exists():
         raise ValueError("The data folder already has accounts; seed an empty one.")
-    rng = random.Random(seed)  # noqa: S311 (synthetic data, reproducible by seed; no secret)
+    rng = np.random.default_rng(seed)
     started = time.perf_counter()
     media = _media_files()
-    viewers, creators = _accounts(sizes)
-    log(f"accounts: {len(viewers)} viewers, {len(creators)} creators ({_since(started)})")
-    tags = Hashtag.objects.bulk_create([Hashtag(name=f"topic{n}") for n in range(TOPICS)])
-    sounds = Sound.objects.bulk_create([Sound(title=f"Track {n}") for n in range(SOUNDS)])
-    catalogue = _plan(sizes.videos, rng)
-    events, likes, stats = _events(viewers, catalogue, sizes.events, rng)
-    _videos(catalogue, likes, creators, tags, sounds, media, rng, log, started)
-    _follows(viewers, creators, rng)
-    _store_events(catalogue, events, likes, stats)
-    log(f"follows, {len(events)} events, {len(likes)} likes and counters ({_since(started)})")
+    with _bulk_loading():
+        viewers, creators, data_keys = _accounts(sizes, rng)
+        log(f"accounts: {len(viewers)} viewers, {len(creators)} creators ({_since(started)})")
+        tags = [
+            t.pk
+            for t in Hashtag.objects.bulk_create([Hashtag(name=f"topic{n}") for n in range(TOPICS)])
+        ]
+        sounds = [
+            s.pk
+            for s in Sound.objects.bulk_create([Sound(title=f"Track {n}") for n in range(SOUNDS)])
+        ]
+        catalogue = _plan(sizes.videos, creators, sounds, rng)
+        history = _history(len(viewers), catalogue, sizes.events, rng)
+        _videos(catalogue, history, tags, media, data_keys, rng)
+        log(f"videos: {sizes.videos} ({_since(started)})")
+        _follows(viewers, creators, rng)
+        _store_history(np.asarray(viewers), catalogue, history)
+        log(
+            f"follows, {history.count} events, {len(history.like_rows)} likes and counters "
+            f"({_since(started)})"
+        )
     return viewers
 
 
@@ -114,144 +146,295 @@ def _media_files() -> list[tuple[str, str]]:
     return files
 
 
-def _accounts(sizes: Sizes) -> tuple[list[int], list[int]]:
-    def person(prefix: str, n: int) -> User:
-        return User(
-            handle=f"{prefix}{n}",
-            email=f"{prefix}{n}@bench.invalid",
-            email_index=uuid.uuid4().hex,
-            password=make_password(None),  # unusable: seeded accounts use tokens only
-        )
+@contextmanager
+def _bulk_loading():
+    """SQLite without syncing or foreign-key checks for the seeding run (restored after)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:  # (tests: a transaction)
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys = OFF")
+        cursor.execute("PRAGMA synchronous = OFF")
+        cursor.execute("PRAGMA cache_size = -400000")  # 400 MB while indexes grow
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA cache_size = -2000")
+            cursor.execute("PRAGMA foreign_keys = ON")
 
+
+def _insert(model, columns: list[str], rows) -> None:
+    """Insert ``rows`` (tuples of ``columns``, values ready for the database) with raw SQL.
+
+    Every other concrete column gets the model's default, prepared once.
+    """
+    fields = [
+        f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in columns)
+    ]
+    drawn = {name: n for n, name in enumerate(columns)}
+    fixed = {}
+    for field in fields:
+        if field.attname not in drawn:
+            fixed[field.attname] = field.get_db_prep_save(field.get_default(), connection)
+    names = [field.attname for field in fields]
+    quote = connection.ops.quote_name
+    table, columns_sql = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    # names from the models, every value a parameter
+    sql = f"INSERT INTO {table} ({columns_sql}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    picks = [(drawn[name], None) if name in drawn else (None, fixed[name]) for name in names]
+
+    def full(row):
+        return tuple(row[i] if i is not None else value for i, value in picks)
+
+    batch = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for row in rows:
+            batch.append(full(row))
+            if len(batch) == BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _timestamps(now: datetime, ago_s: np.ndarray) -> list[str]:
+    """UTC times ``ago_s`` seconds before ``now``, as the database stores them."""
+    base = np.datetime64(now.astimezone(UTC).replace(tzinfo=None), "us")
+    stamps = base - (ago_s * 1e6).astype("timedelta64[us]")
+    return [text.replace("T", " ") for text in np.datetime_as_string(stamps, unit="us").tolist()]
+
+
+def _uuid_hex(rng: np.random.Generator, count: int) -> list[str]:
+    """``count`` random version-4 UUIDs, as 32 hex digits."""
+    raw = rng.integers(0, 256, size=(count, 16), dtype=np.uint8)
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
+    text = raw.tobytes().hex()
+    return [text[n * 32 : (n + 1) * 32] for n in range(count)]
+
+
+def _accounts(sizes: Sizes, rng) -> tuple[list[int], list[int], dict[int, tuple[str, bytes]]]:
+    """Viewers, then creators; every creator gets a data key (captions are sealed with it)."""
+    now = timezone.now()
     for prefix, count in (("viewer", sizes.viewers), ("creator", sizes.creators)):
-        for start in range(0, count, BATCH):
-            people = [person(prefix, n) for n in range(start, min(start + BATCH, count))]
-            User.objects.bulk_create(people, batch_size=2000)
+        indexes = _uuid_hex(rng, count)
+        _insert(
+            User,
+            ["handle", "email", "email_index", "password", "created_at"],
+            (
+                (
+                    f"{prefix}{n}",
+                    f"{prefix}{n}@bench.invalid",
+                    indexes[n],
+                    "!" + indexes[n],  # unusable: seeded accounts use tokens only
+                    now,
+                )
+                for n in range(count)
+            ),
+        )
     ids = list(User.objects.order_by("pk").values_list("pk", flat=True))
     creators = ids[sizes.viewers :]
-    for pk in creators:  # captions and media are sealed with the author's data key
-        holder = User(pk=pk)
-        keys.user_key_assign(holder)
-        keys.user_key_save(holder)
-    return ids[: sizes.viewers], creators
+    data_keys = {}
+    db = keystore._connection()
+    db.execute("BEGIN")
+    try:
+        for pk in creators:
+            holder = User(pk=pk)
+            keys.user_key_assign(holder)
+            keys.user_key_save(holder)
+            data_keys[pk] = keys.key_of(holder)
+    finally:
+        db.execute("COMMIT")
+    return ids[: sizes.viewers], creators, data_keys
 
 
 @dataclass
 class Catalogue:
-    ids: list[uuid.UUID]
-    topic: list[int]
-    duration: list[int]
-    by_topic: dict[int, list[int]]
+    ids: list[str]  # 32 hex digits
+    topic: np.ndarray
+    duration: np.ndarray
+    author: np.ndarray
+    sound: np.ndarray
+    by_topic: np.ndarray  # video rows sorted by topic
+    topic_start: np.ndarray  # where each topic's rows start in ``by_topic``
+    topic_count: np.ndarray
 
 
-def _plan(count: int, rng: random.Random) -> Catalogue:
-    """Each video's id, main topic and duration (nothing written yet)."""
-    catalogue = Catalogue([], [], [], {})
-    for row in range(count):
-        topic = rng.randrange(TOPICS)
-        catalogue.by_topic.setdefault(topic, []).append(row)
-        catalogue.ids.append(uuid.UUID(int=rng.getrandbits(128), version=4))
-        catalogue.topic.append(topic)
-        catalogue.duration.append(rng.choice([8000, 15000, 30000, 60000]))
-    return catalogue
+def _plan(count: int, creators: list[int], sounds: list[int], rng) -> Catalogue:
+    """Each video's id, main topic, duration, author and sound (nothing written yet)."""
+    topic = rng.integers(0, TOPICS, size=count)
+    by_topic = np.argsort(topic, kind="stable")
+    topic_count = np.bincount(topic, minlength=TOPICS)
+    return Catalogue(
+        ids=_uuid_hex(rng, count),
+        topic=topic,
+        duration=rng.choice(np.array([8000, 15000, 30000, 60000]), size=count),
+        author=np.asarray(creators)[rng.integers(0, len(creators), size=count)],
+        sound=np.asarray(sounds)[rng.integers(0, len(sounds), size=count)],
+        by_topic=by_topic,
+        topic_start=np.concatenate([[0], np.cumsum(topic_count)[:-1]]),
+        topic_count=topic_count,
+    )
 
 
-def _videos(catalogue, likes, creators, tags, sounds, media, rng, log, started) -> None:
-    now = timezone.now()
-    liked = Counter(row for _, row in likes)
-    through = Video.hashtags.through
-    count = len(catalogue.ids)
-    for start in range(0, count, BATCH):
-        batch, taggings = [], []
-        for row in range(start, min(start + BATCH, count)):
-            mp4, poster = media[row % len(media)]
-            topic = catalogue.topic[row]
-            video = Video(
-                id=catalogue.ids[row],
-                author_id=rng.choice(creators),
-                caption=f"#topic{topic}",
-                status=VideoStatus.PUBLISHED,
-                sound=rng.choice(sounds),
-                mp4=mp4,
-                poster=poster,
-                duration_ms=catalogue.duration[row],
-                width=180,
-                height=320,
-                like_count=liked.get(row, 0),
-                published_at=now - timedelta(hours=rng.uniform(0, 24 * 30)),
-            )
-            batch.append(video)
-            taggings.append(through(video_id=video.id, hashtag_id=tags[topic].pk))
-            if rng.random() < 0.3:
-                other = (topic + 1 + rng.randrange(TOPICS - 1)) % TOPICS
-                taggings.append(through(video_id=video.id, hashtag_id=tags[other].pk))
-        with transaction.atomic():
-            Video.objects.bulk_create(batch, batch_size=2000)
-            through.objects.bulk_create(taggings, batch_size=5000)
-        log(f"videos: {start + len(batch)} ({_since(started)})")
+@dataclass
+class History:
+    viewer: np.ndarray  # index into the viewers
+    row: np.ndarray  # video row
+    completion: np.ndarray
+    ago_s: np.ndarray
+    like_rows: np.ndarray  # indexes into the arrays above of the views that were liked
+    count: int = 0
 
 
-def _follows(viewers: list[int], creators: list[int], rng: random.Random) -> None:
-    follows = [
-        Follow(follower_id=viewer, followee_id=creator, state=FollowState.FOLLOWING)
-        for viewer in viewers
-        for creator in rng.sample(creators, min(FOLLOWS, len(creators)))
+def _history(viewers: int, catalogue: Catalogue, per_viewer: int, rng) -> History:
+    """Each viewer's views and skips, 70 % on one of two favourite topics, and their likes."""
+    total = viewers * per_viewer
+    viewer = np.repeat(np.arange(viewers), per_viewer)
+    favourites = rng.integers(0, TOPICS, size=(viewers, 2))
+    topic = favourites[viewer, rng.integers(0, 2, size=total)]
+    in_taste = (rng.random(total) < 0.7) & (catalogue.topic_count[topic] > 0)
+    within = (rng.random(total) * catalogue.topic_count[topic]).astype(np.int64)
+    taste_row = catalogue.by_topic[
+        np.minimum(catalogue.topic_start[topic] + within, len(catalogue.by_topic) - 1)
     ]
-    Follow.objects.bulk_create(follows, batch_size=5000, ignore_conflicts=True)
+    row = np.where(in_taste, taste_row, rng.integers(0, len(catalogue.ids), size=total))
+    completion = np.where(in_taste, rng.uniform(0.6, 1.5, total), rng.uniform(0.0, 0.5, total))
+    ago_s = rng.uniform(0, HISTORY_DAYS * 24 * 3600, size=total)
+    liked = np.flatnonzero(in_taste & (rng.random(total) < 0.2))
+    _, first = np.unique(viewer[liked] * len(catalogue.ids) + row[liked], return_index=True)
+    like_rows = np.sort(liked[first])
+    return History(viewer, row, completion, ago_s, like_rows, total + len(like_rows))
 
 
-def _events(viewers: list[int], catalogue: Catalogue, per_viewer: int, rng: random.Random):
-    """The events, likes and counters of the viewers' histories (inserted by ``_store_events``)."""
+def _videos(catalogue: Catalogue, history: History, tags, media, data_keys, rng) -> None:
     now = timezone.now()
-    events, likes = [], {}
-    stats: dict[int, Counter] = {}
-    for viewer in viewers:
-        favourites = [rng.randrange(TOPICS) for _ in range(2)]
-        for _ in range(per_viewer):
-            pool = catalogue.by_topic.get(rng.choice(favourites))
-            in_taste = pool is not None and rng.random() < 0.7
-            row = rng.choice(pool) if in_taste else rng.randrange(len(catalogue.ids))
-            completion = rng.uniform(0.6, 1.5) if in_taste else rng.uniform(0.0, 0.5)
-            kind = EventKind.VIEW if completion > 0.2 else EventKind.SKIP
-            at = now - timedelta(hours=rng.uniform(0, 24 * 14))
-            video_id = catalogue.ids[row]
-            events.append(
-                Event(
-                    user_id=viewer,
-                    video_id=video_id,
-                    kind=kind,
-                    completion_pm=int(completion * 1000),
-                    watched_ms=int(completion * catalogue.duration[row]),
-                    at=at,
-                )
+    count = len(catalogue.ids)
+    likes = np.bincount(history.row[history.like_rows], minlength=count)
+    published = _timestamps(now, rng.uniform(0, 30 * 24 * 3600, size=count))
+    now_text = _timestamps(now, np.zeros(1))[0]
+
+    def caption(row: int) -> str:
+        key_id, data_key = data_keys[int(catalogue.author[row])]
+        plain = f"#topic{catalogue.topic[row]}"
+        return crypto.seal(data_key, plain, f"{key_id}:{CAPTION_LABEL}")
+
+    _insert(
+        Video,
+        [
+            "id",
+            "author_id",
+            "caption",
+            "status",
+            "sound_id",
+            "mp4",
+            "poster",
+            "duration_ms",
+            "width",
+            "height",
+            "like_count",
+            "published_at",
+            "created_at",
+        ],
+        (
+            (
+                catalogue.ids[row],
+                int(catalogue.author[row]),
+                caption(row),
+                VideoStatus.PUBLISHED.value,
+                int(catalogue.sound[row]),
+                media[row % len(media)][0],
+                media[row % len(media)][1],
+                int(catalogue.duration[row]),
+                180,
+                320,
+                int(likes[row]),
+                published[row],
+                now_text,
             )
-            tally = stats.setdefault(row, Counter())
-            tally["exposures"] += 1
-            tally["completions"] += int(kind == EventKind.VIEW and completion >= 0.8)
-            tally["completion_sum"] += min(completion, 1.0)
-            tally["skips"] += int(kind == EventKind.SKIP)
-            if in_taste and rng.random() < 0.2 and (viewer, row) not in likes:
-                likes[(viewer, row)] = at
-                events.append(Event(user_id=viewer, video_id=video_id, kind=EventKind.LIKE, at=at))
-                tally["likes"] += 1
-    return events, likes, stats
+            for row in range(count)
+        ),
+    )
+    second = rng.random(count) < 0.3
+    other = (catalogue.topic + 1 + rng.integers(0, TOPICS - 1, size=count)) % TOPICS
+    rows = np.concatenate([np.arange(count), np.flatnonzero(second)])
+    topics = np.concatenate([catalogue.topic, other[second]])
+    _insert(
+        Video.hashtags.through,
+        ["video_id", "hashtag_id"],
+        ((catalogue.ids[r], tags[t]) for r, t in zip(rows.tolist(), topics.tolist(), strict=True)),
+    )
 
 
-def _store_events(catalogue: Catalogue, events, likes, stats) -> None:
+def _follows(viewers: list[int], creators: list[int], rng) -> None:
+    """Five distinct creators per viewer."""
+    wanted = min(FOLLOWS, len(creators))
+    picks = rng.integers(0, len(creators), size=(len(viewers), wanted)).tolist()
+    pairs = []
+    for viewer, row in zip(viewers, picks, strict=True):
+        chosen = set(row)
+        while len(chosen) < wanted:  # a repeat drawn: draw again
+            chosen.add(int(rng.integers(0, len(creators))))
+        pairs.extend((viewer, creators[creator]) for creator in sorted(chosen))
+    now = _timestamps(timezone.now(), np.zeros(1))[0]
+    _insert(
+        Follow,
+        ["follower_id", "followee_id", "state", "created_at"],
+        ((a, b, FollowState.FOLLOWING.value, now) for a, b in pairs),
+    )
+
+
+def _store_history(viewers: np.ndarray, catalogue: Catalogue, history: History) -> None:
+    """The events, likes and per-video counters of the viewers' histories."""
     now = timezone.now()
-    with transaction.atomic():
-        Event.objects.bulk_create(events, batch_size=5000)
-        Like.objects.bulk_create(
-            [
-                Like(user_id=viewer, video_id=catalogue.ids[row], created_at=at)
-                for (viewer, row), at in likes.items()
-            ],
-            batch_size=5000,
-        )
-        VideoStats.objects.bulk_create(
-            [
-                VideoStats(video_id=catalogue.ids[row], updated_at=now, **tally)
-                for row, tally in stats.items()
-            ],
-            batch_size=5000,
-        )
+    at = _timestamps(now, history.ago_s)
+    users = viewers[history.viewer].tolist()
+    rows = history.row.tolist()
+    completion_pm = (history.completion * 1000).astype(np.int64).tolist()
+    watched = (history.completion * catalogue.duration[history.row]).astype(np.int64).tolist()
+    view = history.completion > 0.2
+    kinds = np.where(view, EventKind.VIEW.value, EventKind.SKIP.value).tolist()
+    ids = catalogue.ids
+
+    def events():
+        for n in range(len(rows)):
+            yield users[n], ids[rows[n]], kinds[n], watched[n], completion_pm[n], at[n]
+        for n in history.like_rows.tolist():
+            yield users[n], ids[rows[n]], EventKind.LIKE.value, 0, 0, at[n]
+
+    _insert(Event, ["user_id", "video_id", "kind", "watched_ms", "completion_pm", "at"], events())
+    _insert(
+        Like,
+        ["user_id", "video_id", "created_at"],
+        ((users[n], ids[rows[n]], at[n]) for n in history.like_rows.tolist()),
+    )
+    count = len(catalogue.ids)
+    exposures = np.bincount(history.row, minlength=count)
+    completions = np.bincount(
+        history.row, weights=view & (history.completion >= COMPLETED_PM / 1000), minlength=count
+    )
+    completion_sum = np.bincount(
+        history.row, weights=np.minimum(history.completion, 1.0), minlength=count
+    )
+    skips = np.bincount(history.row, weights=~view, minlength=count)
+    likes = np.bincount(history.row[history.like_rows], minlength=count)
+    updated = _timestamps(now, np.zeros(1))[0]
+    watched_rows = np.flatnonzero(exposures).tolist()
+    _insert(
+        VideoStats,
+        ["video_id", "exposures", "completions", "completion_sum", "skips", "likes", "updated_at"],
+        (
+            (
+                ids[r],
+                int(exposures[r]),
+                int(completions[r]),
+                float(completion_sum[r]),
+                int(skips[r]),
+                int(likes[r]),
+                updated,
+            )
+            for r in watched_rows
+        ),
+    )

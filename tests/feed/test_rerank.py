@@ -77,24 +77,68 @@ def test_every_fifth_slot_goes_to_exploration_when_available():
     assert order(picked)[4] == "new"
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_the_early_stopping_scan_picks_what_a_full_scan_picks(seed):
+def _greedy(items, *, limit, previous):
+    """The rules spelled out one candidate at a time: what the array version must match."""
+    from clipdeck.feed.rerank import EXPLORE_EVERY, HASHTAG_PENALTY, PER_CREATOR, WINDOW
+
+    remaining = sorted(items, key=lambda scored: -scored.score)
+    picked, per_creator = [], {}
+    while remaining and len(picked) < limit:
+        allowed = [
+            s
+            for s in remaining
+            if s.facts.author != previous.creator
+            and (s.facts.sound is None or s.facts.sound != previous.sound)
+        ]
+        capped = [s for s in allowed if per_creator.get(s.facts.author, 0) < PER_CREATOR]
+        pool = capped or allowed or remaining
+        exploring = [s for s in pool if s.source == "exploration"]
+        due = (len(picked) + 1) % EXPLORE_EVERY == 0 and all(
+            p.source != "exploration" for p in picked[-(EXPLORE_EVERY - 1) :]
+        )
+        pool = exploring if exploring and due else pool
+        recent = {tag for tags in previous.recent_tags[-WINDOW:] for tag in tags}
+        best = max(
+            pool, key=lambda s: s.score * HASHTAG_PENALTY ** len(recent & set(s.facts.hashtags))
+        )
+        picked.append(best)
+        remaining.remove(best)
+        per_creator[best.facts.author] = per_creator.get(best.facts.author, 0) + 1
+        previous.creator, previous.sound = best.facts.author, best.facts.sound
+        previous.recent_tags = [*previous.recent_tags[-(WINDOW - 1) :], best.facts.hashtags]
+    return picked
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_array_rerank_picks_what_the_rules_spelled_out_pick(seed):
     import random
 
-    from clipdeck.feed.rerank import HASHTAG_PENALTY, WINDOW, _most_diverse
-
     rng = random.Random(seed)
-    tags = ["a", "b", "c", "d"]
-    pool = sorted(
-        (
-            item(f"v{n}", f"c{n}", rng.uniform(0, 5), tags=rng.sample(tags, rng.randint(0, 2)))
-            for n in range(60)
-        ),
-        key=lambda scored: -scored.score,
-    )
-    previous = Previous(recent_tags=[rng.sample(tags, 2) for _ in range(3)])
-    recent = {tag for tags in previous.recent_tags[-WINDOW:] for tag in tags}
+    tags = ["a", "b", "c", "d", "e"]
+    items = [
+        item(
+            f"v{n}",
+            f"c{rng.randrange(6)}",
+            rng.choice([rng.uniform(0, 5), rng.uniform(-1, 0), 1.0]),
+            sound=rng.choice([None, "s1", "s2", "s3"]),
+            tags=rng.sample(tags, rng.randint(0, 3)),
+            source=rng.choice(["trending", "fresh", "exploration", "collaborative"]),
+        )
+        for n in range(rng.randint(0, 70))
+    ]
+    limit = rng.choice([1, 5, 10, 30])
 
-    full = max(pool, key=lambda s: s.score * HASHTAG_PENALTY ** len(recent & set(s.facts.hashtags)))
+    def previous():
+        return Previous(
+            creator=f"c{seed % 7}",
+            sound=rng_sound,
+            recent_tags=[tags[seed % 5 : seed % 5 + 2], ["zzz"]],
+        )
 
-    assert _most_diverse(pool, previous) is full
+    rng_sound = rng.choice([None, "s1"])
+    expected_previous, actual_previous = previous(), previous()
+
+    expected = order(_greedy(items, limit=limit, previous=expected_previous))
+
+    assert order(rerank(items, limit=limit, previous=actual_previous)) == expected
+    assert actual_previous == expected_previous

@@ -89,7 +89,7 @@ def test_a_published_video_shows_every_field(api):
         "duration_ms": 15000,
         "width": 1080,
         "height": 1920,
-        "media": {"mp4": None, "mp4_720": None, "poster": None},
+        "media": {"mp4": None, "mp4_720": None, "poster": None, "captions": None},
         "sound": None,
         "remix_of": None,
         "withheld_reason": None,
