@@ -26,6 +26,7 @@ from clipdeck.feed.sources import (
     Candidate,
     coengagement,
     collaborative,
+    ease,
     exploration,
     following,
     fresh,
@@ -44,6 +45,7 @@ PRIORITY = (
     "following",
     "coengagement",
     "collaborative",
+    "ease",
     "sounds",
     "hashtags",
     "exploration",
@@ -80,6 +82,7 @@ def _candidates(
     if not context.personalized:
         return found
     found += collaborative.candidates(context, artefacts, limit=PER_SOURCE, exclude=exclude)
+    found += ease.candidates(context, artefacts, limit=PER_SOURCE, exclude=exclude)
     if personal is None:
         return [
             *found,

@@ -74,6 +74,20 @@ def test_a_muted_creator_scores_lower_and_no_rows_score_nothing(make):
     assert ranker.score(np.zeros((0, len(FEATURES))), np.zeros(0, dtype=bool)).shape == (0,)
 
 
+def test_a_head_with_one_class_predicts_that_class_rate_and_keeps_it_when_loaded(tmp_path):
+    x, labels, users = _examples()
+    ranker = HeadsRanker()
+    ranker.fit(x, labels, users)  # nobody shared: the share head has one class
+    rows = _examples(50, seed=3)[0]
+    rows[:, FEATURES.index("video_share_rate")] = np.linspace(0.0, 0.5, 50)
+
+    ranker.save(tmp_path)
+    shared = HeadsRanker.load(tmp_path).predict(rows)["share"]
+
+    assert np.array_equal(shared, np.zeros(50))  # not the rows' smoothed share rates
+    assert np.array_equal(ranker.predict(rows)["share"], shared)
+
+
 def test_an_unfitted_ranker_falls_back_to_the_videos_rates():
     rows = np.zeros((2, len(FEATURES)))
     rows[0, FEATURES.index("video_like_rate")] = 0.5
