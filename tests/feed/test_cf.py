@@ -54,8 +54,9 @@ def test_ease_weights_link_videos_of_the_same_taste_and_never_a_video_to_itself(
 def test_ease_is_limited_to_the_most_engaged_videos():
     from clipdeck.feed.cf import EaseParams, fit_ease
 
-    matrix = _two_taste_groups()
+    matrix = _two_taste_groups().tolil()
     matrix[:, 11] = 0  # the least engaged video: nobody
+    matrix = matrix.tocsr()
     matrix.eliminate_zeros()
 
     weights = fit_ease(matrix, EaseParams(regularization=1.0, max_items=4, keep=3))
