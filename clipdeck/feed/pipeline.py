@@ -144,8 +144,7 @@ def feature_rows(context: ViewerContext, facts: dict, artefacts) -> np.ndarray:
 def _scored(context, merged, facts, artefacts) -> list[Scored]:
     ids = list(facts)
     rows = feature_rows(context, facts, artefacts)
-    muted = np.array([facts[pk].author in context.muted_creators for pk in ids], dtype=bool)
-    scores = ranking.score(rows, muted, artefacts)
+    scores = ranking.page_scores(context, facts, rows, artefacts)
     return [
         Scored(facts[pk], float(s), merged[pk]["source"]) for pk, s in zip(ids, scores, strict=True)
     ]

@@ -114,3 +114,21 @@ def test_the_feed_scores_with_the_ranker_training_saved(tmp_path, settings):
     rows = _examples(20, seed=2)[0]
     muted = np.zeros(20, dtype=bool)
     assert np.allclose(served.score(rows, muted), HeadsRanker.load(folder).score(rows, muted))
+
+
+def test_only_a_short_term_hashtag_interest_multiplies_the_served_score():
+    from clipdeck.feed.context import ViewerContext
+    from clipdeck.feed.features import VideoFacts
+    from clipdeck.feed.ranking import page_scores
+
+    def video(pk: str, tag: str) -> VideoFacts:
+        return VideoFacts(pk, "creator", "", None, "", 10_000, 1.0, hashtags=[tag])
+
+    facts = {"a": video("a", "cats"), "b": video("b", "dogs"), "c": video("c", "birds")}
+    rows = np.full((3, len(FEATURES)), 0.3)
+    context = ViewerContext(personalized=True, hashtags={"dogs": 9.0, "cats": 3.0})
+    context.recent_hashtags = {"cats": 3.0}
+
+    cats, dogs, birds = page_scores(context, facts, rows, None)
+
+    assert cats > dogs == birds  # a long-term interest alone is left to the heads' features

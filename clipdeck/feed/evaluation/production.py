@@ -25,7 +25,7 @@ gives the features serving gives). The candidates come from the served sources
 that need no database: ``collaborative``, ``ease``, ``coengagement`` (trained
 neighbours) and ``trending`` (its ``hot_score`` over the log's counters), 50
 each as on a page. They are scored by ``pipeline.feature_rows`` and
-``ranking.score``, the page's own calls, and ranked above every other video,
+``ranking.page_scores``, the page's own calls, and ranked above every other video,
 which follows in trending order. Sources that need a database or data the
 datasets lack (following, hashtags, sounds, fresh, exploration) are left out,
 and so is the re-ranker's diversity, which is not part of the ranking.
@@ -113,8 +113,7 @@ class ProductionFeed:
         if not facts:
             return {}
         rows = pipeline.feature_rows(context, facts, self.artefacts)
-        muted = np.array([f.author in context.muted_creators for f in facts.values()], dtype=bool)
-        served = ranking.score(rows, muted, self.artefacts)
+        served = ranking.page_scores(context, facts, rows, self.artefacts)
         return dict(zip(facts, served.tolist(), strict=True))
 
     def _trending_candidates(self, exclude: set[str]) -> list[Candidate]:
