@@ -3,7 +3,7 @@
 A ranker is fitted on feature rows (``features.FEATURES``) with one label
 column per head, scores rows of candidates, and saves and loads itself in a
 version folder. Training fits and saves the one the feed uses
-(``HeadsRanker``), the artefacts load it, and ``ranking.score`` scores every
+(``HeadsRanker``), the artefacts load it, and ``ranking.page_scores`` scores every
 page with it; ``tests/feed/test_ranker_contract.py`` holds every ranker to
 the protocol.
 """
@@ -81,8 +81,9 @@ class HeadsRanker:
     """Three LightGBM heads — P(complete), P(like), P(share) — with fixed weights.
 
     ``score = 1.0 x P(complete) + 4.0 x P(like) + 8.0 x P(share)``, multiplied
-    by ``exp(0.6 x interest)`` (the viewer's interest in the creator, sound
-    and hashtags) and by 0.1 for a muted creator. Before any training a head
+    by ``exp(0.6 x interest)`` (the viewer's interest in the creator and the
+    sound; ``ranking.page_scores`` adds the short-term hashtag interest) and by
+    0.1 for a muted creator. Before any training a head
     falls back to the video's smoothed rate, so a fresh install still ranks
     sensibly. A head whose training labels had one class only (nobody liked
     anything in the window, say) predicts that class's rate for every video:
