@@ -4,9 +4,11 @@ For each seed: KuaiRec's small-matrix positives split per user 80/20 with that
 seed, and KuaiRand's published split (the seed then varies the models and the
 inner validation split). Every model of ``clipdeck recsys evaluate`` runs on
 each: popularity, item-kNN, ALS, EASE and RP3beta tuned on an inner
-validation split of the training pairs, and the offline clipdeck ranker.
+validation split of the training pairs, and the production model
+(``clipdeck_production``: the feed's training and serving code).
 
     .venv/bin/python benchmarks/recsys_baselines.py --seeds 5
+    .venv/bin/python benchmarks/recsys_baselines.py --seeds 5 --models clipdeck_production
 """
 
 from __future__ import annotations
@@ -41,17 +43,19 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--datasets", default="kuairec,kuairand")
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--models", default="", help="comma-separated model names (default all)")
+    parser.add_argument("--first-seed", type=int, default=0)
     args = parser.parse_args()
     import django
 
     django.setup()
     from clipdeck.feed.evaluation import datasets
     from clipdeck.feed.evaluation.data import load_split
-    from clipdeck.feed.evaluation.report import NOTE, run
+    from clipdeck.feed.evaluation.report import NOTE, default_models, run
 
     for name in args.datasets.split(","):
         figures: dict[str, dict[str, list[float]]] = {}
-        for seed in range(args.seeds):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             with tempfile.TemporaryDirectory() as out:
                 folder = Path(out)
                 if name == "kuairec":
@@ -61,7 +65,9 @@ def main() -> None:
                     datasets.kuairand(args.data / name, folder)
                     items = None
                 split = load_split(folder / "train.csv", folder / "test.csv", items)
-                report = run(split, seed=seed)
+                wanted = set(filter(None, args.models.split(",")))
+                models = [m for m in default_models(seed) if not wanted or m.name in wanted]
+                report = run(split, models, seed=seed)
             for model, row in report["models"].items():
                 mine = figures.setdefault(model, {"ndcg@20": [], "recall@20": []})
                 mine["ndcg@20"].append(row["ndcg@20"])

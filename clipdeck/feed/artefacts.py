@@ -1,7 +1,7 @@
 """The trained recommender on disk: versioned by content hash, loaded once per version.
 
 A version is a folder ``<recsys dir>/<hash>/`` holding ALS item factors, the
-co-engagement neighbours, the HNSW graph over the factors (``ann``), the
+co-engagement neighbours, the EASE weights, the HNSW graph over the factors (``ann``), the
 LightGBM rankers (text format, no pickle) and
 ``card.json``; ``current`` names the version in use. The artefacts hold no user
 ids, so they are internal data. Share the folder between web servers (or copy
@@ -34,6 +34,9 @@ class Artefacts:
     neighbour_ptr: np.ndarray
     neighbour_idx: np.ndarray
     neighbour_score: np.ndarray
+    ease_ptr: np.ndarray | None = None  # EASE weights per video, CSR rows (``cf.fit_ease``)
+    ease_idx: np.ndarray | None = None
+    ease_score: np.ndarray | None = None
     rankers: dict = field(default_factory=dict)
     card: dict = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict)
@@ -42,6 +45,10 @@ class Artefacts:
 
     def __post_init__(self) -> None:
         self.index = {item: row for row, item in enumerate(self.item_ids)}
+        if self.ease_ptr is None:  # a version trained before EASE: no weights
+            self.ease_ptr = np.zeros(len(self.item_ids) + 1, dtype=np.int32)
+            self.ease_idx = np.zeros(0, dtype=np.int32)
+            self.ease_score = np.zeros(0, dtype=np.float32)
 
     @property
     def ranker(self):
@@ -61,6 +68,38 @@ class Artefacts:
             (self.item_ids[i], float(s))
             for i, s in zip(self.neighbour_idx[span], self.neighbour_score[span], strict=True)
         ]
+
+
+def ease_scores(artefacts: Artefacts, engaged: dict[str, float]) -> dict[str, float]:
+    """EASE score of every video with one: the engagement-weighted sum of the EASE weights
+    from each engaged video (one way for training, serving and the EASE source).
+
+    Divided by the viewer's best score (1 is their strongest EASE video), so
+    that it keeps its scale as a history grows and across refits: the ranker
+    learns from histories and models cut at the label cut-off and serves whole
+    ones.
+    """
+    rows, weights = [], []
+    for video_id, amount in engaged.items():
+        row = artefacts.index.get(video_id)
+        if row is not None and amount > 0:
+            rows.append(row)
+            weights.append(amount)
+    if not rows:
+        return {}
+    ptr = artefacts.ease_ptr
+    spans = [np.arange(ptr[row], ptr[row + 1]) for row in rows]
+    lengths = np.array([len(span) for span in spans])
+    if not lengths.sum():
+        return {}
+    at = np.concatenate(spans)
+    items = artefacts.ease_idx[at]
+    values = artefacts.ease_score[at] * np.repeat(np.array(weights, dtype=np.float32), lengths)
+    unique, inverse = np.unique(items, return_inverse=True)
+    totals = np.bincount(inverse, weights=values)
+    top = totals.max()
+    totals = totals / top if top > 0 else totals / float(sum(weights))
+    return {artefacts.item_ids[i]: float(t) for i, t in zip(unique, totals, strict=True)}
 
 
 def recsys_dir() -> Path:
@@ -99,10 +138,14 @@ def current_version() -> str | None:
 
 
 def _read(folder: Path, version: str) -> Artefacts:
+    from clipdeck.feed.features import FEATURES
     from clipdeck.feed.ranker import HeadsRanker
 
     arrays = np.load(folder / "items.npz")
-    rankers = HeadsRanker.load(folder).boosters
+    card = json.loads((folder / "card.json").read_text())
+    # rankers trained on another feature list cannot score today's rows: fall back until retrained
+    same_features = card.get("features", list(FEATURES)) == list(FEATURES)
+    ranker = HeadsRanker.load(folder) if same_features else HeadsRanker()
     return Artefacts(
         version=version,
         item_ids=json.loads((folder / "item_ids.json").read_text()),
@@ -110,8 +153,12 @@ def _read(folder: Path, version: str) -> Artefacts:
         neighbour_ptr=arrays["nptr"],
         neighbour_idx=arrays["nidx"],
         neighbour_score=arrays["nscore"],
-        rankers=rankers,
-        card=json.loads((folder / "card.json").read_text()),
+        ease_ptr=arrays.get("eptr"),
+        ease_idx=arrays.get("eidx"),
+        ease_score=arrays.get("escore"),
+        rankers=ranker.boosters,
+        _ranker=ranker,
+        card=card,
         graph=ann.load(folder),
     )
 

@@ -41,6 +41,7 @@ class ViewerContext:
     muted_creators: set[str] = field(default_factory=set)
     events: int = 0
     mean_completion: float = 0.0
+    recent_hashtags: dict[str, float] = field(default_factory=dict)  # the short term alone
 
     @classmethod
     def without_profile(cls, viewer: User | None) -> ViewerContext:
@@ -106,6 +107,8 @@ def _fold_short_term(context: ViewerContext, short: realtime.ShortTerm) -> None:
     ):
         for key, amount in theirs.items():
             _add(mine, key, SHORT_TERM_BOOST * amount)
+    for key, amount in short.hashtags.items():
+        _add(context.recent_hashtags, key, SHORT_TERM_BOOST * amount)
     for rank, video_id in enumerate(short.engaged):
         _add(context.engaged, video_id, SHORT_TERM_BOOST / (1 + rank))
     context.seen.update(short.seen)

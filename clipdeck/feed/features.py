@@ -38,6 +38,7 @@ FEATURES = (
     "viewer_mean_completion",
     "collaborative_score",
     "coengagement_score",
+    "ease_score",
 )
 TAGS_TTL_S = 600  # how stale a video's hashtags may be in the ranker's features
 FOLLOWERS_TTL_S = 120  # and a creator's follower count
@@ -81,7 +82,11 @@ def viewer_interest(weights: dict[str, float], keys) -> float:
 
 
 def feature_row(
-    context: ViewerContext, video: VideoFacts, collaborative: float, coengagement: float
+    context: ViewerContext,
+    video: VideoFacts,
+    collaborative: float,
+    coengagement: float,
+    ease: float = 0.0,
 ) -> list[float]:
     """The feature vector, in ``FEATURES`` order."""
     trials = max(video.exposures, 0)
@@ -104,6 +109,7 @@ def feature_row(
         context.mean_completion,
         collaborative,
         coengagement,
+        ease,
     ]
 
 

@@ -27,6 +27,7 @@ from clipdeck.feed.sources import (
     Candidate,
     coengagement,
     collaborative,
+    ease,
     exploration,
     following,
     fresh,
@@ -50,6 +51,7 @@ PRIORITY = (
     "following",
     "coengagement",
     "collaborative",
+    "ease",
     "sounds",
     "hashtags",
     "exploration",
@@ -86,6 +88,7 @@ def _candidates(
     if not context.personalized:
         return found
     found += collaborative.candidates(context, artefacts, limit=PER_SOURCE, exclude=exclude)
+    found += ease.candidates(context, artefacts, limit=PER_SOURCE, exclude=exclude)
     if personal is None:
         return [
             *found,
@@ -176,8 +179,7 @@ def feature_rows(context: ViewerContext, facts: dict, artefacts) -> np.ndarray:
 def _scored(context, merged, facts, artefacts) -> list[Scored]:
     ids = list(facts)
     rows = feature_rows(context, facts, artefacts)
-    muted = np.array([facts[pk].author in context.muted_creators for pk in ids], dtype=bool)
-    scores = ranking.score(rows, muted, artefacts)
+    scores = ranking.page_scores(context, facts, rows, artefacts)
     return [
         Scored(facts[pk], float(s), merged[pk]["source"]) for pk, s in zip(ids, scores, strict=True)
     ]

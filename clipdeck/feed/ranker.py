@@ -3,7 +3,7 @@
 A ranker is fitted on feature rows (``features.FEATURES``) with one label
 column per head, scores rows of candidates, and saves and loads itself in a
 version folder. Training fits and saves the one the feed uses
-(``HeadsRanker``), the artefacts load it, and ``ranking.score`` scores every
+(``HeadsRanker``), the artefacts load it, and ``ranking.page_scores`` scores every
 page with it; ``tests/feed/test_ranker_contract.py`` holds every ranker to
 the protocol.
 """
@@ -11,6 +11,7 @@ the protocol.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -30,7 +31,9 @@ FALLBACK_COLUMNS = {
 }
 INTEREST_COLUMNS = [
     FEATURES.index(name)
-    for name in ("viewer_creator_interest", "viewer_sound_interest", "viewer_hashtag_interest")
+    # hashtags stay a feature but not a multiplier: broad tags (#fyp, a category) are strong
+    # interests of most viewers, and multiplying by them buried what the heads ranked first
+    for name in ("viewer_creator_interest", "viewer_sound_interest")
 ]
 LGBM = {
     "objective": "binary",
@@ -78,16 +81,21 @@ class HeadsRanker:
     """Three LightGBM heads — P(complete), P(like), P(share) — with fixed weights.
 
     ``score = 1.0 x P(complete) + 4.0 x P(like) + 8.0 x P(share)``, multiplied
-    by ``exp(0.6 x interest)`` (the viewer's interest in the creator, sound
-    and hashtags) and by 0.1 for a muted creator. A head without a model (none
-    trained yet, or one class only) falls back to the video's smoothed rate,
-    so a fresh install still ranks sensibly.
+    by ``exp(0.6 x interest)`` (the viewer's interest in the creator and the
+    sound; ``ranking.page_scores`` adds the short-term hashtag interest) and by
+    0.1 for a muted creator. Before any training a head
+    falls back to the video's smoothed rate, so a fresh install still ranks
+    sensibly. A head whose training labels had one class only (nobody liked
+    anything in the window, say) predicts that class's rate for every video:
+    the smoothed rate would then carry only the prior, which shrinks with
+    exposures and so favoured the least-watched videos.
     """
 
     name = "clipdeck_heads"
 
-    def __init__(self, boosters: dict | None = None) -> None:
+    def __init__(self, boosters: dict | None = None, constants: dict | None = None) -> None:
         self.boosters = dict(boosters or {})
+        self.constants = dict(constants or {})
 
     def fit(self, x: np.ndarray, labels: dict[str, np.ndarray], users: np.ndarray) -> dict:
         """One head per label, validated on a fifth of the users (by hash); their metrics."""
@@ -103,6 +111,7 @@ class HeadsRanker:
             train_y, valid_y = y[~valid], y[valid]
             if len(set(train_y.tolist())) < 2:
                 metrics[head] = {"trained": False, "why": "one class only", "examples": len(y)}
+                self.constants[head] = float(y.mean()) if len(y) else 0.0
                 continue
             booster = lightgbm.train(
                 LGBM,
@@ -125,7 +134,7 @@ class HeadsRanker:
         return metrics
 
     def predict(self, rows: np.ndarray) -> dict[str, np.ndarray]:
-        """P(complete), P(like), P(share) per row: the trained head, else its fallback.
+        """P(complete), P(like), P(share) per row: the trained head, its one class, or the fallback.
 
         Each head predicts the whole page in one call on one thread: a few
         hundred rows take well under a millisecond, while waking an OpenMP team
@@ -134,6 +143,8 @@ class HeadsRanker:
         return {
             head: self.boosters[head].predict(rows, num_threads=PREDICT_THREADS)
             if head in self.boosters
+            else np.full(rows.shape[0], self.constants[head])
+            if head in self.constants
             else rows[:, FALLBACK_COLUMNS[head]]
             for head in HEADS
         }
@@ -149,15 +160,21 @@ class HeadsRanker:
     def save(self, folder: Path) -> None:
         for head, booster in self.boosters.items():
             booster.save_model(str(Path(folder) / f"ranker_{head}.txt"))
+        if self.constants:
+            (Path(folder) / "ranker_constants.json").write_text(
+                json.dumps(self.constants, sort_keys=True)
+            )
 
     @classmethod
     def load(cls, folder: Path) -> HeadsRanker:
         import lightgbm
 
+        constants = Path(folder) / "ranker_constants.json"
         return cls(
             {
                 head: lightgbm.Booster(model_file=str(Path(folder) / f"ranker_{head}.txt"))
                 for head in HEADS
                 if (Path(folder) / f"ranker_{head}.txt").exists()
-            }
+            },
+            json.loads(constants.read_text()) if constants.exists() else {},
         )

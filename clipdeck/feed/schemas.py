@@ -10,8 +10,8 @@ from clipdeck.videos.schemas import VideoOut
 
 class ReasonOut(Schema):
     source: str = Field(
-        description="the candidate source: collaborative, coengagement, following, hashtags, "
-        "sounds, trending, exploration or fresh"
+        description="the candidate source: collaborative, coengagement, ease, following, "
+        "hashtags, sounds, trending, exploration or fresh"
     )
     label: str = Field(description="why, in a few words")
     factors: list[str] = Field(description="the top factors, in words")

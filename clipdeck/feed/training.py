@@ -1,7 +1,11 @@
-"""``clipdeck recsys train``: fit ALS, co-engagement neighbours and the LightGBM rankers.
+"""``clipdeck recsys train``: fit ALS, co-engagement neighbours, EASE and the LightGBM rankers.
 
 The result is a version folder named by its content hash with a model card
 (data window, features, metrics) beside the models; see ``artefacts``.
+``train`` reads the event log from the database and hands it to
+``train_on_log``, which does all the fitting and saving: ``clipdeck recsys
+evaluate`` calls the same ``train_on_log`` on a dataset's log
+(``evaluation/production.py``), so what it measures is what serves.
 """
 
 from __future__ import annotations
@@ -19,7 +23,14 @@ from django.utils import timezone
 from clipdeck.accounts.models import Follow
 from clipdeck.feed import ann, artefacts, training_data
 from clipdeck.feed.affinity import Affinity, affinity
-from clipdeck.feed.cf import AlsParams, cosine_similarity, fit_als, top_k_rows
+from clipdeck.feed.cf import (
+    AlsParams,
+    EaseParams,
+    cosine_similarity,
+    fit_als,
+    fit_ease,
+    top_k_rows,
+)
 from clipdeck.feed.context import ViewerContext
 from clipdeck.feed.features import FEATURES, feature_row
 from clipdeck.feed.models import Event, VideoStats
@@ -30,14 +41,17 @@ NEIGHBOURS = 30
 HOLDOUT_SHARE = 0.8  # features before this point of the window, labels after it
 
 
-def fit_collaborative(rows, items: list[str], params: AlsParams) -> artefacts.Artefacts:
-    """ALS item factors and cosine neighbours for ``items`` from ``rows``."""
+def fit_collaborative(
+    rows, items: list[str], params: AlsParams, ease_params: EaseParams | None = None
+) -> artefacts.Artefacts:
+    """ALS item factors, cosine neighbours and EASE weights for ``items`` from ``rows``."""
     matrix, _ = training_data.interactions(rows, items)
     if matrix.shape[0] >= 2 and matrix.nnz:
         _, item_factors = fit_als(matrix, params)
     else:
         item_factors = np.zeros((len(items), params.factors), dtype=np.float32)
     neighbours = top_k_rows(cosine_similarity(matrix), NEIGHBOURS)
+    ease = fit_ease(matrix, ease_params or EaseParams())
     return artefacts.Artefacts(
         version="",
         item_ids=items,
@@ -45,15 +59,18 @@ def fit_collaborative(rows, items: list[str], params: AlsParams) -> artefacts.Ar
         neighbour_ptr=neighbours.indptr,
         neighbour_idx=neighbours.indices,
         neighbour_score=neighbours.data.astype(np.float32),
+        ease_ptr=ease.indptr,
+        ease_idx=ease.indices,
+        ease_score=ease.data.astype(np.float32),
     )
 
 
-def examples(log: training_data.Log, params: AlsParams):
+def examples(log: training_data.Log, params: AlsParams, ease_params: EaseParams | None = None):
     """Feature matrix, label columns and user ids of the ranker's examples."""
     cutoff = log.start + (log.end - log.start) * HOLDOUT_SHARE
     before = [row for row in log.rows if row.at < cutoff]
     after = [row for row in log.rows if row.at >= cutoff]
-    cf = fit_collaborative(before, sorted(log.videos), params)
+    cf = fit_collaborative(before, sorted(log.videos), params, ease_params)
     contexts = training_data.contexts_at(before, log.videos, log.following)
     facts = training_data.facts_at(before, log.videos, cutoff)
     features, labels, users = [], {head: [] for head in WEIGHTS}, []
@@ -91,22 +108,39 @@ def _save_items(folder: Path, cf: artefacts.Artefacts) -> None:
         nptr=cf.neighbour_ptr,
         nidx=cf.neighbour_idx,
         nscore=cf.neighbour_score,
+        eptr=cf.ease_ptr,
+        eidx=cf.ease_idx,
+        escore=cf.ease_score,
     )
     ann.build(cf.item_factors, folder)
 
 
 def train(*, days: int = 90, now: datetime | None = None, params: AlsParams | None = None) -> dict:
     """Train on the last ``days`` of the event log; the model card of the new version."""
-    params = params or AlsParams()
     now = now or timezone.now()
     log = training_data.load_log(now - timedelta(days=days))
     if not log.rows:
         raise ValueError("The event log is empty; there is nothing to train on.")
+    card = train_on_log(log, days=days, params=params)
+    refresh_planner_statistics()
+    return card
+
+
+def train_on_log(
+    log: training_data.Log,
+    *,
+    days: int,
+    params: AlsParams | None = None,
+    ease_params: EaseParams | None = None,
+) -> dict:
+    """Fit every model of a version on ``log``, save it and make it current; its card."""
+    params = params or AlsParams()
+    ease_params = ease_params or EaseParams()
     artefacts.recsys_dir().mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=artefacts.recsys_dir()))
-    x, labels, users, cutoff = examples(log, params)
+    x, labels, users, cutoff = examples(log, params, ease_params)
     metrics = fit_rankers(x, labels, users, folder)
-    _save_items(folder, fit_collaborative(log.rows, sorted(log.videos), params))
+    _save_items(folder, fit_collaborative(log.rows, sorted(log.videos), params, ease_params))
     card = {
         "data_window": {
             "from": log.start.isoformat(),
@@ -125,6 +159,7 @@ def train(*, days: int = 90, now: datetime | None = None, params: AlsParams | No
         "score_weights": WEIGHTS,
         "als": asdict(params),
         "neighbours_per_video": NEIGHBOURS,
+        "ease": asdict(ease_params),
         "ann": {
             "library": "usearch HNSW, inner product",
             "built": len(log.videos) >= ann.MIN_ITEMS,
@@ -139,7 +174,6 @@ def train(*, days: int = 90, now: datetime | None = None, params: AlsParams | No
         "contains_user_ids": False,
     }
     version = artefacts.save(folder, card)
-    refresh_planner_statistics()
     return {**card, "version": version}
 
 

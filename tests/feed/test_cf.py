@@ -25,3 +25,43 @@ def test_fitting_als_gives_factors_and_no_blas_warning(monkeypatch):
         users, items = fit_als(user_items, AlsParams(factors=8, iterations=2))
 
     assert users.shape == (30, 8) and items.shape == (20, 8)
+
+
+def _two_taste_groups(users: int = 40, items: int = 12) -> sp.csr_matrix:
+    """Even users engage with even items, odd users with odd items."""
+    rows, cols = [], []
+    for user in range(users):
+        for item in range(items):
+            if item % 2 == user % 2 and (user + item) % 3:
+                rows.append(user)
+                cols.append(item)
+    return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(users, items))
+
+
+def test_ease_weights_link_videos_of_the_same_taste_and_never_a_video_to_itself():
+    from clipdeck.feed.cf import EaseParams, fit_ease
+
+    weights = fit_ease(_two_taste_groups(), EaseParams(regularization=1.0, keep=3)).toarray()
+
+    assert weights.shape == (12, 12)
+    assert not np.diag(weights).any()
+    for item in range(12):
+        kept = np.flatnonzero(weights[item])
+        assert 0 < len(kept) <= 3
+        assert all(other % 2 == item % 2 for other in kept)
+
+
+def test_ease_is_limited_to_the_most_engaged_videos():
+    from clipdeck.feed.cf import EaseParams, fit_ease
+
+    matrix = _two_taste_groups().tolil()
+    matrix[:, 11] = 0  # the least engaged video: nobody
+    matrix = matrix.tocsr()
+    matrix.eliminate_zeros()
+
+    weights = fit_ease(matrix, EaseParams(regularization=1.0, max_items=4, keep=3))
+
+    engaged = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    top = set(np.argsort(-engaged, kind="stable")[:4].tolist())
+    assert set(np.flatnonzero(np.diff(weights.indptr)).tolist()) <= top
+    assert set(weights.indices.tolist()) <= top

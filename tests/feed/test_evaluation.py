@@ -10,11 +10,13 @@ import pytest
 import scipy.sparse as sp
 from django.core.management import CommandError, call_command
 
-from clipdeck.feed.evaluation.clipdeck_ranker import ClipdeckRanker
+from clipdeck.feed import training
 from clipdeck.feed.evaluation.data import load_split
 from clipdeck.feed.evaluation.metrics import evaluate
 from clipdeck.feed.evaluation.models import ALS, EASE, ItemKNN, Popularity, RP3beta, recommend
+from clipdeck.feed.evaluation.production import ProductionFeed
 from clipdeck.feed.evaluation.tuning import Tuned, grids
+from clipdeck.feed.ranker import HeadsRanker
 
 pytestmark = pytest.mark.django_db  # the autouse fixture clears the database cache
 
@@ -56,7 +58,7 @@ def write_split(folder, users=40, items=30, seed=0):
         EASE(regularization=10.0),
         RP3beta(alpha=1.0, beta=0.5),
         Tuned("ease", grids(0)["ease"], seed=0),
-        ClipdeckRanker(per_source=10),
+        ProductionFeed(seed=0),
     ],
     ids=lambda model: model.name,
 )
@@ -120,11 +122,63 @@ def test_the_command_prints_json_for_every_model(tmp_path):
         "implicit_als",
         "ease",
         "rp3beta",
-        "clipdeck",
+        "clipdeck_production",
     ]
-    assert "not the three LightGBM heads the live feed serves" in report["note"]
+    assert "'clipdeck_production' is the production model" in report["note"]
     assert report["models"]["ease"]["tuned"]["setting"]
-    assert {"recall@10", "ndcg@20", "recall@50"} <= set(report["models"]["clipdeck"])
+    assert {"recall@10", "ndcg@20", "recall@50"} <= set(report["models"]["clipdeck_production"])
+
+
+def test_evaluate_trains_with_the_production_training_and_scores_with_the_served_ranker(
+    tmp_path, monkeypatch
+):
+    write_split(tmp_path)
+    trained, scored = [], []
+    real_train, real_score = training.train_on_log, HeadsRanker.score
+
+    def spy_train(log, **kwargs):
+        trained.append(len(log.rows))
+        return real_train(log, **kwargs)
+
+    def spy_score(self, rows, muted):
+        scored.append(rows.shape[0])
+        return real_score(self, rows, muted)
+
+    monkeypatch.setattr(training, "train_on_log", spy_train)
+    monkeypatch.setattr(HeadsRanker, "score", spy_score)
+    out = StringIO()
+
+    call_command(
+        "recsys",
+        "evaluate",
+        "--train",
+        str(tmp_path / "train.csv"),
+        "--test",
+        str(tmp_path / "test.csv"),
+        "--items",
+        str(tmp_path / "items.csv"),
+        stdout=out,
+    )
+
+    assert trained == [400 + 40 * 20]  # the pairs, and three skipped per pair (20 videos left)
+    assert len(scored) == 40 and all(scored)  # one page per test user, by the served ranker
+    printed = out.getvalue()
+    assert "clipdeck_production: ranker clipdeck.feed.ranker.HeadsRanker" in printed
+    assert "trained by tests.feed.test_evaluation.spy_train" in printed  # it names what ran
+
+
+def test_the_production_model_learns_the_taste_groups_end_to_end(tmp_path):
+    write_split(tmp_path)
+    split = load_split(tmp_path / "train.csv", tmp_path / "test.csv", tmp_path / "items.csv")
+
+    model = ProductionFeed(seed=0).fit(split.train, split)
+    production = evaluate(recommend(model, split.train, 3), split.test, (3,))
+    popular = evaluate(recommend(Popularity().fit(split.train), split.train, 3), split.test, (3,))
+
+    assert model.described["heads"]["complete"]["trained"]
+    assert model.described["ranker"] == "clipdeck.feed.ranker.HeadsRanker"
+    assert model.described["trained_by"] == "clipdeck.feed.training.train_on_log"
+    assert production["recall@3"] > popular["recall@3"]
 
 
 def test_the_command_names_a_missing_file(tmp_path):

@@ -67,3 +67,5 @@ def test_a_pages_features_are_the_same_computed_by_training_and_by_serving(user)
         assert served[:, column] == pytest.approx(trained[:, column], abs=1e-3), name
     assert served[:, FEATURES.index("viewer_follows_creator")].any()
     assert served[:, FEATURES.index("collaborative_score")].any()
+    assert served[:, FEATURES.index("coengagement_score")].any()
+    assert served[:, FEATURES.index("ease_score")].any()

@@ -74,6 +74,20 @@ def test_a_muted_creator_scores_lower_and_no_rows_score_nothing(make):
     assert ranker.score(np.zeros((0, len(FEATURES))), np.zeros(0, dtype=bool)).shape == (0,)
 
 
+def test_a_head_with_one_class_predicts_that_class_rate_and_keeps_it_when_loaded(tmp_path):
+    x, labels, users = _examples()
+    ranker = HeadsRanker()
+    ranker.fit(x, labels, users)  # nobody shared: the share head has one class
+    rows = _examples(50, seed=3)[0]
+    rows[:, FEATURES.index("video_share_rate")] = np.linspace(0.0, 0.5, 50)
+
+    ranker.save(tmp_path)
+    shared = HeadsRanker.load(tmp_path).predict(rows)["share"]
+
+    assert np.array_equal(shared, np.zeros(50))  # not the rows' smoothed share rates
+    assert np.array_equal(ranker.predict(rows)["share"], shared)
+
+
 def test_an_unfitted_ranker_falls_back_to_the_videos_rates():
     rows = np.zeros((2, len(FEATURES)))
     rows[0, FEATURES.index("video_like_rate")] = 0.5
@@ -100,3 +114,21 @@ def test_the_feed_scores_with_the_ranker_training_saved(tmp_path, settings):
     rows = _examples(20, seed=2)[0]
     muted = np.zeros(20, dtype=bool)
     assert np.allclose(served.score(rows, muted), HeadsRanker.load(folder).score(rows, muted))
+
+
+def test_only_a_short_term_hashtag_interest_multiplies_the_served_score():
+    from clipdeck.feed.context import ViewerContext
+    from clipdeck.feed.features import VideoFacts
+    from clipdeck.feed.ranking import page_scores
+
+    def video(pk: str, tag: str) -> VideoFacts:
+        return VideoFacts(pk, "creator", "", None, "", 10_000, 1.0, hashtags=[tag])
+
+    facts = {"a": video("a", "cats"), "b": video("b", "dogs"), "c": video("c", "birds")}
+    rows = np.full((3, len(FEATURES)), 0.3)
+    context = ViewerContext(personalized=True, hashtags={"dogs": 9.0, "cats": 3.0})
+    context.recent_hashtags = {"cats": 3.0}
+
+    cats, dogs, birds = page_scores(context, facts, rows, None)
+
+    assert cats > dogs == birds  # a long-term interest alone is left to the heads' features

@@ -10,6 +10,7 @@ from clipdeck.feed.models import VideoStats
 from clipdeck.feed.sources import (
     coengagement,
     collaborative,
+    ease,
     exploration,
     following,
     fresh,
@@ -164,6 +165,23 @@ def test_coengagement_and_collaborative_use_the_trained_model(user):
 
     assert proposed(neighbours) == [str(b.pk)]
     assert proposed(similar) == [str(b.pk)]
+
+
+def test_ease_proposes_what_the_viewers_likes_predict_from_the_trained_weights(user):
+    a, b, _ = _co_watched_world(user)
+    train(days=30)
+    from clipdeck.feed.artefacts import load_current
+
+    model = load_current()
+    context = viewer_context(user)
+
+    found = ease.candidates(context, model, limit=5, exclude=set())
+
+    assert proposed(found)[0] == str(b.pk)
+    assert str(a.pk) not in proposed(found)  # already engaged with
+    assert found[0].score == 1.0  # scores are relative to the viewer's best
+    assert ease.candidates(context, None, limit=5, exclude=set()) == []
+    assert str(b.pk) not in proposed(ease.candidates(context, model, limit=5, exclude={str(b.pk)}))
 
 
 def test_candidates_the_viewer_may_not_see_never_reach_the_page(api, user):

@@ -41,8 +41,10 @@ def test_training_writes_a_version_named_by_content_hash_with_a_model_card():
         "item_ids.json",
         "items.npz",
         "ranker_complete.txt",
+        "ranker_constants.json",  # nobody shared: the share head predicts 0
         "ranker_like.txt",
     ]
+    assert json.loads((folder / "ranker_constants.json").read_text()) == {"share": 0.0}
     stored = json.loads((folder / "card.json").read_text())
     assert stored["features"] == list(FEATURES)
     assert stored["counts"]["videos"] == 12

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import time
 
-from clipdeck.feed.evaluation.clipdeck_ranker import ClipdeckRanker
 from clipdeck.feed.evaluation.data import Split
 from clipdeck.feed.evaluation.metrics import KS, evaluate
 from clipdeck.feed.evaluation.models import Popularity, recommend
+from clipdeck.feed.evaluation.production import ProductionFeed
 from clipdeck.feed.evaluation.tuning import Tuned, grids
 
 
 def default_models(seed: int = 0) -> list:
-    """Popularity, the four tuned baselines, and the offline LambdaMART over the feed's sources."""
+    """Popularity, the four tuned baselines, and the production model (``production.py``)."""
     tuned = [Tuned(name, candidates, seed) for name, candidates in grids(seed).items()]
-    return [Popularity(), *tuned, ClipdeckRanker(seed=seed)]
+    return [Popularity(), *tuned, ProductionFeed(seed=seed)]
 
 
 def run(split: Split, models: list | None = None, seed: int = 0) -> dict:
@@ -30,6 +30,7 @@ def run(split: Split, models: list | None = None, seed: int = 0) -> dict:
             "fit_s": round(fitted - started, 2),
             "recommend_s": round(time.perf_counter() - fitted, 2),
             **({"tuned": model.chosen} if getattr(model, "chosen", None) else {}),
+            **({"production": model.described} if getattr(model, "described", None) else {}),
         }
     return {
         "users": len(split.users),
@@ -43,8 +44,10 @@ def run(split: Split, models: list | None = None, seed: int = 0) -> dict:
 
 
 NOTE = (
-    "'clipdeck' is the offline LambdaMART over the feed's candidate sources "
-    "(clipdeck_ranker.py), not the three LightGBM heads the live feed serves; "
+    "'clipdeck_production' is the production model: trained by the code of `clipdeck recsys "
+    "train` (feed.training.train_on_log), scored by the served ranker (feed.ranker.HeadsRanker, "
+    "three LightGBM heads) on the features the feed computes (feed.pipeline.feature_rows), over "
+    "the served candidate sources collaborative, ease, coengagement and trending; "
     "baselines are tuned on an inner validation split of the training pairs."
 )
 
@@ -56,7 +59,14 @@ def table(report: dict) -> str:
         "| model | " + " | ".join(columns) + " | fit s |",
         "| --- | " + " | ".join("---:" for _ in columns) + " | ---: |",
     ]
+    described = []
     for name, figures in report["models"].items():
         cells = " | ".join(f"{figures[c]:.4f}" for c in columns)
         lines.append(f"| {name} | {cells} | {figures['fit_s']} |")
-    return "\n".join([*lines, "", report.get("note", NOTE)])
+        if "production" in figures:
+            made = figures["production"]
+            described.append(
+                f"{name}: ranker {made['ranker']}, trained by {made['trained_by']}, "
+                f"version {made['version']}"
+            )
+    return "\n".join([*lines, "", report.get("note", NOTE), *described])

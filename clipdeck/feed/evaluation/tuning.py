@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import scipy.sparse as sp
 
 from clipdeck.feed.cf import AlsParams
@@ -37,6 +38,17 @@ def grids(seed: int) -> dict[str, list[Callable[[], object]]]:
     }
 
 
+def holdout(train: sp.csr_matrix, share: float, seed: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Per-user random split of ``train`` into (kept, held out)."""
+    rng = np.random.default_rng(seed)
+    coo = train.tocoo()
+    held = rng.random(coo.nnz) < share
+    shape = train.shape
+    kept = sp.csr_matrix((coo.data[~held], (coo.row[~held], coo.col[~held])), shape=shape)
+    out = sp.csr_matrix((coo.data[held], (coo.row[held], coo.col[held])), shape=shape)
+    return kept, out
+
+
 class Tuned:
     """A baseline whose setting is the best of ``candidates`` on the inner validation split."""
 
@@ -45,8 +57,6 @@ class Tuned:
         self.chosen: dict = {}
 
     def fit(self, train: sp.csr_matrix, split=None) -> Tuned:
-        from clipdeck.feed.evaluation.clipdeck_ranker import holdout
-
         inner, held = holdout(train, VALIDATION_SHARE, self.seed)
         best, best_score = None, -1.0
         for make in self.candidates:

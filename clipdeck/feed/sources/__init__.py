@@ -22,6 +22,7 @@ class Candidate:
 LABELS = {
     "collaborative": "Viewers with tastes like yours enjoyed this",
     "coengagement": "Often watched together with videos you enjoyed",
+    "ease": "Enjoyed by viewers who enjoyed the videos you enjoyed",
     "following": "From an account you follow",
     "hashtags": "Matches hashtags you engage with",
     "sounds": "Uses a sound you engage with",
