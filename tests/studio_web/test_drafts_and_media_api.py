@@ -205,7 +205,7 @@ def test_failed_render_keeps_the_original_and_the_owner_can_delete_it(
     assert body["status"] == "failed"
     assert body["error_code"] == "corrupt_media"
     assert body["error"] == "This video is damaged: parts of it cannot be decoded."
-    assert body["media"] == {"mp4": None, "mp4_720": None, "poster": None}
+    assert body["media"] == {"mp4": None, "mp4_720": None, "poster": None, "captions": None}
     original = Video.objects.get(pk=body["id"]).original.path
     assert Path(stored_file(body["id"], "original")).read_bytes() == damaged.read_bytes()
     assert [v["id"] for v in api(owner).get("me/drafts").json()["items"]] == [body["id"]]
