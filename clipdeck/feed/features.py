@@ -158,6 +158,25 @@ _FACT_FIELDS = (
 )
 _TAGS: dict[str, tuple[float, list[str]]] = {}  # video id -> (expires, hashtag names)
 _FOLLOWERS: dict[str, tuple[float, int]] = {}  # creator id -> (expires, followers)
+_TRAITS: dict[str, tuple[float, tuple]] = {}  # video id -> (expires, (author, sound))
+
+
+def known_interest(context: ViewerContext, video_id: str, clock: float) -> float:
+    """The viewer's interest in a video's creator, sound and hashtags, from this process's memo.
+
+    No query: a video whose facts this process has not read lately (``warm``,
+    ``visible_facts``) counts 0. Each part is squashed to (-1, 1) as in the
+    ranker's features, so the sum lies in (-3, 3).
+    """
+    traits = _fresh(_TRAITS, video_id, clock)
+    if traits is None:
+        return 0.0
+    author, sound = traits
+    return (
+        viewer_interest(context.creators, [author])
+        + viewer_interest(context.sounds, [sound])
+        + viewer_interest(context.hashtags, _fresh(_TAGS, video_id, clock) or [])
+    )
 
 
 def _rows_of(video_ids: list[str]):
@@ -219,6 +238,13 @@ def _add_hashtags_and_followers(facts: dict[str, VideoFacts], clock: float) -> N
         )
         found = {a: counted.get(int(a), 0) for a in missing_authors}
         _remember(_FOLLOWERS, found, clock + FOLLOWERS_TTL_S)
+    missing_traits = {
+        pk: (video.author, video.sound)
+        for pk, video in facts.items()
+        if _fresh(_TRAITS, pk, clock) is None
+    }
+    if missing_traits:
+        _remember(_TRAITS, missing_traits, clock + TAGS_TTL_S)
     for video in facts.values():
         video.hashtags = list(_fresh(_TAGS, video.id, clock) or [])
         video.creator_followers = _fresh(_FOLLOWERS, video.author, clock) or 0
@@ -233,3 +259,4 @@ def forget_memo() -> None:
     """Empty this process's memo of hashtags and follower counts."""
     _TAGS.clear()
     _FOLLOWERS.clear()
+    _TRAITS.clear()

@@ -197,6 +197,11 @@ class Video(models.Model):
             models.Index(fields=["author", "status", "created_at"]),
             models.Index(fields=["status", "visibility", "created_at"]),
             models.Index(fields=["status", "published_at"]),
+            # The most liked public videos, read in order without sorting the catalogue
+            # (the feed's trending list).
+            models.Index(
+                fields=["status", "visibility", "like_count", "id"], name="video_public_likes_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,9 +7,12 @@ import gc
 import pytest
 
 from clipdeck.accounts.models import Block
-from clipdeck.feed import long_lived, pipeline, visible_rows
+from clipdeck.feed import features, long_lived, pipeline, realtime, visible_rows
+from clipdeck.feed.context import viewer_context
+from clipdeck.feed.interest_weights import interest
+from clipdeck.feed.models import EventKind
 from clipdeck.feed.sources import Candidate
-from clipdeck.videos.models import Video
+from clipdeck.videos.models import Hashtag, Video
 from tests.factories import UserFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +70,64 @@ def test_a_short_candidate_list_is_kept_whole():
     found = [_candidate(n, "fresh") for n in range(30)]
 
     assert pipeline.shortlist(found, limit=10) == found
+
+
+def _tagged(name: str) -> Video:
+    video = VideoFactory()
+    video.hashtags.add(Hashtag.objects.get_or_create(name=name)[0])
+    return video
+
+
+def _watched(user, video: Video, kind: EventKind) -> None:
+    """What recording the event does to the viewer's short-term profile."""
+    tags = list(video.hashtags.values_list("name", flat=True))
+    facts = {"id": str(video.pk), "author": str(video.author_id), "sound": None, "hashtags": tags}
+    realtime.apply(user.pk, [(facts, interest(kind))])
+
+
+def _found_with(deep: Video, shallow: Video) -> list[Candidate]:
+    """Two sources of 100; ``deep`` 60th in trending (below the cut), ``shallow`` 30th (above)."""
+    found = [_candidate(n, "trending") for n in range(100)]
+    found[60] = Candidate(str(deep.pk), "trending", 0.0)
+    found[30] = Candidate(str(shallow.pk), "trending", 0.0)
+    return found + [_candidate(n, "collaborative") for n in range(100)]
+
+
+def test_the_shortlist_keeps_what_the_viewer_just_liked_and_drops_what_they_skipped(
+    user, monkeypatch
+):
+    monkeypatch.setattr(pipeline, "SHORTLIST", 90)  # about the best 45 of each source
+    features.forget_memo()
+    cats, dogs = _tagged("cats"), _tagged("dogs")
+    features.warm([cats.pk, dogs.pk])  # as the shared lists' refresh does
+    found = _found_with(deep=cats, shallow=dogs)
+
+    def kept() -> set[str]:
+        context = viewer_context(user)
+        return {c.video_id for c in pipeline.shortlist(found, limit=10, context=context)}
+
+    before = kept()
+    assert str(cats.pk) not in before and str(dogs.pk) in before
+
+    _watched(user, _tagged("cats"), EventKind.LIKE)
+    _watched(user, _tagged("dogs"), EventKind.SKIP)
+    after = kept()
+
+    assert str(cats.pk) in after
+    assert str(dogs.pk) not in after
+    assert len(after) == len(before)
+
+
+def test_the_shortlist_ignores_interests_of_videos_it_has_no_facts_about(user, monkeypatch):
+    monkeypatch.setattr(pipeline, "SHORTLIST", 90)
+    features.forget_memo()
+    cats, dogs = _tagged("cats"), _tagged("dogs")  # never read: no hashtags in the memo
+    _watched(user, _tagged("cats"), EventKind.LIKE)
+    found = _found_with(deep=cats, shallow=dogs)
+
+    kept = {c.video_id for c in pipeline.shortlist(found, limit=10, context=viewer_context(user))}
+
+    assert str(cats.pk) not in kept and str(dogs.pk) in kept
 
 
 def test_settling_freezes_the_objects_alive_now(settings):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 import pytest
+from django.utils import timezone
 
 from clipdeck.feed.context import viewer_context
 from clipdeck.feed.models import VideoStats
@@ -19,7 +22,7 @@ from clipdeck.feed.sources import (
     trending,
 )
 from clipdeck.feed.training import train
-from clipdeck.videos.models import Visibility
+from clipdeck.videos.models import Video, VideoStatus, Visibility
 from tests.factories import FollowFactory, SoundFactory, UserFactory, VideoFactory
 from tests.feed.conftest import record
 
@@ -81,6 +84,54 @@ def test_trending_orders_by_recent_engagement(user):
     found = trending.candidates(viewer_context(user), limit=2, exclude=set())
 
     assert proposed(found) == [str(busy.pk), str(quiet.pk)]
+
+
+def _old_trending(now) -> list[tuple[str, float]]:
+    """Trending as computed before the index: every recent public video sorted by likes."""
+    recent = [
+        video
+        for video in Video.objects.all()
+        if video.status == VideoStatus.PUBLISHED
+        and video.visibility == Visibility.PUBLIC
+        and video.published_at >= now - timedelta(days=trending.RECENT_DAYS)
+    ]
+    liked = sorted(recent, key=lambda video: -video.like_count)[: trending.KEEP]
+    scores = {
+        str(video.pk): trending.hot_score(
+            exposures=0,
+            completions=0,
+            likes=video.like_count,
+            shares=video.share_count,
+            age_hours=(now - video.published_at).total_seconds() / 3600,
+        )
+        for video in liked
+    }
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def test_trending_lists_the_same_most_liked_videos_as_sorting_the_whole_catalogue(monkeypatch):
+    monkeypatch.setattr(trending, "KEEP", 3)  # fewer than the recent public videos
+    now = timezone.now()
+    for likes in (3, 9, 1, 7, 12, 5, 0):
+        VideoFactory(like_count=likes, published_at=now - timedelta(hours=likes * 5))
+    for likes in (50, 60, 70, 80, 90, 100):  # too old, and more liked: a page of them first
+        VideoFactory(like_count=likes, published_at=now - timedelta(days=40))
+    VideoFactory(like_count=40, visibility=Visibility.PRIVATE)
+    VideoFactory(like_count=30, status=VideoStatus.PROCESSING)
+
+    found = trending._compute()
+
+    expected = _old_trending(timezone.now())
+    assert [pk for pk, _ in found] == [pk for pk, _ in expected]
+    assert [score for _, score in found] == pytest.approx([score for _, score in expected])
+    assert len(found) == 3
+
+
+def test_trending_reads_the_most_liked_videos_in_index_order_without_a_sort():
+    plan = trending.by_likes().explain()
+
+    assert "video_public_likes_idx" in plan
+    assert "TEMP B-TREE" not in plan
 
 
 def test_fresh_proposes_the_newest_videos(user):

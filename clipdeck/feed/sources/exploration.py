@@ -27,6 +27,7 @@ import numpy as np
 from django.utils import timezone
 
 from clipdeck.feed.context import ViewerContext
+from clipdeck.feed.features import warm
 from clipdeck.feed.models import VideoStats
 from clipdeck.feed.shared import shared_list
 from clipdeck.feed.sources import Candidate
@@ -123,6 +124,7 @@ def _compute_pool() -> list[dict]:
         )
         if len(pool_rows) == KEEP:
             break
+    warm(row["id"] for row in pool_rows)  # the shortlist reads their hashtags from the memo
     return pool_rows
 
 

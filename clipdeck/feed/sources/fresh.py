@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from clipdeck.feed.context import ViewerContext
+from clipdeck.feed.features import warm
 from clipdeck.feed.shared import shared_list
 from clipdeck.feed.sources import Candidate
 from clipdeck.videos.models import Video, VideoStatus, Visibility
@@ -39,7 +40,9 @@ def _compute() -> list[str]:
         .order_by("-published_at", "-pk")
         .values_list("pk", flat=True)[:KEEP]
     )
-    return [str(pk) for pk in rows]
+    newest = [str(pk) for pk in rows]
+    warm(newest)  # the shortlist reads their hashtags from the memo
+    return newest
 
 
 def candidates(context: ViewerContext, *, limit: int, exclude: set[str]) -> list[Candidate]:
