@@ -69,13 +69,20 @@ def posted(open_page, tmp_path):
 
 def item_of(page, video_id):
     """The feed item of ``video_id``. A video the worker just published reaches the web
-    process's shared lists within a second, so the page is reloaded until it shows."""
+    process's shared lists within a second, and may rank below the first page (the
+    test server's catalogue holds every module's videos), so the feed is scrolled on
+    to later pages, and reloaded, until it shows."""
     item = page.locator(f'.feed-item[data-id="{video_id}"]')
-    for _ in range(5):
+    for attempt in range(16):
         if item.count():
             break
-        page.wait_for_timeout(1200)
-        page.reload()
+        if attempt % 4 == 3:
+            page.reload()
+        else:
+            last = page.locator(".feed-item").last
+            if last.count():
+                last.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
     return item
 
 
