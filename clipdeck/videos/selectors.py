@@ -27,7 +27,8 @@ def with_relations(queryset: QuerySet[Video]) -> QuerySet[Video]:
     """
     captioned = Video.objects.filter(pk=OuterRef("pk"), captions__isnull=False)
     return (
-        queryset.annotate(has_captions=Exists(captioned))
+        # The model declares ``has_captions`` for the presenters; this fills it in.
+        queryset.annotate(has_captions=Exists(captioned))  # type: ignore[no-redef]
         .select_related(
             "author",
             "sound",
