@@ -57,6 +57,7 @@ def test_muted_feed_shows_captions_the_cc_button_and_the_setting_turn_them_off(n
 
     viewer = new_page()
     sign_up(viewer, "vic_reads")
+    viewer.goto("/?personalized=false")  # the same feed for every new viewer
     item = item_of(viewer, video_id)
     item.scroll_into_view_if_needed()
     expect(item.get_by_role("button", name="Tap to unmute")).to_be_visible()
@@ -79,7 +80,7 @@ def test_muted_feed_shows_captions_the_cc_button_and_the_setting_turn_them_off(n
     viewer.goto("/settings")
     viewer.get_by_label("Captions when the sound is off").uncheck()
     expect(viewer.get_by_text("Captions stay off unless you turn them on.")).to_be_visible()
-    viewer.goto("/")
+    viewer.goto("/?personalized=false")
     item = item_of(viewer, video_id)
     item.scroll_into_view_if_needed()
     show_time(viewer, item, 0.5)

@@ -28,6 +28,7 @@ def sign_up(page, handle: str) -> None:
 def open_tool(page, name: str) -> None:
     """Open one of the editor's tools (takes, trim, filters, music, text, stickers,
     captions, voiceover, post); on a phone one tool's sheet shows at a time."""
+    expect(page.locator('[data-step="edit"]')).to_be_visible()  # the clip has been read
     button = page.locator(f'[data-tool-button="{name}"]')
     if button.get_attribute("aria-expanded") == "true":
         return

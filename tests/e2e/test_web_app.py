@@ -73,10 +73,10 @@ def item_of(page, video_id):
     test server's catalogue holds every module's videos), so the feed is scrolled on
     to later pages, and reloaded, until it shows."""
     item = page.locator(f'.feed-item[data-id="{video_id}"]')
-    for attempt in range(16):
+    for attempt in range(24):
         if item.count():
             break
-        if attempt % 4 == 3:
+        if attempt in (0, 12):
             page.reload()
         else:
             last = page.locator(".feed-item").last
