@@ -51,7 +51,8 @@ def test_a_pages_features_are_the_same_computed_by_training_and_by_serving(user)
     store().delete(f"feed:short:{user.pk}")  # no event since the log: no short-term interest
     viewer_state.compute(user)  # as the refresh after the viewer's last event does
     context, _ = viewer_state.load(user, served=[])
-    served = pipeline.feature_rows(context, visible_facts(context, page, now), model)
+    found = visible_facts(context, page, now)  # in the database's order
+    served = pipeline.feature_rows(context, {pk: found[pk] for pk in page}, model)
 
     # training: the event log as the example builder reads it
     log = training_data.load_log(now - timedelta(days=30))
