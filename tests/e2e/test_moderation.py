@@ -58,6 +58,11 @@ def sign_in_with_code(page, handle: str, secret: str, target: str) -> None:
     expect(page).to_have_url(re.compile(re.escape(target) + "$"))
 
 
+def keyboard_ready(page) -> None:
+    """Waits until the moderation shortcuts listen, so no keystroke lands before them."""
+    expect(page.locator("html[data-keyboard=ready]")).to_have_count(1)
+
+
 def test_report_remove_appeal_reverse_and_count(new_page, clipdeck_server, tmp_path):
     author = new_page()
     sign_up(author, "dana_dances")
@@ -80,9 +85,12 @@ def test_report_remove_appeal_reverse_and_count(new_page, clipdeck_server, tmp_p
     expect(ana.locator("[data-row]")).to_have_count(1)
     expect(ana.get_by_label("Keyboard shortcuts")).to_contain_text("next/previous")
     screenshot(ana, "moderation-queue")
+    keyboard_ready(ana)
     ana.keyboard.press("j")
+    expect(ana.locator("[data-row][aria-current=true]")).to_have_count(1)
     ana.keyboard.press("Enter")
     expect(ana.get_by_role("heading", name=re.compile("Case"))).to_contain_text("my first routine")
+    keyboard_ready(ana)
     ana.locator("body").click(position={"x": 5, "y": 300})
     ana.keyboard.press("r")
     expect(ana.locator("input[value=remove]")).to_be_checked()
@@ -110,7 +118,9 @@ def test_report_remove_appeal_reverse_and_count(new_page, clipdeck_server, tmp_p
     ben_secret = add_moderator(clipdeck_server, "mod_ben")
     ben = new_page(1280, 800)
     sign_in_with_code(ben, "mod_ben", ben_secret, "/moderation/appeals")
+    keyboard_ready(ben)
     ben.keyboard.press("j")
+    expect(ben.locator("[data-row][aria-current=true]")).to_have_count(1)
     ben.keyboard.press("v")
     ben.keyboard.type("Consent shown in the comments; not harassment.")
     ben.keyboard.press("Control+Enter")

@@ -65,3 +65,6 @@ document.addEventListener("keydown", (event) => {
   else if (event.key === "q") location.href = "/moderation";
   else if (event.key.length === 1 && pick(event.key)) event.preventDefault();
 });
+
+// Marks the page as listening, so a keystroke sent right after load is not lost.
+document.documentElement.dataset.keyboard = "ready";
