@@ -13,11 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
 from clipdeck.feed.features import FEATURES
+
+if TYPE_CHECKING:
+    from clipdeck.feed.listwise import Lists
 
 HEADS = ("complete", "like", "share")
 WEIGHTS = {"complete": 1.0, "like": 4.0, "share": 8.0}
@@ -47,6 +50,27 @@ LGBM = {
     "num_threads": 1,
 }
 ROUNDS = 150
+ORDER = "order"  # the list-wise head
+LISTWISE = {
+    "objective": "lambdarank",
+    "lambdarank_truncation_level": 30,
+    "learning_rate": 0.02,
+    "num_leaves": 7,
+    "min_data_in_leaf": 200,
+    "feature_fraction": 0.9,
+    "verbose": -1,
+    "seed": 0,
+    "deterministic": True,
+    "num_threads": 1,
+}
+ORDER_ROUNDS = 50
+# The list-wise head boosts from ``EASE_PRIOR x ease_score`` and learns corrections to it:
+# trained freely it overfitted the lists drawn at the cut-off, where EASE (fitted on less
+# of the log) is weaker than when serving (docs/benchmarks.md).
+EASE_PRIOR = 10.0
+EASE_COLUMN = FEATURES.index("ease_score")
+MIN_LISTS = 20  # fewer viewers with a relevant candidate: the heads order the page
+ORDER_AT = 20  # the list-wise head is validated by NDCG at this depth
 
 
 @runtime_checkable
@@ -55,8 +79,14 @@ class Ranker(Protocol):
 
     name: str
 
-    def fit(self, x: np.ndarray, labels: dict[str, np.ndarray], users: np.ndarray) -> dict:
-        """Learn from feature rows ``x`` and their labels; per-head metrics."""
+    def fit(
+        self,
+        x: np.ndarray,
+        labels: dict[str, np.ndarray],
+        users: np.ndarray,
+        lists: Lists | None = None,
+    ) -> dict:
+        """Learn from impressions ``x`` and their labels, and from candidate ``lists``; metrics."""
         ...
 
     def score(self, rows: np.ndarray, muted: np.ndarray) -> np.ndarray:
@@ -78,9 +108,15 @@ def _in_validation(users: np.ndarray) -> np.ndarray:
 
 
 class HeadsRanker:
-    """Three LightGBM heads — P(complete), P(like), P(share) — with fixed weights.
+    """A list-wise LightGBM head over three binary ones — P(complete), P(like), P(share).
 
-    ``score = 1.0 x P(complete) + 4.0 x P(like) + 8.0 x P(share)``, multiplied
+    The list-wise head (LambdaMART, ``listwise``) learns the page's own task:
+    ordering a viewer's candidates by what they did next, as corrections to
+    ``10 x ease_score`` (boosted from it). It orders the page,
+    ``base = exp(10 x ease_score + trees)``, when it was trained and ordered the held-out
+    viewers' lists better (NDCG@20) than the binary heads' weighted sum,
+    ``base = 1.0 x P(complete) + 4.0 x P(like) + 8.0 x P(share)``, which
+    otherwise orders it. Either base is multiplied
     by ``exp(0.6 x interest)`` (the viewer's interest in the creator and the
     sound; ``ranking.page_scores`` adds the short-term hashtag interest) and by
     0.1 for a muted creator. Before any training a head
@@ -97,8 +133,14 @@ class HeadsRanker:
         self.boosters = dict(boosters or {})
         self.constants = dict(constants or {})
 
-    def fit(self, x: np.ndarray, labels: dict[str, np.ndarray], users: np.ndarray) -> dict:
-        """One head per label, validated on a fifth of the users (by hash); their metrics."""
+    def fit(
+        self,
+        x: np.ndarray,
+        labels: dict[str, np.ndarray],
+        users: np.ndarray,
+        lists: Lists | None = None,
+    ) -> dict:
+        """One head per label and the list-wise one, validated on a fifth of the users (by hash)."""
         import lightgbm
         from sklearn.metrics import roc_auc_score
 
@@ -131,7 +173,46 @@ class HeadsRanker:
                 "validation_auc": auc,
                 "validation_users": len(set(users[valid].tolist())),
             }
+        if lists is not None:
+            metrics[ORDER] = self._fit_order(lists)
         return metrics
+
+    def _fit_order(self, lists: Lists) -> dict:
+        """Train the list-wise head; keep it only if it orders held-out lists better."""
+        import lightgbm
+
+        if lists.count < MIN_LISTS:
+            return {"trained": False, "why": f"fewer than {MIN_LISTS} lists", "lists": lists.count}
+        held = _in_validation(lists.users)
+        row_held = np.repeat(held, lists.sizes)
+        train = lists.x[~row_held]
+        booster = lightgbm.train(
+            LISTWISE,
+            lightgbm.Dataset(
+                train,
+                lists.relevance[~row_held],
+                group=lists.sizes[~held],
+                init_score=EASE_PRIOR * train[:, EASE_COLUMN],
+                feature_name=list(FEATURES),
+            ),
+            num_boost_round=ORDER_ROUNDS,
+        )
+        rows, relevance, sizes = lists.x[row_held], lists.relevance[row_held], lists.sizes[held]
+        muted = np.zeros(len(rows), dtype=bool)
+        heads = ndcg(self.score(rows, muted), relevance, sizes)
+        order = ndcg(_order_scores(booster, rows), relevance, sizes)
+        serves = bool(held.any()) and order >= heads
+        if serves:
+            self.boosters[ORDER] = booster
+        return {
+            "trained": True,
+            "lists": int(lists.count),
+            "rows": len(lists.x),
+            "validation_lists": int(held.sum()),
+            f"validation_ndcg@{ORDER_AT}": round(order, 4),
+            f"heads_validation_ndcg@{ORDER_AT}": round(heads, 4),
+            "serves": serves,
+        }
 
     def predict(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """P(complete), P(like), P(share) per row: the trained head, its one class, or the fallback.
@@ -152,8 +233,12 @@ class HeadsRanker:
     def score(self, rows: np.ndarray, muted: np.ndarray) -> np.ndarray:
         if rows.shape[0] == 0:
             return np.zeros(0)
-        predictions = self.predict(rows)
-        base = sum(WEIGHTS[head] * predictions[head] for head in HEADS)
+        if ORDER in self.boosters:
+            order = _order_scores(self.boosters[ORDER], rows)
+            base = np.exp(np.clip(order, -30.0, 30.0))
+        else:
+            predictions = self.predict(rows)
+            base = sum(WEIGHTS[head] * predictions[head] for head in HEADS)
         interest = rows[:, INTEREST_COLUMNS].sum(axis=1)
         return base * np.exp(INTEREST_BOOST * interest) * np.where(muted, MUTED_FACTOR, 1.0)
 
@@ -173,8 +258,29 @@ class HeadsRanker:
         return cls(
             {
                 head: lightgbm.Booster(model_file=str(Path(folder) / f"ranker_{head}.txt"))
-                for head in HEADS
+                for head in (*HEADS, ORDER)
                 if (Path(folder) / f"ranker_{head}.txt").exists()
             },
             json.loads(constants.read_text()) if constants.exists() else {},
         )
+
+
+def _order_scores(booster, rows: np.ndarray) -> np.ndarray:
+    """The list-wise head's score: the EASE prior plus what the trees learned on top of it."""
+    return EASE_PRIOR * rows[:, EASE_COLUMN] + booster.predict(rows, num_threads=PREDICT_THREADS)
+
+
+def ndcg(scores: np.ndarray, relevance: np.ndarray, sizes: np.ndarray, at: int = ORDER_AT) -> float:
+    """Mean NDCG@``at`` (gain ``2**relevance - 1``) of consecutive lists of ``sizes`` rows."""
+    values = []
+    start = 0
+    discount = 1.0 / np.log2(np.arange(2, at + 2))
+    for size in sizes.tolist():
+        gains = 2.0 ** relevance[start : start + size] - 1.0
+        order = np.argsort(-scores[start : start + size], kind="stable")[:at]
+        ideal = np.sort(gains)[::-1][:at]
+        best = float((ideal * discount[: len(ideal)]).sum())
+        if best > 0:
+            values.append(float((gains[order] * discount[: len(order)]).sum()) / best)
+        start += size
+    return float(np.mean(values)) if values else 0.0

@@ -11,7 +11,7 @@ evaluate`` calls the same ``train_on_log`` on a dataset's log
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clipdeck.accounts.models import Follow
-from clipdeck.feed import ann, artefacts, training_data
+from clipdeck.feed import ann, artefacts, listwise, training_data
 from clipdeck.feed.affinity import Affinity, affinity
 from clipdeck.feed.cf import (
     AlsParams,
@@ -34,7 +34,15 @@ from clipdeck.feed.cf import (
 from clipdeck.feed.context import ViewerContext
 from clipdeck.feed.features import FEATURES, feature_row
 from clipdeck.feed.models import Event, VideoStats
-from clipdeck.feed.ranker import LGBM, ROUNDS, WEIGHTS, HeadsRanker
+from clipdeck.feed.ranker import (
+    EASE_PRIOR,
+    LGBM,
+    LISTWISE,
+    ORDER_ROUNDS,
+    ROUNDS,
+    WEIGHTS,
+    HeadsRanker,
+)
 from clipdeck.videos.models import Like, Video
 
 NEIGHBOURS = 30
@@ -65,17 +73,36 @@ def fit_collaborative(
     )
 
 
-def examples(log: training_data.Log, params: AlsParams, ease_params: EaseParams | None = None):
-    """Feature matrix, label columns and user ids of the ranker's examples."""
+@dataclass
+class Examples:
+    """What the ranker learns from: the log's impressions and each viewer's candidate list."""
+
+    x: np.ndarray  # one row per impression after the cut-off
+    labels: dict[str, list[int]]
+    users: np.ndarray
+    lists: listwise.Lists
+    cutoff: datetime
+
+
+def examples(
+    log: training_data.Log, params: AlsParams, ease_params: EaseParams | None = None
+) -> Examples:
+    """The impressions after the label cut-off and the viewers' candidate lists, featurised.
+
+    Everything the features read (interests, counters, the collaborative
+    models) is taken from the events before the cut-off; the labels from
+    those after it.
+    """
     cutoff = log.start + (log.end - log.start) * HOLDOUT_SHARE
     before = [row for row in log.rows if row.at < cutoff]
     after = [row for row in log.rows if row.at >= cutoff]
     cf = fit_collaborative(before, sorted(log.videos), params, ease_params)
     contexts = training_data.contexts_at(before, log.videos, log.following)
     facts = training_data.facts_at(before, log.videos, cutoff)
+    labelled = training_data.labelled_pairs(after)
     features, labels, users = [], {head: [] for head in WEIGHTS}, []
     per_user: dict[int, Affinity] = {}
-    for user, video, label in training_data.labelled_pairs(after):
+    for user, video, label in labelled:
         if video not in facts:
             continue
         context = contexts.get(user) or ViewerContext(
@@ -87,13 +114,23 @@ def examples(log: training_data.Log, params: AlsParams, ease_params: EaseParams 
         for head in WEIGHTS:
             labels[head].append(label[head])
         users.append(user)
-    return np.array(features).reshape(-1, len(FEATURES)), labels, np.array(users), cutoff
+    seen: dict[int, set[str]] = {}
+    for row in before:
+        seen.setdefault(row.user, set()).add(row.video)
+    return Examples(
+        x=np.array(features).reshape(-1, len(FEATURES)),
+        labels=labels,
+        users=np.array(users),
+        lists=listwise.build(contexts, seen, labelled, cf, facts),
+        cutoff=cutoff,
+    )
 
 
-def fit_rankers(x: np.ndarray, labels: dict, users: np.ndarray, folder: Path) -> dict:
+def fit_rankers(found: Examples, folder: Path) -> dict:
     """Fit the served ranker on the examples and save it into ``folder``; its metrics."""
     ranker = HeadsRanker()
-    metrics = ranker.fit(x, {head: np.array(column) for head, column in labels.items()}, users)
+    labels = {head: np.array(column) for head, column in found.labels.items()}
+    metrics = ranker.fit(found.x, labels, found.users, lists=found.lists)
     ranker.save(folder)
     return metrics
 
@@ -138,21 +175,23 @@ def train_on_log(
     ease_params = ease_params or EaseParams()
     artefacts.recsys_dir().mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=artefacts.recsys_dir()))
-    x, labels, users, cutoff = examples(log, params, ease_params)
-    metrics = fit_rankers(x, labels, users, folder)
+    found = examples(log, params, ease_params)
+    metrics = fit_rankers(found, folder)
     _save_items(folder, fit_collaborative(log.rows, sorted(log.videos), params, ease_params))
     card = {
         "data_window": {
             "from": log.start.isoformat(),
             "to": log.end.isoformat(),
-            "label_cutoff": cutoff.isoformat(),
+            "label_cutoff": found.cutoff.isoformat(),
             "days": days,
         },
         "counts": {
             "signals": len(log.rows),
             "users": len({row.user for row in log.rows}),
             "videos": len(log.videos),
-            "ranker_examples": int(x.shape[0]),
+            "ranker_examples": int(found.x.shape[0]),
+            "ranker_lists": found.lists.count,
+            "ranker_list_rows": int(found.lists.x.shape[0]),
         },
         "features": list(FEATURES),
         "metrics": metrics,
@@ -168,6 +207,7 @@ def train_on_log(
             "expansion_search": ann.EXPANSION_SEARCH,
         },
         "lightgbm": {**LGBM, "rounds": ROUNDS},
+        "lightgbm_listwise": {**LISTWISE, "rounds": ORDER_ROUNDS, "ease_prior": EASE_PRIOR},
         "libraries": {
             name: package_version(name) for name in ("implicit", "lightgbm", "numpy", "usearch")
         },

@@ -7,7 +7,8 @@ import pytest
 
 from clipdeck.feed import artefacts
 from clipdeck.feed.features import FEATURES
-from clipdeck.feed.ranker import HEADS, HeadsRanker, Ranker
+from clipdeck.feed.listwise import Lists
+from clipdeck.feed.ranker import HEADS, MIN_LISTS, ORDER, HeadsRanker, Ranker, _in_validation, ndcg
 
 pytestmark = pytest.mark.django_db  # the suite's cache reset needs the database
 
@@ -109,7 +110,7 @@ def test_the_feed_scores_with_the_ranker_training_saved(tmp_path, settings):
     folder = artefacts.recsys_dir() / artefacts.current_version()
     assert isinstance(served, HeadsRanker)
     assert sorted(served.boosters) == sorted(
-        head for head in HEADS if (folder / f"ranker_{head}.txt").exists()
+        head for head in (*HEADS, ORDER) if (folder / f"ranker_{head}.txt").exists()
     )
     rows = _examples(20, seed=2)[0]
     muted = np.zeros(20, dtype=bool)
@@ -132,3 +133,90 @@ def test_only_a_short_term_hashtag_interest_multiplies_the_served_score():
     cats, dogs, birds = page_scores(context, facts, rows, None)
 
     assert cats > dogs == birds  # a long-term interest alone is left to the heads' features
+
+
+EASE = FEATURES.index("ease_score")
+
+
+def _lists(count: int, *, reversed_for_training: bool = False, seed: int = 0) -> Lists:
+    """Lists of 30 candidates whose relevance rises with the EASE score (3 relevant each).
+
+    With ``reversed_for_training`` the lists of the users outside the ranker's
+    validation fifth reward the opposite order, so a head learned from them
+    orders the held-out lists badly.
+    """
+    rng = np.random.default_rng(seed)
+    users = np.arange(count)
+    held = _in_validation(users)
+    rows, relevance = [], []
+    for user in users:
+        x = rng.random((30, len(FEATURES)))
+        order = np.argsort(-x[:, EASE]) if held[user] or not reversed_for_training else None
+        if order is None:
+            order = np.argsort(x[:, EASE])
+        gains = np.zeros(30, dtype=np.int32)
+        gains[order[:3]] = [3, 2, 1]
+        rows.append(x)
+        relevance.append(gains)
+    return Lists(
+        x=np.vstack(rows),
+        relevance=np.concatenate(relevance),
+        sizes=np.full(count, 30, dtype=np.int32),
+        users=users,
+    )
+
+
+def test_the_listwise_head_orders_the_page_when_it_beats_the_heads_and_is_saved(tmp_path):
+    x, labels, users = _examples()
+    ranker = HeadsRanker()
+
+    metrics = ranker.fit(x, labels, users, lists=_lists(200))
+    ranker.save(tmp_path)
+    loaded = HeadsRanker.load(tmp_path)
+
+    assert metrics[ORDER]["serves"] is True
+    assert metrics[ORDER]["validation_ndcg@20"] > metrics[ORDER]["heads_validation_ndcg@20"]
+    assert ORDER in loaded.boosters
+    rows = np.full((2, len(FEATURES)), 0.5)
+    rows[0, EASE], rows[1, EASE] = 0.95, 0.05  # the lists reward EASE, the heads never saw it
+    muted = np.zeros(2, dtype=bool)
+    high, low = loaded.score(rows, muted)
+    assert high > low
+    assert np.allclose(ranker.score(rows, muted), loaded.score(rows, muted))
+
+
+def test_a_listwise_head_that_orders_held_out_lists_worse_is_not_served(tmp_path):
+    x, labels, users = _examples()
+    ranker = HeadsRanker()
+
+    metrics = ranker.fit(x, labels, users, lists=_lists(200, reversed_for_training=True))
+    ranker.save(tmp_path)
+
+    assert metrics[ORDER]["trained"] is True and metrics[ORDER]["serves"] is False
+    assert ORDER not in ranker.boosters
+    assert not (tmp_path / f"ranker_{ORDER}.txt").exists()
+
+
+def test_too_few_lists_leave_the_heads_in_charge():
+    x, labels, users = _examples()
+    ranker = HeadsRanker()
+
+    metrics = ranker.fit(x, labels, users, lists=_lists(MIN_LISTS - 1))
+
+    assert metrics[ORDER] == {
+        "trained": False,
+        "why": f"fewer than {MIN_LISTS} lists",
+        "lists": MIN_LISTS - 1,
+    }
+    assert ORDER not in ranker.boosters
+
+
+def test_ndcg_rewards_relevant_rows_first_and_skips_lists_without_any():
+    relevance = np.array([0, 1, 3, 0, 0])
+    sizes = np.array([3, 2])  # the second list has nothing relevant: left out of the mean
+
+    best = ndcg(np.array([0.0, 1.0, 2.0, 5.0, 4.0]), relevance, sizes)
+    worst = ndcg(np.array([2.0, 1.0, 0.0, 5.0, 4.0]), relevance, sizes)
+
+    assert best == 1.0
+    assert 0 < worst < best

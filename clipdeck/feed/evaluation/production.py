@@ -21,14 +21,16 @@ loads as a web process does.
 
 Serving (``scores``): each test user's context is folded from the whole log by
 ``training_data.contexts_at`` (``tests/feed/test_feature_parity.py`` checks it
-gives the features serving gives). The candidates come from the served sources
-that need no database: ``collaborative``, ``ease``, ``coengagement`` (trained
-neighbours) and ``trending`` (its ``hot_score`` over the log's counters), 50
-each as on a page. They are scored by ``pipeline.feature_rows`` and
-``ranking.page_scores``, the page's own calls, and ranked above every other video,
-which follows in trending order. Sources that need a database or data the
-datasets lack (following, hashtags, sounds, fresh, exploration) are left out,
-and so is the re-ranker's diversity, which is not part of the ranking.
+gives the features serving gives). The candidates come from
+``listwise.candidates``, the served sources that need no database:
+``collaborative``, ``ease``, ``coengagement`` (trained neighbours) and
+``trending`` (its ``hot_score`` over the log's counters), 50 each as on a
+page: the lists the ranker's list-wise head learned from at the cut-off.
+They are scored by ``pipeline.feature_rows`` and ``ranking.page_scores``, the
+page's own calls, and ranked above every other video, which follows in
+trending order. Sources that need a database or data the datasets lack
+(following, hashtags, sounds, fresh, exploration) are left out, and so is the
+re-ranker's diversity, which is not part of the ranking.
 """
 
 from __future__ import annotations
@@ -42,10 +44,9 @@ import scipy.sparse as sp
 from django.test import override_settings
 
 from clipdeck.feed import artefacts as trained
-from clipdeck.feed import pipeline, ranking, training, training_data
+from clipdeck.feed import listwise, pipeline, ranking, training, training_data
 from clipdeck.feed.context import ViewerContext
 from clipdeck.feed.models import EventKind
-from clipdeck.feed.sources import Candidate, coengagement, collaborative, ease
 from clipdeck.feed.sources.trending import hot_score
 
 WINDOW_DAYS = 30
@@ -53,7 +54,6 @@ START = datetime(2025, 1, 1, tzinfo=UTC)
 POSITIVE_COMPLETION = 2.0
 NEGATIVES_PER_POSITIVE = 3.0
 NEGATIVE_POWER = 0.5  # a video is shown (and skipped) in proportion to popularity ** 0.5
-PER_SOURCE = pipeline.PER_SOURCE
 
 
 class ProductionFeed:
@@ -78,6 +78,7 @@ class ProductionFeed:
         self.contexts = training_data.contexts_at(log.rows, log.videos, log.following)
         self.facts = training_data.facts_at(log.rows, log.videos, log.end)
         self.trending = _trending(self.facts)
+        self.hottest = listwise.trending_order(self.facts)
         self.described = {
             "trained_by": f"{training.train_on_log.__module__}.{training.train_on_log.__name__}",
             "ranker": f"{type(self.artefacts.ranker).__module__}."
@@ -85,7 +86,8 @@ class ProductionFeed:
             "version": card["version"],
             "heads": card["metrics"],
             "examples": card["counts"]["ranker_examples"],
-            "sources": ["collaborative", "ease", "coengagement", "trending"],
+            "sources": list(listwise.SOURCES),
+            "orders_by": "list-wise head" if listwise_serves(self.artefacts) else "binary heads",
         }
         return self
 
@@ -101,35 +103,13 @@ class ProductionFeed:
         """The served score of each of ``user``'s candidates (their training items left out)."""
         context = self.contexts.get(user) or ViewerContext(personalized=True)
         exclude = {self.item_ids[col] for col in self.train[user].indices}
-        found = [
-            *collaborative.candidates(context, self.artefacts, limit=PER_SOURCE, exclude=exclude),
-            *ease.candidates(context, self.artefacts, limit=PER_SOURCE, exclude=exclude),
-            *coengagement.known_candidates(
-                context, self.artefacts, limit=PER_SOURCE, exclude=exclude
-            ),
-            *self._trending_candidates(exclude),
-        ]
+        found = listwise.candidates(context, self.artefacts, self.hottest, exclude)
         facts = {c.video_id: self.facts[c.video_id] for c in found if c.video_id in self.facts}
         if not facts:
             return {}
         rows = pipeline.feature_rows(context, facts, self.artefacts)
         served = ranking.page_scores(context, facts, rows, self.artefacts)
         return dict(zip(facts, served.tolist(), strict=True))
-
-    def _trending_candidates(self, exclude: set[str]) -> list[Candidate]:
-        found = []
-        for col in self._trending_order:
-            if self.item_ids[col] not in exclude:
-                found.append(Candidate(self.item_ids[col], "trending", float(self.trending[col])))
-            if len(found) == PER_SOURCE:
-                break
-        return found
-
-    @property
-    def _trending_order(self) -> np.ndarray:
-        if not hasattr(self, "_order"):
-            self._order = np.argsort(-self.trending, kind="stable")
-        return self._order
 
 
 def event_log(
@@ -186,6 +166,13 @@ def _trending(facts: dict) -> np.ndarray:
         / 1e9
         - 1.0
     )  # below every candidate's 1 + score, in the same order
+
+
+def listwise_serves(artefacts) -> bool:
+    """Whether the trained version's list-wise head orders the page."""
+    from clipdeck.feed.ranker import ORDER
+
+    return ORDER in artefacts.ranker.boosters
 
 
 def _tags(split) -> dict[str, list[str]]:
