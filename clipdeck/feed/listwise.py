@@ -41,6 +41,7 @@ class Lists:
     relevance: np.ndarray
     sizes: np.ndarray
     users: np.ndarray  # one per list
+    videos: list[str]  # one per row
 
     @property
     def count(self) -> int:
@@ -122,6 +123,7 @@ def build(
     labels_out: list[int] = []
     sizes: list[int] = []
     users: list[int] = []
+    videos: list[str] = []
     for user in sorted(chosen):
         context = contexts[user]
         proposed = candidates(context, artefacts, hottest, seen.get(user, set()))
@@ -134,11 +136,13 @@ def build(
         labels_out.extend(wanted.get(pk, 0) for pk in ids)
         sizes.append(len(ids))
         users.append(user)
+        videos.extend(ids)
     return Lists(
         x=np.array(rows, dtype=np.float64).reshape(-1, len(FEATURES)),
         relevance=np.array(labels_out, dtype=np.int32),
         sizes=np.array(sizes, dtype=np.int32),
         users=np.array(users),
+        videos=videos,
     )
 
 

@@ -163,6 +163,7 @@ def _lists(count: int, *, reversed_for_training: bool = False, seed: int = 0) ->
         relevance=np.concatenate(relevance),
         sizes=np.full(count, 30, dtype=np.int32),
         users=users,
+        videos=[f"v{row}" for row in range(30 * count)],
     )
 
 

@@ -85,3 +85,38 @@ def test_the_feed_falls_back_when_no_model_is_trained(api):
 def test_training_an_empty_log_is_a_clear_error():
     with pytest.raises(CommandError, match="event log is empty"):
         call_command("recsys", "train", stdout=StringIO())
+
+
+def test_the_listwise_lessons_are_each_viewers_unseen_candidates_labelled_by_what_came_next():
+    import numpy as np
+    import scipy.sparse as sp
+
+    from clipdeck.feed import training
+    from clipdeck.feed.cf import AlsParams, EaseParams
+    from clipdeck.feed.evaluation.production import event_log
+    from clipdeck.feed.models import EventKind
+
+    rng = np.random.default_rng(0)
+    liked = sp.csr_matrix((rng.random((60, 80)) < 0.15).astype(np.float32))
+    log = event_log(liked, [f"v{i}" for i in range(80)], {}, seed=0)
+
+    found = training.examples(log, AlsParams(factors=8, iterations=3), EaseParams())
+
+    cutoff, lists = found.cutoff, found.lists
+    before: dict[int, set[str]] = {}
+    completed_after: dict[int, set[str]] = {}
+    for row in log.rows:
+        if row.at < cutoff:
+            before.setdefault(row.user, set()).add(row.video)
+        elif row.kind == EventKind.VIEW:
+            completed_after.setdefault(row.user, set()).add(row.video)
+    assert lists.count >= 20 and len(lists.videos) == len(lists.relevance) == lists.x.shape[0]
+    start = 0
+    for user, size in zip(lists.users.tolist(), lists.sizes.tolist(), strict=True):
+        videos = lists.videos[start : start + size]
+        relevance = lists.relevance[start : start + size].tolist()
+        assert not set(videos) & before[user]  # nothing already shown before the cut-off
+        assert len(set(videos)) == size
+        assert relevance == [int(v in completed_after.get(user, set())) for v in videos]
+        assert any(relevance)  # a list with nothing relevant teaches nothing
+        start += size

@@ -45,8 +45,9 @@ def run(split: Split, models: list | None = None, seed: int = 0) -> dict:
 
 NOTE = (
     "'clipdeck_production' is the production model: trained by the code of `clipdeck recsys "
-    "train` (feed.training.train_on_log), scored by the served ranker (feed.ranker.HeadsRanker, "
-    "three LightGBM heads) on the features the feed computes (feed.pipeline.feature_rows), over "
+    "train` (feed.training.train_on_log), scored by the served ranker (feed.ranker.HeadsRanker: "
+    "a list-wise LambdaMART head over three binary LightGBM heads) on the features the feed "
+    "computes (feed.pipeline.feature_rows), over "
     "the served candidate sources collaborative, ease, coengagement and trending; "
     "baselines are tuned on an inner validation split of the training pairs."
 )
@@ -67,6 +68,6 @@ def table(report: dict) -> str:
             made = figures["production"]
             described.append(
                 f"{name}: ranker {made['ranker']}, trained by {made['trained_by']}, "
-                f"version {made['version']}"
+                f"version {made['version']}, ordered by the {made.get('orders_by', 'binary heads')}"
             )
     return "\n".join([*lines, "", report.get("note", NOTE), *described])
