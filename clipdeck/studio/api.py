@@ -108,16 +108,7 @@ def video_upload(request, form: Form[UploadForm], file: File[UploadedFile]):
     summary="Record side by side with a video",
 )
 def video_duet(request, video_id: str, form: Form[UploadForm], file: File[UploadedFile]):
-    _throttle_upload(request)
-    source = video_access(request.auth, video_id, for_remix=RemixKind.DUET)
-    video = upload_video(
-        author=request.auth,
-        upload=file,
-        fields=_fields(form),
-        remix=Remix(source=source, kind=RemixKind.DUET),
-        extras=_extras(request),
-    )
-    return _accepted(video)
+    return _remix_upload(request, video_id, form, file, RemixKind.DUET)
 
 
 @router.post(
@@ -128,13 +119,7 @@ def video_duet(request, video_id: str, form: Form[UploadForm], file: File[Upload
     summary="React in a movable picture-in-picture window over a video",
 )
 def video_react(request, video_id: str, form: Form[ReactForm], file: File[UploadedFile]):
-    _throttle_upload(request)
-    source = video_access(request.auth, video_id, for_remix=RemixKind.REACT)
-    remix = Remix(source=source, kind=RemixKind.REACT, pip=_json_field(form.pip, "pip"))
-    video = upload_video(
-        author=request.auth, upload=file, fields=_fields(form), remix=remix, extras=_extras(request)
-    )
-    return _accepted(video)
+    return _remix_upload(request, video_id, form, file, RemixKind.REACT, _window)
 
 
 @router.post(
@@ -145,12 +130,32 @@ def video_react(request, video_id: str, form: Form[ReactForm], file: File[Upload
     summary="Start a new video with up to 5 s of a public video, then your recording",
 )
 def video_stitch(request, video_id: str, form: Form[StitchForm], file: File[UploadedFile]):
+    return _remix_upload(request, video_id, form, file, RemixKind.STITCH, _stitched_span)
+
+
+def _window(form: ReactForm) -> dict:
+    return {"pip": _json_field(form.pip, "pip")}
+
+
+def _stitched_span(form: StitchForm) -> dict:
+    return {"source_trim": _json_field(form.source_trim, "source_trim") or None}
+
+
+def _remix_upload(request, video_id: str, form, file, kind, details=lambda form: {}) -> Status:
+    """Upload a duet, react or stitch of ``video_id``, once the viewer may remix it that way.
+
+    ``details`` reads the kind's own fields (the picture-in-picture window, the
+    stitched span) after the access check, so a video the viewer cannot see
+    answers 404 whatever the form holds.
+    """
     _throttle_upload(request)
-    source = video_access(request.auth, video_id, for_remix=RemixKind.STITCH)
-    raw_trim = _json_field(form.source_trim, "source_trim") or None
-    remix = Remix(source=source, kind=RemixKind.STITCH, source_trim=raw_trim)
+    source = video_access(request.auth, video_id, for_remix=kind)
     video = upload_video(
-        author=request.auth, upload=file, fields=_fields(form), remix=remix, extras=_extras(request)
+        author=request.auth,
+        upload=file,
+        fields=_fields(form),
+        remix=Remix(source=source, kind=kind, **details(form)),
+        extras=_extras(request),
     )
     return _accepted(video)
 
