@@ -140,17 +140,21 @@ def browser(chromium):
 
 
 @pytest.fixture
-def new_page(browser, clipdeck_server):
-    """``new_page()`` opens a phone-sized page in its own context (its own cookies)."""
+def page_factory(browser, clipdeck_server):
+    """``page_factory(init_scripts=(), **context_options)``: a page in a fresh context.
+
+    Each page has its own cookies, the camera and microphone granted (Chromium's
+    fake devices), the clipboard spy and ``init_scripts`` installed, a 20 s
+    default timeout, and its script errors collected in ``page.errors``.
+    """
     contexts = []
 
-    def open_page(width: int = 390, height: int = 844):
+    def make(*, init_scripts=(), **context_options):
         context = browser.new_context(
-            viewport={"width": width, "height": height},
-            base_url=clipdeck_server,
-            permissions=["camera", "microphone"],
+            base_url=clipdeck_server, permissions=["camera", "microphone"], **context_options
         )
-        context.add_init_script(CLIPBOARD_SPY)
+        for script in (CLIPBOARD_SPY, *init_scripts):
+            context.add_init_script(script)
         context.set_default_timeout(20_000)
         contexts.append(context)
         page = context.new_page()
@@ -158,9 +162,19 @@ def new_page(browser, clipdeck_server):
         page.on("pageerror", lambda error: page.errors.append(str(error)))
         return page
 
-    yield open_page
+    yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def new_page(page_factory):
+    """``new_page()`` opens a phone-sized page in its own context (its own cookies)."""
+
+    def open_page(width: int = 390, height: int = 844):
+        return page_factory(viewport={"width": width, "height": height})
+
+    return open_page
 
 
 def screenshot(page, name: str) -> None:

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from clipdeck.studio.engine.synth import make_clip
 from clipdeck.studio.engine.synth.spoken import espeak_available, spoken_clip
-from tests.e2e.conftest import CLIPBOARD_SPY, screenshot
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_journey import RENDER_TIMEOUT, open_tool, post_and_wait, post_via_api, sign_up
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -23,29 +23,13 @@ TOOLS = ["takes", "trim", "filters", "music", "text", "stickers", "captions", "v
 
 
 @pytest.fixture
-def open_page(browser, clipdeck_server):
+def open_page(page_factory):
     """``open_page(viewport, touch=False)``: a page in a fresh context with the fake camera."""
-    contexts = []
 
     def make(viewport=PHONE, *, touch=False):
-        context = browser.new_context(
-            viewport=viewport,
-            base_url=clipdeck_server,
-            has_touch=touch,
-            is_mobile=touch,
-            permissions=["camera", "microphone"],
-        )
-        context.add_init_script(CLIPBOARD_SPY)
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        return page
+        return page_factory(viewport=viewport, has_touch=touch, is_mobile=touch)
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 def pick_clip(page, clip) -> None:

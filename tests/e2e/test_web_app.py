@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from clipdeck.studio.engine.synth import make_clip
-from tests.e2e.conftest import CLIPBOARD_SPY, screenshot
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_journey import PASSWORD, open_tool, post_via_api, sign_up
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -27,31 +27,19 @@ _posted: dict[str, str] = {}
 
 
 @pytest.fixture
-def open_page(browser, clipdeck_server):
+def open_page(page_factory):
     """``open_page(viewport, touch=False, scheme=None)``: a page in a fresh context."""
-    contexts = []
 
     def make(viewport=PHONE, *, touch=False, scheme=None):
-        context = browser.new_context(
+        return page_factory(
             viewport=viewport,
-            base_url=clipdeck_server,
             has_touch=touch,
             is_mobile=touch,
             color_scheme=scheme or "dark",
-            permissions=["camera", "microphone"],
+            init_scripts=(COPIED,),
         )
-        context.add_init_script(CLIPBOARD_SPY)
-        context.add_init_script(COPIED)
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        return page
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 @pytest.fixture
