@@ -9,7 +9,7 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from clipdeck.feed import page_queue, pipeline, realtime, shared, viewer_state
+from clipdeck.feed import page_queue, pipeline, realtime, rendered, shared, viewer_state
 from clipdeck.feed.context import long_term_context
 from clipdeck.feed.store import store
 from clipdeck.feed.training import train
@@ -21,7 +21,9 @@ from tests.feed.conftest import ids, record
 
 pytestmark = pytest.mark.django_db
 
-QUERY_BOUND = 8
+# A page built in full whose videos were not presented lately (``feed.rendered``): the
+# presenter's row query, then the three of the schema for the videos it has not kept.
+QUERY_BOUND = 9
 
 
 def _catalogue(count: int) -> list:
@@ -59,9 +61,10 @@ def _page_queries(client, *, built=True, **params) -> tuple[int, dict]:
     return len(queries), response.json()
 
 
-def test_a_personalised_page_takes_at_most_eight_queries(api, returning_viewer):
+def test_a_personalised_page_takes_at_most_nine_queries(api, returning_viewer):
     client = api(returning_viewer)
     client.get("feed/for-you", {"limit": 10})  # the shared lists are computed once for all
+    rendered.forget()
 
     first, page = _page_queries(client)
     following, _ = _page_queries(client, cursor=page["next_cursor"])
