@@ -8,14 +8,14 @@ sound, only its counters and the viewer's own state (liked, following the
 author, owner) differ from one viewer to the next. So ``video_dicts``:
 
 - reads the page's rows in one query through the viewer's visibility policy
-  (``visible_rows``): the counters as they are now, and a stamp of every
-  column the dump depends on;
+  (``visible_rows``): the counters as they are now, the viewer's own state,
+  and a stamp of every column the dump depends on;
 - takes each such video's dump from a per-process memo while its stamp is
   unchanged and it is younger than ``MEMO_S``, else dumps it through
   ``VideoOut`` (the one schema: same fields, same order, same values) and
   keeps it;
-- adds the counters and the viewer's state (two queries for the page, as
-  ``presenters.viewer_state`` makes them) to a copy.
+- adds the counters and the viewer's state (liked, how they follow the
+  author, read in the same query) to a copy.
 
 Everything else — followers-only and private videos, whose media URLs are
 signed for the viewer, remixes and videos with another video's sound, whose
@@ -34,16 +34,17 @@ import time
 from collections import OrderedDict
 from types import SimpleNamespace
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from clipdeck.accounts.models import User
+from clipdeck.accounts.models import Follow, User
 from clipdeck.feed.visible_rows import visible_rows
-from clipdeck.videos.models import Video
+from clipdeck.videos.models import Like, Video
 from clipdeck.videos.presenters import source_state
 from clipdeck.videos.schemas import VideoOut
-from clipdeck.videos.selectors import author_follow_states, liked_ids, with_relations
+from clipdeck.videos.selectors import with_relations
 from clipdeck.videos.visibility import is_public
 
 MEMO_S = 30.0
@@ -88,13 +89,18 @@ _lock = threading.Lock()
 
 def video_dicts(video_ids: list[str], viewer: User | None, request: HttpRequest) -> dict[str, dict]:
     """``VideoOut`` as dumped for ``viewer``, by id, of those ``video_ids`` the viewer may see."""
-    rows = {str(row[0]): row for row in visible_rows(viewer, video_ids, FIELDS)}
+    found = visible_rows(viewer, video_ids, FIELDS, _viewer_columns)
+    rows = {str(row[0]): row[: len(FIELDS)] for row in found}
     if not rows:
         return {}
     now = time.monotonic()
     light = {pk: SimpleNamespace(pk=row[0], author_id=row[_AUTHOR]) for pk, row in rows.items()}
-    liked = liked_ids(viewer, light.values()) if viewer is not None else set()
-    follows = author_follow_states(viewer, light.values()) if viewer is not None else {}
+    liked = {row[0] for row in found if viewer is not None and row[len(FIELDS)]}
+    follows = {
+        row[_AUTHOR]: row[len(FIELDS) + 1]
+        for row in found
+        if viewer is not None and row[len(FIELDS) + 1]
+    }
     dumped: dict[str, dict] = {}
     missing = []
     for pk, row in rows.items():
@@ -116,6 +122,18 @@ def video_dicts(video_ids: list[str], viewer: User | None, request: HttpRequest)
     if missing:
         dumped.update(_dumped(missing, rows, viewer, request, now, liked, follows))
     return dumped
+
+
+def _viewer_columns(viewer: User | None) -> dict:
+    """The viewer's own state of each video, read in the rows' query."""
+    if viewer is None:
+        return {}
+    likes = Like.objects.filter(user=viewer, video=OuterRef("pk"))
+    follow = Follow.objects.filter(follower=viewer, followee=OuterRef("author_id"))
+    return {
+        "viewer_liked": Exists(likes),
+        "viewer_follow": Subquery(follow.values("state")[:1]),
+    }
 
 
 def _with(shared: dict, counts: dict, mine: dict | None) -> dict:
@@ -154,7 +172,7 @@ def _dumped(ids, rows: dict, viewer, request: HttpRequest, now: float, liked, fo
     """Dump ``ids`` through ``VideoOut`` for ``viewer``; keep, without the counters and the
     viewer's state, those every viewer sees alike."""
     videos = list(with_relations(Video.objects.filter(pk__in=ids)))
-    for video in videos:  # what ``presenters.viewer_state`` marks, from the page's two queries
+    for video in videos:  # what ``presenters.viewer_state`` marks, from the rows' query
         video.viewer_liked = video.pk in liked
         video.viewer_author_follow = follows.get(video.author_id, "none")
     source_state(videos, viewer)

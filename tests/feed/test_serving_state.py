@@ -21,9 +21,7 @@ from tests.feed.conftest import ids, record
 
 pytestmark = pytest.mark.django_db
 
-# A page built in full whose videos were not presented lately (``feed.rendered``): the
-# presenter's row query, then the three of the schema for the videos it has not kept.
-QUERY_BOUND = 9
+QUERY_BOUND = 8
 
 
 def _catalogue(count: int) -> list:
@@ -61,7 +59,7 @@ def _page_queries(client, *, built=True, **params) -> tuple[int, dict]:
     return len(queries), response.json()
 
 
-def test_a_personalised_page_takes_at_most_nine_queries(api, returning_viewer):
+def test_a_personalised_page_takes_at_most_eight_queries(api, returning_viewer):
     client = api(returning_viewer)
     client.get("feed/for-you", {"limit": 10})  # the shared lists are computed once for all
     rendered.forget()
