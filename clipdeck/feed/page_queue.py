@@ -28,10 +28,12 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from clipdeck.feed.rerank import WINDOW, Previous
 from clipdeck.feed.store import store
 
-AHEAD = 3  # pages ranked beyond the one served
+AHEAD = 3  # pages ranked beyond the one served (``CLIPDECK_FEED_PAGES_AHEAD``)
 TTL_S = 180.0
 STAMP_TTL_S = 7 * 24 * 3600
 
@@ -54,6 +56,11 @@ class Queue:
     version: str | None
     at: float
     limit: int
+
+
+def pages_ahead() -> int:
+    """How many pages a built page ranks ahead for the queue (0: none, every page built)."""
+    return max(int(getattr(settings, "CLIPDECK_FEED_PAGES_AHEAD", AHEAD)), 0)
 
 
 def _key(user_id) -> str:

@@ -280,7 +280,7 @@ def for_you_ids(
     and the viewer's filters in this request.
     """
     feed = session.open_session(viewer, cursor, personalized=personalized)
-    if personalized and viewer is not None:
+    if personalized and viewer is not None and page_queue.pages_ahead():
         queued = _from_queue(viewer, feed, limit)
         if queued is not None:
             feed.previous = page_queue.after(feed.previous, queued)
@@ -295,7 +295,7 @@ def for_you_ids(
         context = viewer_context(None)
     else:
         context = ViewerContext.without_profile(viewer)
-    ahead = page_queue.AHEAD if personal is not None else 0
+    ahead = page_queue.pages_ahead() if personal is not None else 0
     ranked = build_page(context, feed, limit, explore=personalized, personal=personal, ahead=ahead)
     picked, later = ranked[:limit], ranked[limit:]
     if personal is not None:
