@@ -9,7 +9,7 @@ from ninja.renderers import JSONRenderer
 
 from clipdeck.feed import pipeline, selectors, services
 from clipdeck.feed.metrics import feed_timed
-from clipdeck.feed.rendered import video_dicts
+from clipdeck.feed.rendered import page_rows, video_dicts
 from clipdeck.feed.schemas import EventsIn, EventsOut, FeedPage, ResetOut
 from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
 from clipdeck.kernel.pagination import CursorPagination, check_limit
@@ -44,10 +44,14 @@ def feed_for_you(
 ):
     viewer = viewer_of(request)
     page = pipeline.for_you_ids(
-        viewer, cursor=cursor, limit=check_limit(limit), personalized=personalized
+        viewer,
+        cursor=cursor,
+        limit=check_limit(limit),
+        personalized=personalized,
+        rows_of=page_rows,
     )
     # ``FeedPage`` as the schema would dump it (``rendered``), without validating it again.
-    videos = video_dicts([pk for pk, _ in page.items], viewer, request)
+    videos = video_dicts([pk for pk, _ in page.items], viewer, request, rows=page.rows)
     items = [
         {"video": videos[pk], "reason": _reason(reason)}
         for pk, reason in page.items

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -267,26 +268,35 @@ class PageIds:
 
     items: list[tuple[str, dict]]
     next_cursor: str | None
+    rows: list[tuple] | None = None  # ``rows_of``'s rows of the page, when it was called
 
 
 def for_you_ids(
-    viewer: User | None, *, cursor: str | None, limit: int, personalized: bool
+    viewer: User | None,
+    *,
+    cursor: str | None,
+    limit: int,
+    personalized: bool,
+    rows_of: Callable[[User, list[str]], list[tuple]] | None = None,
 ) -> PageIds:
     """One page of For You for ``viewer`` (None when anonymous), as ids and reasons.
 
     A signed-in viewer's personalised page pops from their ranked queue when
     it may (``page_queue``); otherwise the page is built, and the pages after
     it are kept in the queue. Either way each id passed the visibility policy
-    and the viewer's filters in this request.
+    and the viewer's filters in this request. ``rows_of(viewer, ids)``, when
+    given, is the visibility check of a queued page (rows of the visible ids,
+    the id first; the presenter's query), and the page carries its rows.
     """
     feed = session.open_session(viewer, cursor, personalized=personalized)
     if personalized and viewer is not None and page_queue.pages_ahead():
-        queued = _from_queue(viewer, feed, limit)
+        queued, read = _from_queue(viewer, feed, limit, rows_of)
         if queued is not None:
             feed.previous = page_queue.after(feed.previous, queued)
             ids = [item.video_id for item in queued]
             next_cursor = session.save_session(feed, ids)
-            return PageIds([(item.video_id, item.reason) for item in queued], next_cursor)
+            rows = [read[pk] for pk in ids if pk in read] if rows_of is not None else None
+            return PageIds([(item.video_id, item.reason) for item in queued], next_cursor, rows)
     personal, stamp = None, None
     if personalized and viewer is not None:
         stamp = page_queue.stamp(viewer.pk)  # read before the state the page is ranked on
@@ -320,17 +330,24 @@ def _queued(item: Scored) -> page_queue.Queued:
     return page_queue.Queued(facts.id, item.reason, facts.author, facts.sound, facts.hashtags)
 
 
-def _from_queue(viewer: User, feed: session.FeedSession, limit: int):
+def _from_queue(viewer: User, feed: session.FeedSession, limit: int, rows_of):
+    """The next page from the viewer's queue (or None) and the rows ``rows_of`` read."""
     model = trained.load_current()
     queue = page_queue.waiting(viewer.pk, version=model.version if model else None, limit=limit)
+    read: dict[str, tuple] = {}
     if queue is None:
-        return None
+        return None, read
 
     def allowed(ids: list[str]) -> set[str]:
-        visible = {str(row[0]) for row in visible_rows(viewer, ids, ("pk",))}
+        if rows_of is not None:
+            read.update((str(row[0]), row) for row in rows_of(viewer, ids))
+            visible = set(read)
+        else:
+            visible = {str(row[0]) for row in visible_rows(viewer, ids, ("pk",))}
         return unfiltered_ids(viewer, [pk for pk in ids if pk in visible])
 
-    return page_queue.take(viewer.pk, queue, limit=limit, served=set(feed.served), allowed=allowed)
+    page = page_queue.take(viewer.pk, queue, limit=limit, served=set(feed.served), allowed=allowed)
+    return page, read
 
 
 def unfiltered_ids(viewer: User | None, ids: list[str]) -> set[str]:

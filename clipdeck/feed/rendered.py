@@ -87,9 +87,26 @@ _memo: OrderedDict[str, tuple[float, tuple, dict]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def video_dicts(video_ids: list[str], viewer: User | None, request: HttpRequest) -> dict[str, dict]:
-    """``VideoOut`` as dumped for ``viewer``, by id, of those ``video_ids`` the viewer may see."""
-    found = visible_rows(viewer, video_ids, FIELDS, _viewer_columns)
+def page_rows(viewer: User | None, video_ids: list[str]) -> list[tuple]:
+    """The rows ``video_dicts`` reads, of those ``video_ids`` the viewer may see (one query)."""
+    return visible_rows(viewer, video_ids, FIELDS, _viewer_columns)
+
+
+def video_dicts(
+    video_ids: list[str],
+    viewer: User | None,
+    request: HttpRequest,
+    *,
+    rows: list[tuple] | None = None,
+) -> dict[str, dict]:
+    """``VideoOut`` as dumped for ``viewer``, by id, of those ``video_ids`` the viewer may see.
+
+    ``rows``: ``page_rows`` of these ids, read in this request already (a queued page's
+    visibility check).
+    """
+    wanted = set(video_ids)
+    found = page_rows(viewer, video_ids) if rows is None else rows
+    found = [row for row in found if str(row[0]) in wanted]
     rows = {str(row[0]): row[: len(FIELDS)] for row in found}
     if not rows:
         return {}
