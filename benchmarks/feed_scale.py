@@ -14,6 +14,10 @@ reused as it is:
 2. with ``--server``: a real ``clipdeck serve`` (one uvicorn process, no task
    workers) driven closed-loop by ``--concurrency`` keep-alive connections for
    ``--duration`` seconds per endpoint: p50/p99 and requests per second;
+   each connection asks for its viewer's first page again and again, or with
+   ``--scroll`` it scrolls: every request is the next page (the cursor of the
+   last answer) of the next of the sampled viewers, back to the first page
+   after ``--pages`` pages;
 3. with ``--growth``: the brute-force collaborative top-k (the only per-request
    cost that grows with the catalogue once the database has its statistics)
    over random item factors of 20k to 1M videos.
@@ -24,6 +28,8 @@ reused as it is:
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import random
 import statistics
@@ -71,8 +77,12 @@ def ratios(feed: dict, floor: dict) -> str:
     )
 
 
-def in_process(viewers, rounds: int) -> tuple[dict, dict]:
-    """Feed and floor through the test client, alternating request by request."""
+def in_process(viewers, rounds: int, scroll: int = 0) -> tuple[dict, dict]:
+    """Feed and floor through the test client, alternating request by request.
+
+    ``scroll``: each viewer's request is the next page of their session, for
+    that many pages, then the first page again.
+    """
     from django.test import Client
 
     from clipdeck.accounts.services import token_issue
@@ -85,12 +95,19 @@ def in_process(viewers, rounds: int) -> tuple[dict, dict]:
         client.get(FEED)
     feed, floor = [], []
     cpu = {"feed": 0.0, "floor": 0.0}
+    cursors: list[str | None] = [None] * len(clients)
+    pages = [0] * len(clients)
     for n in range(rounds):
+        who = n % len(clients)
+        path = FEED + (f"&cursor={cursors[who]}" if scroll and cursors[who] else "")
         started, cpu_started = time.perf_counter(), time.thread_time()
-        response = clients[n % len(clients)].get(FEED)
+        response = clients[who].get(path)
         feed.append(time.perf_counter() - started)
         cpu["feed"] += time.thread_time() - cpu_started
         assert response.status_code == 200, response.content[:200]
+        if scroll:
+            pages[who] += 1
+            cursors[who] = response.json()["next_cursor"] if pages[who] % scroll else None
         started, cpu_started = time.perf_counter(), time.thread_time()
         assert floor_client.get(FLOOR).status_code == 200
         floor.append(time.perf_counter() - started)
@@ -118,8 +135,34 @@ def shared_lists() -> None:
         print(f"recomputing the shared {name} list: {cost:.1f} ms")
 
 
-def closed_loop(base: str, tokens: list[str], path: str, *, duration: float, concurrency: int):
-    """``concurrency`` keep-alive connections sending ``path`` back to back for ``duration``."""
+class PagingClient(load_test.Client):
+    """A keep-alive connection that reads the answer's ``next_cursor``."""
+
+    def page(self, path: str, token: str) -> str | None:
+        self.headers = {"Authorization": f"Bearer {token}"}
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        self.connection.request("GET", path, headers=self.headers)
+        response = self.connection.getresponse()
+        body = response.read()
+        assert response.status == 200, response.status
+        return json.loads(body)["next_cursor"]
+
+
+def closed_loop(
+    base: str,
+    tokens: list[str],
+    path: str,
+    *,
+    duration: float,
+    concurrency: int,
+    scroll: int = 0,
+):
+    """``concurrency`` keep-alive connections sending ``path`` back to back for ``duration``.
+
+    ``scroll``: connection ``n`` takes every ``concurrency``-th viewer in turn and asks
+    for the next page of that viewer's session, up to ``scroll`` pages, then the first.
+    """
     samples: list[float] = []
     lock = threading.Lock()
     deadline = time.monotonic() + duration
@@ -134,6 +177,26 @@ def closed_loop(base: str, tokens: list[str], path: str, *, duration: float, con
             assert status == 200, status
         with lock:
             samples.extend(mine)
+
+    def scroller(n: int) -> None:
+        client = PagingClient(base, tokens[n % len(tokens)])
+        viewers = tokens[n::concurrency] or tokens[:1]
+        cursors: dict[str, str | None] = dict.fromkeys(viewers)
+        pages = dict.fromkeys(viewers, 0)
+        mine, turn = [], 0
+        while time.monotonic() < deadline:
+            token = viewers[turn % len(viewers)]
+            turn += 1
+            cursor = cursors[token]
+            started = time.perf_counter()
+            after = client.page(path + (f"&cursor={cursor}" if cursor else ""), token)
+            mine.append(time.perf_counter() - started)
+            pages[token] += 1
+            cursors[token] = after if pages[token] % scroll else None
+        with lock:
+            samples.extend(mine)
+
+    user = scroller if scroll else user
 
     started = time.monotonic()
     threads = [threading.Thread(target=user, args=(n,)) for n in range(concurrency)]
@@ -192,7 +255,12 @@ def through_server(data_dir: str, viewers, args) -> tuple[dict, dict]:
         feed = measured(
             process.pid,
             lambda: closed_loop(
-                base, tokens, FEED, duration=args.duration, concurrency=args.concurrency
+                base,
+                tokens,
+                FEED,
+                duration=args.duration,
+                concurrency=args.concurrency,
+                scroll=args.pages if args.scroll else 0,
             ),
         )
     finally:
@@ -241,7 +309,23 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--growth", action="store_true", help="brute-force top-k, 20k to 1M")
     parser.add_argument("--data-dir", help="keep the seeded data here and reuse it")
+    parser.add_argument(
+        "--scroll", action="store_true", help="follow each viewer's cursor (see above)"
+    )
+    parser.add_argument("--pages", type=int, default=10, help="pages a scrolling session lasts")
+    parser.add_argument(
+        "--ahead",
+        type=int,
+        default=None,
+        help="CLIPDECK_FEED_PAGES_AHEAD for the run (default: the setting's; 0: build every page)",
+    )
     args = parser.parse_args()
+    if args.ahead is not None:
+        os.environ["CLIPDECK_FEED_PAGES_AHEAD"] = str(args.ahead)  # in-process and served
+    print(
+        f"pages ranked ahead: {os.environ.get('CLIPDECK_FEED_PAGES_AHEAD', 'default')}, "
+        f"{'scrolling ' + str(args.pages) + ' pages a session' if args.scroll else 'first pages'}"
+    )
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if args.growth:
         growth([20_000, 100_000, 300_000, 1_000_000])
@@ -262,7 +346,7 @@ def main() -> None:
             Path(data_dir, "seeded").touch()
         viewers = list(User.objects.order_by("pk")[: args.users])
         sample = rng.sample(viewers, min(args.sample, len(viewers)))
-        feed, floor = in_process(sample, args.rounds)
+        feed, floor = in_process(sample, args.rounds, args.pages if args.scroll else 0)
         print(line("in-process GET for-you:", feed))
         print(line("in-process GET /healthz (floor):", floor))
         print("in-process " + ratios(feed, floor))

@@ -161,6 +161,9 @@ CACHES = {
     "default": redis_cache(env_str("REDIS_URL")) if env_str("REDIS_URL") else database_cache(),
     "feed": feed_state_cache(env_str("REDIS_URL"), env_int("CLIPDECK_WEB_PROCESSES", 1)),
 }
+# Personalised For You pages ranked ahead of the one served and queued for the viewer's
+# next pages (clipdeck/feed/page_queue.py); 0 builds every page in full.
+CLIPDECK_FEED_PAGES_AHEAD = env_int("CLIPDECK_FEED_PAGES_AHEAD", 3)
 
 TASKS = {
     "default": {

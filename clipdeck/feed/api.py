@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 from ninja.pagination import paginate
+from ninja.renderers import JSONRenderer
 
 from clipdeck.feed import pipeline, selectors, services
 from clipdeck.feed.metrics import feed_timed
+from clipdeck.feed.rendered import page_rows, video_dicts
 from clipdeck.feed.schemas import EventsIn, EventsOut, FeedPage, ResetOut
 from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
 from clipdeck.kernel.pagination import CursorPagination, check_limit
@@ -41,12 +43,35 @@ def feed_for_you(
     request, cursor: str | None = None, limit: int | None = None, personalized: bool = True
 ):
     viewer = viewer_of(request)
-    page = pipeline.for_you(
-        viewer, cursor=cursor, limit=check_limit(limit), personalized=personalized
+    page = pipeline.for_you_ids(
+        viewer,
+        cursor=cursor,
+        limit=check_limit(limit),
+        personalized=personalized,
+        rows_of=page_rows,
     )
-    videos = [video for video, _ in page.items]
-    reasons = [reason for _, reason in page.items]
-    return {"items": feed_items(videos, reasons, request), "next_cursor": page.next_cursor}
+    # ``FeedPage`` as the schema would dump it (``rendered``), without validating it again.
+    videos = video_dicts([pk for pk, _ in page.items], viewer, request, rows=page.rows)
+    items = [
+        {"video": videos[pk], "reason": _reason(reason)}
+        for pk, reason in page.items
+        if pk in videos
+    ]
+    body = {"items": items, "next_cursor": page.next_cursor}
+    return HttpResponse(_JSON.render(request, body, response_status=200), content_type=_JSON_TYPE)
+
+
+_JSON = JSONRenderer()  # the API's renderer (``NinjaAPI``'s default)
+_JSON_TYPE = f"{_JSON.media_type}; charset={_JSON.charset}"
+
+
+def _reason(reason: dict) -> dict:
+    """``ReasonOut`` as dumped."""
+    return {
+        "source": str(reason["source"]),
+        "label": str(reason["label"]),
+        "factors": [str(factor) for factor in reason["factors"]],
+    }
 
 
 @router.get(

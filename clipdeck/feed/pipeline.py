@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,12 +19,12 @@ from django.utils import timezone
 
 from clipdeck.accounts.models import User
 from clipdeck.feed import artefacts as trained
-from clipdeck.feed import ranking, session, viewer_state
+from clipdeck.feed import page_queue, ranking, session, viewer_state
 from clipdeck.feed.affinity import affinity
 from clipdeck.feed.context import ViewerContext, viewer_context
 from clipdeck.feed.features import FEATURES, feature_row, known_interest, visible_facts
 from clipdeck.feed.reasons import reason
-from clipdeck.feed.rerank import Scored, rerank
+from clipdeck.feed.rerank import Previous, Scored, rerank
 from clipdeck.feed.sources import (
     Candidate,
     coengagement,
@@ -36,7 +37,8 @@ from clipdeck.feed.sources import (
     sounds,
     trending,
 )
-from clipdeck.videos.filters import without_filtered_videos
+from clipdeck.feed.visible_rows import visible_rows
+from clipdeck.videos.filters import viewer_filters, without_filtered_videos
 from clipdeck.videos.models import Video
 from clipdeck.videos.selectors import with_relations
 
@@ -208,11 +210,15 @@ def build_page(
     *,
     explore: bool = True,
     personal: list[Candidate] | None = None,
+    ahead: int = 0,
 ) -> list[Scored]:
     """The ranked, re-ranked videos of the next page, all visible to the viewer.
 
     ``explore=False`` (the non-personalised feed) leaves out the exploration
-    pool and the trained model, so the page is the same for everyone.
+    pool and the trained model, so the page is the same for everyone. With
+    ``ahead``, up to that many pages more follow the page in the list, each
+    re-ranked after the one before as if served one by one (``page_queue``);
+    ``feed.previous`` is left as after the first page.
     """
     artefacts = trained.load_current() if explore else None
     exclude = context.seen | context.hidden | set(feed.served)
@@ -223,6 +229,8 @@ def build_page(
         facts = {pk: f for pk, f in facts.items() if f.author != str(context.viewer.pk)}
     scored = _scored(context, merged, facts, artefacts)
     picked = rerank(scored, limit=limit, previous=feed.previous)
+    if ahead and len(picked) == limit:
+        picked += _ranked_ahead(scored, picked, limit, ahead, feed.previous)
     trending_now = {pk for pk, _ in trending.trending_ids()[:200]}
     for item in picked:
         entry = merged[item.facts.id]
@@ -236,22 +244,125 @@ def build_page(
     return picked
 
 
-def for_you(viewer: User | None, *, cursor: str | None, limit: int, personalized: bool) -> Page:
-    """One page of For You for ``viewer`` (None when anonymous)."""
+def _ranked_ahead(
+    scored: list[Scored], picked: list[Scored], limit: int, ahead: int, previous: Previous
+) -> list[Scored]:
+    """Up to ``ahead`` pages after ``picked``, each re-ranked after the one before."""
+    taken = {item.facts.id for item in picked}
+    left = [item for item in scored if item.facts.id not in taken]
+    previous = Previous(previous.creator, previous.sound, list(previous.recent_tags))
+    more: list[Scored] = []
+    for _ in range(ahead):
+        page = rerank(left, limit=limit, previous=previous)
+        if len(page) < limit:
+            break
+        more += page
+        taken = {item.facts.id for item in page}
+        left = [item for item in left if item.facts.id not in taken]
+    return more
+
+
+@dataclass
+class PageIds:
+    """A For You page as ids and reasons, in order, each visible to the viewer now."""
+
+    items: list[tuple[str, dict]]
+    next_cursor: str | None
+    rows: list[tuple] | None = None  # ``rows_of``'s rows of the page, when it was called
+
+
+def for_you_ids(
+    viewer: User | None,
+    *,
+    cursor: str | None,
+    limit: int,
+    personalized: bool,
+    rows_of: Callable[[User, list[str]], list[tuple]] | None = None,
+) -> PageIds:
+    """One page of For You for ``viewer`` (None when anonymous), as ids and reasons.
+
+    A signed-in viewer's personalised page pops from their ranked queue when
+    it may (``page_queue``); otherwise the page is built, and the pages after
+    it are kept in the queue. Either way each id passed the visibility policy
+    and the viewer's filters in this request. ``rows_of(viewer, ids)``, when
+    given, is the visibility check of a queued page (rows of the visible ids,
+    the id first; the presenter's query), and the page carries its rows.
+    """
     feed = session.open_session(viewer, cursor, personalized=personalized)
-    personal = None
+    if personalized and viewer is not None and page_queue.pages_ahead():
+        queued, read = _from_queue(viewer, feed, limit, rows_of)
+        if queued is not None:
+            feed.previous = page_queue.after(feed.previous, queued)
+            ids = [item.video_id for item in queued]
+            next_cursor = session.save_session(feed, ids)
+            rows = [read[pk] for pk in ids if pk in read] if rows_of is not None else None
+            return PageIds([(item.video_id, item.reason) for item in queued], next_cursor, rows)
+    personal, stamp = None, None
     if personalized and viewer is not None:
+        stamp = page_queue.stamp(viewer.pk)  # read before the state the page is ranked on
         context, personal = viewer_state.load(viewer, served=feed.served)
     elif personalized:
         context = viewer_context(None)
     else:
         context = ViewerContext.without_profile(viewer)
-    picked = build_page(context, feed, limit, explore=personalized, personal=personal)
-    ids = [item.facts.id for item in picked]
+    ahead = page_queue.pages_ahead() if personal is not None else 0
+    ranked = build_page(context, feed, limit, explore=personalized, personal=personal, ahead=ahead)
+    picked, later = ranked[:limit], ranked[limit:]
+    if personal is not None:
+        model = trained.load_current()
+        page_queue.keep(
+            viewer.pk,
+            [_queued(item) for item in later],
+            stamp=stamp,
+            version=model.version if model else None,
+            limit=limit,
+        )
     # Every id passed the visibility check of this request (``visible_facts``).
+    ids = [item.facts.id for item in picked]
+    kept = unfiltered_ids(viewer, ids)
+    picked = [item for item in picked if item.facts.id in kept]
+    next_cursor = session.save_session(feed, ids) if ids else None
+    return PageIds([(item.facts.id, item.reason) for item in picked], next_cursor)
+
+
+def _queued(item: Scored) -> page_queue.Queued:
+    facts = item.facts
+    return page_queue.Queued(facts.id, item.reason, facts.author, facts.sound, facts.hashtags)
+
+
+def _from_queue(viewer: User, feed: session.FeedSession, limit: int, rows_of):
+    """The next page from the viewer's queue (or None) and the rows ``rows_of`` read."""
+    model = trained.load_current()
+    queue = page_queue.waiting(viewer.pk, version=model.version if model else None, limit=limit)
+    read: dict[str, tuple] = {}
+    if queue is None:
+        return None, read
+
+    def allowed(ids: list[str]) -> set[str]:
+        if rows_of is not None:
+            read.update((str(row[0]), row) for row in rows_of(viewer, ids))
+            visible = set(read)
+        else:
+            visible = {str(row[0]) for row in visible_rows(viewer, ids, ("pk",))}
+        return unfiltered_ids(viewer, [pk for pk in ids if pk in visible])
+
+    page = page_queue.take(viewer.pk, queue, limit=limit, served=set(feed.served), allowed=allowed)
+    return page, read
+
+
+def unfiltered_ids(viewer: User | None, ids: list[str]) -> set[str]:
+    """Those of ``ids`` the viewer's word and hashtag filters let through (no query without)."""
+    if viewer is None or not ids or not any(viewer_filters(viewer).values()):
+        return set(ids)
     chosen = Video.objects.filter(pk__in=ids)
-    videos = with_relations(without_filtered_videos(chosen, viewer)).in_bulk()
+    return {str(pk) for pk in without_filtered_videos(chosen, viewer).values_list("pk", flat=True)}
+
+
+def for_you(viewer: User | None, *, cursor: str | None, limit: int, personalized: bool) -> Page:
+    """One page of For You for ``viewer`` (None when anonymous), with the videos read."""
+    page = for_you_ids(viewer, cursor=cursor, limit=limit, personalized=personalized)
+    ids = [pk for pk, _ in page.items]
+    videos = with_relations(Video.objects.filter(pk__in=ids)).in_bulk()
     by_id = {str(pk): video for pk, video in videos.items()}
-    next_cursor = session.save_session(feed, ids) if picked else None
-    items = [(by_id[item.facts.id], item.reason) for item in picked if item.facts.id in by_id]
-    return Page(items=items, next_cursor=next_cursor)
+    items = [(by_id[pk], reason) for pk, reason in page.items if pk in by_id]
+    return Page(items=items, next_cursor=page.next_cursor)

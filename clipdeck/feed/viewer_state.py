@@ -34,6 +34,7 @@ from django.db import connections, transaction
 
 from clipdeck.accounts.models import User
 from clipdeck.feed import artefacts as trained
+from clipdeck.feed import page_queue
 from clipdeck.feed.context import ViewerContext, long_term_context, with_short_term
 from clipdeck.feed.features import warm
 from clipdeck.feed.sources import Candidate, coengagement, following, hashtags, sounds
@@ -114,16 +115,23 @@ def _refresh_from_request(user_id, served: set[str]) -> None:
     # Inline mode (tests, one-shot tools) refreshes where events are recorded only:
     # a page must not do the background's work in its own request.
     if getattr(settings, "CLIPDECK_FEED_REFRESH", "background") != "inline":
-        refresh_behind(user_id, served=served)
+        refresh_behind(user_id, served=served, changed=False)
 
 
 def forget(user_id) -> None:
     """Drop the viewer's state: their next page computes it afresh (after a reset)."""
     store().delete(_key(user_id))
+    page_queue.touch(user_id)
 
 
-def refresh_behind(user_id, *, served: set[str] | None = None) -> None:
-    """Recompute the viewer's state in the background once the current transaction commits."""
+def refresh_behind(user_id, *, served: set[str] | None = None, changed: bool = True) -> None:
+    """Recompute the viewer's state in the background once the current transaction commits.
+
+    ``changed`` (events, follows): the pages ranked ahead for the viewer are
+    dropped at once, so the next page is ranked on what just happened.
+    """
+    if changed:
+        page_queue.touch(user_id)
     if getattr(settings, "CLIPDECK_FEED_REFRESH", "background") == "inline":
         _refresh(user_id, served)  # tests and one-shot tools: at once, in this transaction
         return

@@ -44,18 +44,18 @@ _compiled: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
-def _queryset(viewer, fields, ids):
-    return (
-        Video.objects.visible_to(viewer)
-        .filter(status=VideoStatus.PUBLISHED)
-        .filter(pk__in=ids)
-        .values_list(*fields)
-    )
+def _queryset(viewer, fields, ids, columns=None):
+    videos = Video.objects.visible_to(viewer).filter(status=VideoStatus.PUBLISHED)
+    extra = columns(viewer) if columns is not None else {}
+    if extra:
+        videos = videos.annotate(**extra)
+    return videos.filter(pk__in=ids).values_list(*fields, *extra)
 
 
-def _compile(viewer, fields) -> _Compiled | None:
+def _compile(viewer, fields, columns=None) -> _Compiled | None:
     inside = RawSQL("SELECT value FROM json_each(%s)", [_SENTINEL])
-    compiler = _queryset(viewer, fields, inside).query.get_compiler(connection=connection)
+    queryset = _queryset(viewer, fields, inside, columns)
+    compiler = queryset.query.get_compiler(connection=connection)
     sql, params = compiler.as_sql()
     if not params or params[-1] != _SENTINEL or list(params).count(_SENTINEL) != 1:
         return None  # the ids' parameter is not where it is swapped in: take the ORM path
@@ -63,15 +63,16 @@ def _compile(viewer, fields) -> _Compiled | None:
     return _Compiled(sql, list(params), converters, time.monotonic())
 
 
-def _compiled_for(viewer, fields) -> _Compiled | None:
-    key = (viewer.pk if viewer is not None else None, tuple(fields))
+def _compiled_for(viewer, fields, columns=None) -> _Compiled | None:
+    named = f"{columns.__module__}.{columns.__qualname__}" if columns is not None else None
+    key = (viewer.pk if viewer is not None else None, tuple(fields), named)
     now = time.monotonic()
     with _lock:
         found = _compiled.get(key)
         if found is not None and now - found.at < REUSE_S:
             _compiled.move_to_end(key)
             return found
-    found = _compile(viewer, fields)
+    found = _compile(viewer, fields, columns)
     if found is not None:
         with _lock:
             _compiled[key] = found
@@ -80,13 +81,19 @@ def _compiled_for(viewer, fields) -> _Compiled | None:
     return found
 
 
-def visible_rows(viewer, video_ids: list[str], fields) -> list[tuple]:
-    """``fields`` of the published videos of ``video_ids`` that ``viewer`` may see, one query."""
+def visible_rows(viewer, video_ids: list[str], fields, columns=None) -> list[tuple]:
+    """``fields`` of the published videos of ``video_ids`` that ``viewer`` may see, one query.
+
+    ``columns(viewer)``, when given, names more columns as expressions (the
+    viewer's own state, say: ``{"liked": Exists(…)}``); they follow ``fields``
+    in each row. It must be a module-level function: its name keys the
+    compiled query.
+    """
     if not video_ids:
         return []
-    compiled = _compiled_for(viewer, fields) if connection.vendor == "sqlite" else None
+    compiled = _compiled_for(viewer, fields, columns) if connection.vendor == "sqlite" else None
     if compiled is None:
-        return list(_queryset(viewer, fields, list(video_ids)))
+        return list(_queryset(viewer, fields, list(video_ids), columns))
     ids = json.dumps([_hex(pk) for pk in video_ids])
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, [*compiled.params[:-1], ids])

@@ -19,13 +19,16 @@ SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
+    # Closed connections kept per process for the next request's thread
+    # (``clipdeck.runtime.sqlite3``): under ASGI each request has a new thread.
+    "pool_size": 8,
 }
 
 
 def sqlite_database(data_dir: Path) -> dict:
     """The embedded default: one WAL-mode SQLite file in the data folder."""
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "clipdeck.runtime.sqlite3",
         "NAME": data_dir / "clipdeck.sqlite3",
         "OPTIONS": dict(SQLITE_OPTIONS),
     }

@@ -9,12 +9,13 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from clipdeck.feed import realtime, shared, viewer_state
+from clipdeck.feed import page_queue, pipeline, realtime, rendered, shared, viewer_state
 from clipdeck.feed.context import long_term_context
 from clipdeck.feed.store import store
 from clipdeck.feed.training import train
 from clipdeck.runtime.caches import feed_state_cache
-from clipdeck.videos.models import Hashtag
+from clipdeck.videos.filters import viewer_filters_set
+from clipdeck.videos.models import Hashtag, Video, Visibility
 from tests.factories import BlockFactory, FollowFactory, SoundFactory, UserFactory, VideoFactory
 from tests.feed.conftest import ids, record
 
@@ -47,8 +48,13 @@ def returning_viewer(user):
     return user
 
 
-def _page_queries(client, **params) -> tuple[int, dict]:
+def _page_queries(client, *, built=True, **params) -> tuple[int, dict]:
+    """The queries of one page: one built in full unless ``built=False`` (from the queue),
+    none of its videos' dumps kept (the most it takes, whatever was presented lately)."""
     shared._seen_generation["checked"] = None  # count the look for invalidations elsewhere
+    rendered.forget()
+    if built:
+        page_queue.touch(client.user.pk)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("feed/for-you", {"limit": 10, **params})
     assert response.status_code == 200
@@ -168,3 +174,99 @@ def test_the_stored_profile_holds_the_long_term_interests_only(user):
 
     assert state.profile.creators == pytest.approx({str(liked.author_id): long_term})
     assert context.creators[str(liked.author_id)] == pytest.approx(long_term + 2 * short, rel=0.01)
+
+
+def test_the_next_pages_come_from_the_ranked_queue_in_fewer_queries(api, returning_viewer):
+    client = api(returning_viewer)
+    client.get("feed/for-you", {"limit": 10})
+
+    built, page = _page_queries(client)
+    queued, following = _page_queries(client, built=False, cursor=page["next_cursor"])
+
+    assert len(following["items"]) == 10
+    assert not set(ids_of(page)) & set(ids_of(following))
+    assert queued < built
+    assert queued <= 5  # the token, the rows (the visibility check), the schema's three
+
+
+def ids_of(page: dict) -> list[str]:
+    return [item["video"]["id"] for item in page["items"]]
+
+
+def test_an_event_drops_the_queue_so_the_next_page_is_ranked_on_it(api, user, monkeypatch):
+    _catalogue(40)
+    client = api(user)
+    builds = []
+    build_page = pipeline.build_page
+    monkeypatch.setattr(
+        pipeline, "build_page", lambda *args, **kw: builds.append(1) or build_page(*args, **kw)
+    )
+    first = client.get("feed/for-you", {"limit": 5}).json()
+    second = client.get("feed/for-you", {"limit": 5, "cursor": first["next_cursor"]}).json()
+    assert len(builds) == 1  # the second page came from the queue
+    assert store().get(f"feed:queue:{user.pk}") is not None
+
+    skipped = second["items"][0]["video"]["id"]
+    record(user, ("skip", Video.objects.get(pk=skipped), 300))
+
+    assert store().get(f"feed:queue:{user.pk}") is None
+    client.get("feed/for-you", {"limit": 5, "cursor": second["next_cursor"]})
+    assert len(builds) == 2
+
+
+def test_a_like_between_pages_reshapes_the_very_next_page(api, user):
+    liked_creator = UserFactory()
+    liked = VideoFactory(author=liked_creator)
+    same_creator = VideoFactory(author=liked_creator)
+    others = [VideoFactory() for _ in range(30)]
+    for video in others:  # the others are more popular than the liked creator's videos
+        record(UserFactory(), ("view", video, 14_000))
+    client = api(user)
+    first = client.get("feed/for-you", {"limit": 3}).json()
+    queued = [item.video_id for item in store().get(f"feed:queue:{user.pk}").items]
+    assert queued[:3] != [str(same_creator.pk)] and str(same_creator.pk) not in ids_of(first)
+
+    record(user, ("like", liked, 0), ("view", liked, 30_000))
+    second = client.get("feed/for-you", {"limit": 3, "cursor": first["next_cursor"]}).json()
+
+    assert ids_of(second)[0] == str(same_creator.pk)
+
+
+def test_a_queue_ranked_before_an_event_is_never_served(api, user):
+    """An event that lands while a page is being ranked outdates the queue that page keeps."""
+    _catalogue(40)
+    stamp = page_queue.stamp(user.pk)
+    page_queue.touch(user.pk)  # the event, between reading the stamp and keeping the queue
+    page_queue.keep(
+        user.pk, [page_queue.Queued(str(v.pk), {}, "a", None) for v in _catalogue(12)],
+        stamp=stamp, version=None, limit=5,
+    )  # fmt: skip
+
+    assert page_queue.waiting(user.pk, version=None, limit=5) is None
+
+
+@pytest.mark.parametrize("change", ["private", "blocked", "deleted", "filtered"])
+def test_a_video_that_became_unservable_between_pages_is_never_served_from_the_queue(
+    api, user, change
+):
+    _catalogue(40)
+    client = api(user)
+    first = client.get("feed/for-you", {"limit": 5}).json()
+    queue = store().get(f"feed:queue:{user.pk}")
+    victim = Video.objects.get(pk=queue.items[0].video_id)
+    if change == "private":
+        Video.objects.filter(pk=victim.pk).update(visibility=Visibility.PRIVATE)
+    elif change == "blocked":
+        BlockFactory(blocker=victim.author, blocked=user)
+    elif change == "deleted":
+        victim.delete()
+    else:
+        tag = victim.hashtags.first()
+        viewer_filters_set(user=user, keywords=[], hashtags=[tag.name])
+
+    second = client.get("feed/for-you", {"limit": 5, "cursor": first["next_cursor"]}).json()
+
+    assert len(second["items"]) == 5
+    assert str(victim.pk) not in ids_of(second)
+    if change != "filtered":  # the queue was served from, without the victim
+        assert second["items"][0]["video"]["id"] == queue.items[1].video_id

@@ -1,0 +1,1 @@
+"""The SQLite database backend of ``clipdeck serve``: Django's, with connections reused."""
