@@ -31,6 +31,9 @@ def sqlite_database(data_dir: Path) -> dict:
         "ENGINE": "clipdeck.runtime.sqlite3",
         "NAME": data_dir / "clipdeck.sqlite3",
         "OPTIONS": dict(SQLITE_OPTIONS),
+        # Tests use Django's in-memory database; named here because test runners recognise
+        # SQLite by Django's own engine name, not this one, and would otherwise make a file.
+        "TEST": {"NAME": ":memory:"},
     }
 
 
