@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clipdeck.accounts.models import Follow
-from clipdeck.feed import ann, artefacts, ease_choice, listwise, training_data
+from clipdeck.feed import ann, artefacts, listwise, training_data
 from clipdeck.feed.affinity import Affinity, affinity
 from clipdeck.feed.cf import (
     AlsParams,
@@ -84,14 +84,6 @@ class Examples:
     cutoff: datetime
 
 
-def split_at_cutoff(log: training_data.Log):
-    """The log's rows before and after the label cut-off, and the cut-off."""
-    cutoff = log.start + (log.end - log.start) * HOLDOUT_SHARE
-    before = [row for row in log.rows if row.at < cutoff]
-    after = [row for row in log.rows if row.at >= cutoff]
-    return before, after, cutoff
-
-
 def examples(
     log: training_data.Log, params: AlsParams, ease_params: EaseParams | None = None
 ) -> Examples:
@@ -101,7 +93,9 @@ def examples(
     models) is taken from the events before the cut-off; the labels from
     those after it.
     """
-    before, after, cutoff = split_at_cutoff(log)
+    cutoff = log.start + (log.end - log.start) * HOLDOUT_SHARE
+    before = [row for row in log.rows if row.at < cutoff]
+    after = [row for row in log.rows if row.at >= cutoff]
     cf = fit_collaborative(before, sorted(log.videos), params, ease_params)
     contexts = training_data.contexts_at(before, log.videos, log.following)
     facts = training_data.facts_at(before, log.videos, cutoff)
@@ -178,11 +172,7 @@ def train_on_log(
 ) -> dict:
     """Fit every model of a version on ``log``, save it and make it current; its card."""
     params = params or AlsParams()
-    ease_chosen: dict = {"chosen": "given"}
-    if ease_params is None:
-        before, after, _ = split_at_cutoff(log)
-        items = sorted(log.videos)
-        ease_params, ease_chosen = ease_choice.choose(before, after, items, EaseParams())
+    ease_params = ease_params or EaseParams()
     artefacts.recsys_dir().mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=artefacts.recsys_dir()))
     found = examples(log, params, ease_params)
@@ -208,7 +198,7 @@ def train_on_log(
         "score_weights": WEIGHTS,
         "als": asdict(params),
         "neighbours_per_video": NEIGHBOURS,
-        "ease": {**asdict(ease_params), "regularization_choice": ease_chosen},
+        "ease": asdict(ease_params),
         "ann": {
             "library": "usearch HNSW, inner product",
             "built": len(log.videos) >= ann.MIN_ITEMS,
