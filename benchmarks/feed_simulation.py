@@ -332,9 +332,17 @@ def main() -> None:
         exploration.seed_sampling(args.seed)
         world = build_world(args)
         card = train(days=30)
+        order = card["metrics"].get("order", {})
         print(
             f"trained {card['version']}: AUC complete "
-            f"{card['metrics']['complete'].get('validation_auc')}"
+            f"{card['metrics']['complete'].get('validation_auc')}, list-wise head "
+            + (
+                f"NDCG@20 {order['validation_ndcg@20']} vs the heads' "
+                f"{order['heads_validation_ndcg@20']}, "
+                + ("orders the page" if order["serves"] else "does not order the page")
+                if order.get("trained")
+                else f"not trained ({order.get('why', 'no lists')})"
+            )
         )
         results = compare(world, args)
         needed, shares = taste_shift(world, args)

@@ -256,7 +256,11 @@ def test_two_takes_text_sticker_auto_captions_then_the_muted_feed_shows_them(
     video_id = post_and_wait(page)
     body = page.request.get(f"/api/v1/videos/{video_id}").json()
     assert body["status"] == "published"
-    assert abs(body["duration_ms"] - sum(measured) * 1000) <= 300  # both takes, joined
+    # Both takes, joined. The browser and the server time a camera recording made on a
+    # loaded machine differently (its frames arrive late and unevenly: 0.5 s apart on
+    # 7.4 s once), so a tenth of the length is allowed; losing a take is off by >= 1 s.
+    joined_ms = sum(measured) * 1000
+    assert abs(body["duration_ms"] - joined_ms) <= max(300, 0.1 * joined_ms), measured
     vtt = page.request.get(f"/api/v1/videos/{video_id}/captions").text()
     assert "The weather is nice today" in vtt
 
