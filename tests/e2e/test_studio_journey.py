@@ -3,17 +3,16 @@ a draft reopened and edited again; the phone layout with a tool's sheet open."""
 
 from __future__ import annotations
 
-import os
-
 import av
 import numpy as np
 import pytest
 from playwright.sync_api import expect
 
 from clipdeck.studio.engine.synth import make_clip
-from clipdeck.studio.engine.synth.spoken import espeak_available, spoken_clip
+from clipdeck.studio.engine.synth.spoken import spoken_clip
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_journey import RENDER_TIMEOUT, open_tool, post_and_wait, post_via_api, sign_up
+from tests.speech import require_espeak
 
 pytestmark = pytest.mark.xdist_group("browser")
 PHONE = {"width": 390, "height": 844}
@@ -205,10 +204,7 @@ def test_someone_else_cannot_reopen_my_draft(open_page, tmp_path):
 @pytest.fixture(scope="module")
 def spoken_take(tmp_path_factory):
     """A take in which a voice (espeak-ng) says a sentence, for auto-captions."""
-    if not espeak_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("espeak-ng is required in CI: apt-get install -y espeak-ng")
-        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    require_espeak()
     folder = tmp_path_factory.mktemp("spoken")
     return spoken_clip(folder / "spoken.mp4", SAID, width=360, height=640)
 

@@ -98,22 +98,17 @@ def test_tuning_chooses_on_the_training_pairs_alone(tmp_path):
     assert chosen["validation_ndcg@20"] > 0
 
 
+def evaluate_split(folder, out, *options: str) -> None:
+    """``clipdeck recsys evaluate`` on the split ``write_split`` wrote into ``folder``."""
+    files = [f"--{name}={folder / f'{name}.csv'}" for name in ("train", "test", "items")]
+    call_command("recsys", "evaluate", *files, *options, stdout=out)
+
+
 def test_the_command_prints_json_for_every_model(tmp_path):
     write_split(tmp_path)
     out = StringIO()
 
-    call_command(
-        "recsys",
-        "evaluate",
-        "--train",
-        str(tmp_path / "train.csv"),
-        "--test",
-        str(tmp_path / "test.csv"),
-        "--items",
-        str(tmp_path / "items.csv"),
-        "--json",
-        stdout=out,
-    )
+    evaluate_split(tmp_path, out, "--json")
 
     report = json.loads(out.getvalue())
     assert list(report["models"]) == [
@@ -150,17 +145,7 @@ def test_evaluate_trains_with_the_production_training_and_scores_with_the_served
     monkeypatch.setattr(HeadsRanker, "score", spy_score)
     out = StringIO()
 
-    call_command(
-        "recsys",
-        "evaluate",
-        "--train",
-        str(tmp_path / "train.csv"),
-        "--test",
-        str(tmp_path / "test.csv"),
-        "--items",
-        str(tmp_path / "items.csv"),
-        stdout=out,
-    )
+    evaluate_split(tmp_path, out)
 
     assert trained == [400 + 40 * 20]  # the pairs, and three skipped per pair (20 videos left)
     assert len(scored) == 40 and all(scored)  # one page per test user, by the served ranker

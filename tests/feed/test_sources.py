@@ -203,13 +203,17 @@ def test_coengagement_proposes_videos_liked_together_from_the_live_log(user):
     assert found[0].because == str(a.pk)
 
 
-def test_coengagement_and_collaborative_use_the_trained_model(user):
-    a, b, _ = _co_watched_world(user)
-    train(days=30)
+def _trained_on_the_co_watched_world(user):
+    """``(a, b, the viewer's context, the trained model)`` of ``_co_watched_world``."""
     from clipdeck.feed.artefacts import load_current
 
-    model = load_current()
-    context = viewer_context(user)
+    a, b, _ = _co_watched_world(user)
+    train(days=30)
+    return a, b, viewer_context(user), load_current()
+
+
+def test_coengagement_and_collaborative_use_the_trained_model(user):
+    a, b, context, model = _trained_on_the_co_watched_world(user)
 
     neighbours = coengagement.candidates(context, model, limit=5, exclude=set())
     similar = collaborative.candidates(context, model, limit=1, exclude={str(a.pk)})
@@ -219,12 +223,7 @@ def test_coengagement_and_collaborative_use_the_trained_model(user):
 
 
 def test_ease_proposes_what_the_viewers_likes_predict_from_the_trained_weights(user):
-    a, b, _ = _co_watched_world(user)
-    train(days=30)
-    from clipdeck.feed.artefacts import load_current
-
-    model = load_current()
-    context = viewer_context(user)
+    a, b, context, model = _trained_on_the_co_watched_world(user)
 
     found = ease.candidates(context, model, limit=5, exclude=set())
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from clipdeck.studio import auto_captions
 from clipdeck.studio.engine.synth.spoken import espeak_available, spoken_clip, word_error_rate
 from clipdeck.studio.models import AutoCaptions, Captions
 from tests.factories import UserFactory, VideoFactory
+from tests.speech import require_espeak
 from tests.studio_web.conftest import rendered
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,10 +22,7 @@ SAID = "The weather is nice today. Please open the window. I would like a cup of
 
 @pytest.fixture(scope="session")
 def spoken(clip_dir):
-    if not espeak_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("espeak-ng is required in CI: apt-get install -y espeak-ng")
-        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    require_espeak()
     return spoken_clip(clip_dir / "spoken.mp4", SAID)
 
 
