@@ -146,7 +146,15 @@ class PagingClient(load_test.Client):
         response = self.connection.getresponse()
         body = response.read()
         assert response.status == 200, response.status
-        return json.loads(body)["next_cursor"]
+        answer = json.loads(body)
+        self.shown = [item["video"]["id"] for item in answer["items"]]
+        return answer["next_cursor"]
+
+    def watched(self, token: str) -> None:
+        """Post a view of every video of the last page, as the web app's batch does."""
+        events = [{"type": "view", "video": pk, "watched_ms": 9000} for pk in self.shown]
+        self.headers = {"Authorization": f"Bearer {token}"}
+        assert self.json("POST", "/api/v1/events", {"events": events}) == 200
 
 
 def closed_loop(
@@ -157,11 +165,15 @@ def closed_loop(
     duration: float,
     concurrency: int,
     scroll: int = 0,
+    watch: float | None = None,
 ):
     """``concurrency`` keep-alive connections sending ``path`` back to back for ``duration``.
 
     ``scroll``: connection ``n`` takes every ``concurrency``-th viewer in turn and asks
     for the next page of that viewer's session, up to ``scroll`` pages, then the first.
+    ``watch`` (seconds; with ``scroll``): a connection keeps to one viewer for a whole
+    session, and between two pages posts a view of each video of the first and waits
+    ``watch`` (the viewer watching); only the pages are timed.
     """
     samples: list[float] = []
     lock = threading.Lock()
@@ -196,7 +208,25 @@ def closed_loop(
         with lock:
             samples.extend(mine)
 
-    user = scroller if scroll else user
+    def watcher(n: int) -> None:
+        client = PagingClient(base, tokens[n % len(tokens)])
+        viewers = tokens[n::concurrency] or tokens[:1]
+        mine, turn = [], 0
+        while time.monotonic() < deadline:
+            token, cursor = viewers[turn % len(viewers)], None
+            turn += 1
+            for _ in range(scroll):
+                started = time.perf_counter()
+                cursor = client.page(path + (f"&cursor={cursor}" if cursor else ""), token)
+                mine.append(time.perf_counter() - started)
+                client.watched(token)
+                time.sleep(watch or 0)
+                if time.monotonic() >= deadline:
+                    break
+        with lock:
+            samples.extend(mine)
+
+    user = (watcher if watch is not None else scroller) if scroll else user
 
     started = time.monotonic()
     threads = [threading.Thread(target=user, args=(n,)) for n in range(concurrency)]
@@ -261,6 +291,7 @@ def through_server(data_dir: str, viewers, args) -> tuple[dict, dict]:
                 duration=args.duration,
                 concurrency=args.concurrency,
                 scroll=args.pages if args.scroll else 0,
+                watch=args.watch / 1000 if args.watch is not None else None,
             ),
         )
     finally:
@@ -314,6 +345,13 @@ def main() -> None:
     )
     parser.add_argument("--pages", type=int, default=10, help="pages a scrolling session lasts")
     parser.add_argument(
+        "--watch",
+        type=float,
+        default=None,
+        help="served, with --scroll: post a view of each video of a page, wait this many ms, "
+        "then ask for the next page (one viewer per connection at a time)",
+    )
+    parser.add_argument(
         "--ahead",
         type=int,
         default=None,
@@ -325,6 +363,7 @@ def main() -> None:
     print(
         f"pages ranked ahead: {os.environ.get('CLIPDECK_FEED_PAGES_AHEAD', 'default')}, "
         f"{'scrolling ' + str(args.pages) + ' pages a session' if args.scroll else 'first pages'}"
+        + (f", views posted and {args.watch:g} ms watching between pages" if args.watch else "")
     )
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if args.growth:

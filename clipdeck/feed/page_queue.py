@@ -25,17 +25,24 @@ viewer's word and hashtag filters. Whatever fails is dropped, never served.
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from clipdeck.feed import session
 from clipdeck.feed.rerank import WINDOW, Previous
 from clipdeck.feed.store import store
 
 AHEAD = 3  # pages ranked beyond the one served (``CLIPDECK_FEED_PAGES_AHEAD``)
 TTL_S = 180.0
 STAMP_TTL_S = 7 * 24 * 3600
+# A request popping a page and the background ranking pages behind it both
+# rewrite the queue; in one process they take turns (across processes a lost
+# race costs a page built in the request, never a page served twice: ``take``
+# drops what the session served).
+_lock = threading.Lock()
 
 
 @dataclass
@@ -71,6 +78,10 @@ def _stamp_key(user_id) -> str:
     return f"feed:stamp:{user_id}"
 
 
+def _latest_key(user_id) -> str:
+    return f"feed:latest:{user_id}"
+
+
 def stamp(user_id) -> str | None:
     """The viewer's current stamp: read before ranking, stored with the queue."""
     return store().get(_stamp_key(user_id))
@@ -89,6 +100,57 @@ def keep(user_id, items: list[Queued], *, stamp: str | None, version: str | None
         return
     queue = Queue(items=items, stamp=stamp, version=version, at=time.time(), limit=limit)
     store().set(_key(user_id), queue, int(TTL_S) + 1)
+
+
+def extend(user_id, items: list[Queued], *, stamp: str | None, version: str | None, limit: int):
+    """Add ``items``, ranked after what is queued, to the end of the viewer's queue.
+
+    A queue that may no longer be served (ranked under another stamp or
+    model, or gone) is replaced by ``items`` alone.
+    """
+    with _lock:
+        queue = waiting(user_id, version=version, limit=limit)
+        if queue is None or queue.stamp != stamp:
+            keep(user_id, items, stamp=stamp, version=version, limit=limit)
+            return
+        queued = {item.video_id for item in queue.items}
+        queue.items += [item for item in items if item.video_id not in queued]
+        queue.at = time.time()
+        store().set(_key(user_id), queue, int(TTL_S) + 1)
+
+
+def remember(user_id, feed: session.FeedSession, limit: int) -> None:
+    """The viewer's latest personalised session: the one pages ranked behind continue."""
+    store().set(_latest_key(user_id), (feed.owner, feed.key, limit), session.TTL_S)
+
+
+def latest(user_id) -> tuple[session.FeedSession, int] | None:
+    """The viewer's latest personalised session as stored, and its page size."""
+    found = store().get(_latest_key(user_id))
+    if not isinstance(found, tuple):
+        return None
+    owner, key, limit = found
+    return session.resume(owner, key), limit
+
+
+def erase(user_id) -> None:
+    """Delete the viewer's queue, stamp, latest-session pointer and that session (erasure)."""
+    found = latest(user_id)
+    keys = [_key(user_id), _stamp_key(user_id), _latest_key(user_id)]
+    store().delete_many([*keys, *([found[0].cache_key] if found else [])])
+
+
+def pop(user_id, *, version: str | None, limit: int, served: set[str], allowed):
+    """The next page from the viewer's queue (None if it cannot serve one) and how many stay.
+
+    ``allowed`` as for ``take``.
+    """
+    with _lock:
+        queue = waiting(user_id, version=version, limit=limit)
+        if queue is None:
+            return None, 0
+        page = take(user_id, queue, limit=limit, served=served, allowed=allowed)
+        return page, len(queue.items)
 
 
 def waiting(user_id, *, version: str | None, limit: int) -> Queue | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from clipdeck.feed import page_queue, realtime, viewer_state
 from clipdeck.feed.models import Event, FeedControl, VideoStats
 from clipdeck.kernel.personal_data import DataClass, Retention, declare, iso, register
 
@@ -78,5 +79,17 @@ def prune(now: datetime) -> dict[str, int]:
     return {"feed_events": events_prune(now=now)}
 
 
-# Events cascade with the account: erasure needs no hook of its own.
-register("feed", export=export, prune=prune, prunes=("feed.Event",))
+def erase(user) -> None:
+    """Delete what the feed keeps of the user outside the database, at once.
+
+    Their events cascade with the account. The feed store holds their
+    precomputed state, short-term interests, ranked queue and latest session;
+    the served lists of earlier sessions (ids of videos shown) expire within
+    ``session.TTL_S`` (6 hours).
+    """
+    viewer_state.erase(user.pk)
+    realtime.erase(user.pk)
+    page_queue.erase(user.pk)
+
+
+register("feed", export=export, erase=erase, prune=prune, prunes=("feed.Event",))

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from clipdeck.accounts.models import User
 from clipdeck.feed import artefacts as trained
-from clipdeck.feed import page_queue, ranking, session, viewer_state
+from clipdeck.feed import page_queue, ranking, rendered, session, viewer_state
 from clipdeck.feed.affinity import affinity
 from clipdeck.feed.context import ViewerContext, viewer_context
 from clipdeck.feed.features import FEATURES, feature_row, known_interest, visible_facts
@@ -290,11 +290,14 @@ def for_you_ids(
     """
     feed = session.open_session(viewer, cursor, personalized=personalized)
     if personalized and viewer is not None and page_queue.pages_ahead():
-        queued, read = _from_queue(viewer, feed, limit, rows_of)
+        queued, left, read = _from_queue(viewer, feed, limit, rows_of)
         if queued is not None:
             feed.previous = page_queue.after(feed.previous, queued)
             ids = [item.video_id for item in queued]
             next_cursor = session.save_session(feed, ids)
+            page_queue.remember(viewer.pk, feed, limit)
+            if left < page_queue.pages_ahead() * limit:
+                viewer_state.rank_behind(viewer.pk)
             rows = [read[pk] for pk in ids if pk in read] if rows_of is not None else None
             return PageIds([(item.video_id, item.reason) for item in queued], next_cursor, rows)
     personal, stamp = None, None
@@ -317,12 +320,51 @@ def for_you_ids(
             version=model.version if model else None,
             limit=limit,
         )
+        if later:
+            viewer_state.rank_behind(viewer.pk)  # dumps the queued pages' videos
     # Every id passed the visibility check of this request (``visible_facts``).
     ids = [item.facts.id for item in picked]
     kept = unfiltered_ids(viewer, ids)
     picked = [item for item in picked if item.facts.id in kept]
     next_cursor = session.save_session(feed, ids) if ids else None
+    if personal is not None and ids:
+        page_queue.remember(viewer.pk, feed, limit)
     return PageIds([(item.facts.id, item.reason) for item in picked], next_cursor)
+
+
+def rank_behind(viewer: User) -> None:
+    """Rank the viewer's next pages after their queue, for their latest session, and dump
+    their videos (``rendered.warm``).
+
+    Runs behind the requests (``viewer_state``): after a page built in the
+    request, when a popped page leaves the queue short, and once the viewer's
+    state is recomputed after an event or a follow (which dropped the queue).
+    The stamp is read before ranking, so a change of the viewer while it runs
+    leaves what it ranks unserved.
+    """
+    found = page_queue.latest(viewer.pk)
+    ahead = page_queue.pages_ahead()
+    if found is None or not ahead:
+        return
+    feed, limit = found
+    stamp = page_queue.stamp(viewer.pk)
+    model = trained.load_current()
+    version = model.version if model else None
+    queue = page_queue.waiting(viewer.pk, version=version, limit=limit)
+    served = set(feed.served)
+    queued = [item for item in queue.items if item.video_id not in served] if queue else []
+    if len(queued) < ahead * limit:
+        feed.served = [*feed.served, *(item.video_id for item in queued)]
+        feed.previous = page_queue.after(feed.previous, queued)
+        context, personal = viewer_state.load(viewer, served=feed.served)
+        ranked = [
+            _queued(item)  # as many pages as a request builds
+            for item in build_page(context, feed, limit, personal=personal, ahead=ahead)
+        ]
+        page_queue.extend(viewer.pk, ranked, stamp=stamp, version=version, limit=limit)
+        queued += ranked
+    # the next pages' videos, dumped now: popping a page then costs one query
+    rendered.warm(viewer, [item.video_id for item in queued[: (ahead + 1) * limit]])
 
 
 def _queued(item: Scored) -> page_queue.Queued:
@@ -331,12 +373,9 @@ def _queued(item: Scored) -> page_queue.Queued:
 
 
 def _from_queue(viewer: User, feed: session.FeedSession, limit: int, rows_of):
-    """The next page from the viewer's queue (or None) and the rows ``rows_of`` read."""
+    """The next page from the viewer's queue (or None), how many stay queued, the rows read."""
     model = trained.load_current()
-    queue = page_queue.waiting(viewer.pk, version=model.version if model else None, limit=limit)
     read: dict[str, tuple] = {}
-    if queue is None:
-        return None, read
 
     def allowed(ids: list[str]) -> set[str]:
         if rows_of is not None:
@@ -346,8 +385,14 @@ def _from_queue(viewer: User, feed: session.FeedSession, limit: int, rows_of):
             visible = {str(row[0]) for row in visible_rows(viewer, ids, ("pk",))}
         return unfiltered_ids(viewer, [pk for pk in ids if pk in visible])
 
-    page = page_queue.take(viewer.pk, queue, limit=limit, served=set(feed.served), allowed=allowed)
-    return page, read
+    page, left = page_queue.pop(
+        viewer.pk,
+        version=model.version if model else None,
+        limit=limit,
+        served=set(feed.served),
+        allowed=allowed,
+    )
+    return page, left, read
 
 
 def unfiltered_ids(viewer: User | None, ids: list[str]) -> set[str]:

@@ -93,3 +93,8 @@ def reset(user_id) -> None:
     state = load(user_id)
     kept = ShortTerm(seen=state.seen, muted_creators=state.muted_creators)
     store().set(_key(user_id), kept.__dict__, TTL_S)
+
+
+def erase(user_id) -> None:
+    """Delete the viewer's short-term state, what they saw and muted included (erasure)."""
+    store().delete(_key(user_id))

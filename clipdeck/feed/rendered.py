@@ -141,6 +141,18 @@ def video_dicts(
     return dumped
 
 
+def warm(viewer: User, video_ids: list[str]) -> None:
+    """Dump and keep, before they are asked for, those of ``video_ids`` every viewer sees alike.
+
+    Behind the requests (``pipeline.rank_behind``): a queued page whose videos
+    are kept costs its rows' query and a copy of each dump. The dump reads the
+    request only for its viewer.
+    """
+    request = HttpRequest()
+    request.auth = viewer
+    video_dicts(video_ids, viewer, request)
+
+
 def _viewer_columns(viewer: User | None) -> dict:
     """The viewer's own state of each video, read in the rows' query."""
     if viewer is None:

@@ -53,7 +53,12 @@ def open_session(viewer, cursor: str | None, *, personalized: bool) -> FeedSessi
             code="bad_cursor",
             field="cursor",
         )
-    session = FeedSession(key=data["k"], owner=owner)
+    return resume(owner, data["k"])
+
+
+def resume(owner: str, key: str) -> FeedSession:
+    """Session ``key`` of ``owner`` as stored (empty once it expired)."""
+    session = FeedSession(key=key, owner=owner)
     stored = store().get(session.cache_key) or {}
     session.served = stored.get("served", [])
     session.previous = Previous(**stored.get("previous", {}))

@@ -13,6 +13,11 @@ in the feed store (``store``) and:
   older than ``STALE_S`` (one refresh per viewer at a time, on a background
   thread of this process, so a local store sees it too).
 
+The same thread ranks the viewer's next pages ahead of their requests
+(``pipeline.rank_behind``): after each refresh that follows a change, and when
+a page popped from their queue leaves it short (``rank_behind``), so most
+pages pop from a queue instead of being built in the request.
+
 Real time does not wait for a refresh: the short-term profile (``realtime``)
 is folded in at request time, and the sources that need no query (the
 collaborative ANN search and the trained co-engagement neighbours) run in the
@@ -48,8 +53,12 @@ PER_SOURCE = 100  # twice a page's share, so a few pages go by before a refresh
 LOW_WATER = 40  # fewer personal candidates left than this: refresh behind
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-viewer-state")
 _pending: set[int] = set()
-_again: set[int] = set()
+_again: dict[int, tuple[str, set[str] | None]] = {}  # the job to run once the running one ends
 _lock = threading.Lock()
+# Jobs, each covering the ones after it: recompute the state and rank the next
+# pages (the viewer changed); recompute the state only; rank the next pages only.
+REFRESH, STATE, RANK = "refresh", "state", "rank"
+_COVERS = {REFRESH: 3, STATE: 2, RANK: 1}
 
 
 @dataclass
@@ -124,6 +133,11 @@ def forget(user_id) -> None:
     page_queue.touch(user_id)
 
 
+def erase(user_id) -> None:
+    """Delete the viewer's state (erasure; ``forget`` also stamps the viewer anew)."""
+    store().delete(_key(user_id))
+
+
 def refresh_behind(user_id, *, served: set[str] | None = None, changed: bool = True) -> None:
     """Recompute the viewer's state in the background once the current transaction commits.
 
@@ -133,38 +147,63 @@ def refresh_behind(user_id, *, served: set[str] | None = None, changed: bool = T
     if changed:
         page_queue.touch(user_id)
     if getattr(settings, "CLIPDECK_FEED_REFRESH", "background") == "inline":
-        _refresh(user_id, served)  # tests and one-shot tools: at once, in this transaction
+        _refresh(user_id, served, rank=changed)  # tests, one-shot tools: now, in this transaction
         return
-    transaction.on_commit(lambda: _submit(user_id, served))
+    job = REFRESH if changed else STATE
+    transaction.on_commit(lambda: _submit(user_id, job, served))
 
 
-def _submit(user_id, served) -> None:
+def rank_behind(user_id) -> None:
+    """Rank the viewer's next pages in the background (their queue runs short).
+
+    Inline mode (tests, one-shot tools) leaves it to the next request.
+    """
+    if getattr(settings, "CLIPDECK_FEED_REFRESH", "background") != "inline":
+        _submit(user_id, RANK, None)
+
+
+def _submit(user_id, job: str, served) -> None:
     with _lock:
         if user_id in _pending:
-            _again.add(user_id)  # once the running refresh ends, one more
+            # once the running job ends, one more: the widest asked for meanwhile
+            waiting = _again.get(user_id)
+            if waiting is None or _COVERS[job] >= _COVERS[waiting[0]]:
+                _again[user_id] = (job, served)
             return
         _pending.add(user_id)
-    _executor.submit(_run, user_id, served)
+    _executor.submit(_run, user_id, job, served)
 
 
-def _run(user_id, served) -> None:
+def _run(user_id, job: str, served) -> None:
     try:
-        _refresh(user_id, served)
-    except Exception:  # a failed refresh leaves the last state in place
-        log.exception("refreshing the feed state of viewer %s failed", user_id)
+        if job == RANK:
+            _rank(user_id)
+        else:
+            _refresh(user_id, served, rank=job == REFRESH)
+    except Exception:  # a failed refresh or ranking leaves the last state in place
+        log.exception("the feed's %s for viewer %s failed", job, user_id)
     finally:
         connections.close_all()  # this thread's own connections
         with _lock:
             _pending.discard(user_id)
-            again = user_id in _again
-            _again.discard(user_id)
-        if again:
-            _submit(user_id, served)
+            again = _again.pop(user_id, None)
+        if again is not None:
+            _submit(user_id, *again)
 
 
-def _refresh(user_id, served) -> None:
+def _refresh(user_id, served, *, rank: bool) -> None:
     viewer = User.objects.filter(pk=user_id, is_active=True).first()
     if viewer is None:
         forget(user_id)
         return
     compute(viewer, served=served)
+    if rank:  # the viewer changed: their next pages, ranked on what just happened
+        _rank(user_id, viewer)
+
+
+def _rank(user_id, viewer: User | None = None) -> None:
+    from clipdeck.feed.pipeline import rank_behind as rank  # the pipeline reads this module
+
+    viewer = viewer or User.objects.filter(pk=user_id, is_active=True).first()
+    if viewer is not None:
+        rank(viewer)

@@ -141,3 +141,19 @@ def test_an_edited_caption_is_presented_at_once(api, user):
     assert again["caption"] == "new words #dogs"
     assert again["hashtags"] == ["dogs"]
     assert len(videos) == 7
+
+
+def test_videos_dumped_behind_the_requests_are_presented_as_the_schema_presents_them(api, user):
+    """``rendered.warm`` (the pages ranked behind) dumps a video as this viewer's page would."""
+    videos = _catalogue(user)
+    like_create(user=user, video=videos[2])
+    ids = [str(video.pk) for video in videos]
+    rendered.forget()
+
+    rendered.warm(user, ids)
+    kept = set(rendered._memo)
+    page_queue.touch(user.pk)
+    served = _page(api(user))
+
+    assert kept and kept <= set(served)  # only what every viewer sees alike was kept
+    assert served == _schema_json(list(served), user)

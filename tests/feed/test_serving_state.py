@@ -204,14 +204,93 @@ def test_an_event_drops_the_queue_so_the_next_page_is_ranked_on_it(api, user, mo
     first = client.get("feed/for-you", {"limit": 5}).json()
     second = client.get("feed/for-you", {"limit": 5, "cursor": first["next_cursor"]}).json()
     assert len(builds) == 1  # the second page came from the queue
-    assert store().get(f"feed:queue:{user.pk}") is not None
+    before = store().get(f"feed:queue:{user.pk}")
 
     skipped = second["items"][0]["video"]["id"]
+    monkeypatch.setattr(pipeline, "rank_behind", lambda viewer: None)  # the event's ranking
     record(user, ("skip", Video.objects.get(pk=skipped), 300))
 
-    assert store().get(f"feed:queue:{user.pk}") is None
+    assert before is not None and store().get(f"feed:queue:{user.pk}") is None
     client.get("feed/for-you", {"limit": 5, "cursor": second["next_cursor"]})
     assert len(builds) == 2
+
+
+def test_the_next_pages_are_ranked_behind_an_event_for_the_latest_session(api, user, monkeypatch):
+    _catalogue(40)
+    client = api(user)
+    first = client.get("feed/for-you", {"limit": 5}).json()
+    second = client.get("feed/for-you", {"limit": 5, "cursor": first["next_cursor"]}).json()
+    served = set(ids_of(first)) | set(ids_of(second))
+    outdated = page_queue.stamp(user.pk)
+
+    record(user, ("skip", Video.objects.get(pk=ids_of(second)[0]), 300))
+
+    queue = page_queue.waiting(user.pk, version=None, limit=5)
+    assert queue is not None and queue.stamp != outdated  # ranked after the skip, on it
+    assert len(queue.items) == (page_queue.pages_ahead() + 1) * 5  # as many as a page built
+    assert not {item.video_id for item in queue.items} & served
+    builds = []
+    build_page = pipeline.build_page
+    monkeypatch.setattr(
+        pipeline, "build_page", lambda *args, **kw: builds.append(1) or build_page(*args, **kw)
+    )
+    third = client.get("feed/for-you", {"limit": 5, "cursor": second["next_cursor"]}).json()
+    assert not builds and ids_of(third) == [item.video_id for item in queue.items[:5]]
+
+
+class _Behind:
+    """An executor that runs each job at once, marking the builds it makes."""
+
+    def __init__(self, builds: list[str]):
+        self.builds = builds
+        self.running = False
+
+    def submit(self, job, *args):
+        self.running = True
+        try:
+            job(*args)
+        finally:
+            self.running = False
+
+
+def test_a_queue_running_short_is_ranked_further_behind_the_requests(
+    api, user, settings, monkeypatch
+):
+    _catalogue(80)
+    settings.CLIPDECK_FEED_REFRESH = "background"
+    builds: list[str] = []
+    behind = _Behind(builds)
+    monkeypatch.setattr(viewer_state, "_executor", behind)
+    monkeypatch.setattr(viewer_state.connections, "close_all", lambda: None)  # the test's own
+    build_page = pipeline.build_page
+
+    def counted(*args, **kw):
+        builds.append("behind" if behind.running else "request")
+        return build_page(*args, **kw)
+
+    monkeypatch.setattr(pipeline, "build_page", counted)
+    client = api(user)
+    cursor, seen = None, []
+    for _ in range(8):
+        page = client.get("feed/for-you", {"limit": 5, **({"cursor": cursor} if cursor else {})})
+        cursor = page.json()["next_cursor"]
+        seen += ids_of(page.json())
+
+    assert builds[0] == "request" and builds.count("request") == 1  # every later page popped
+    assert "behind" in builds
+    assert len(seen) == 40 == len(set(seen))  # no page repeats a video of the session
+
+
+def test_pages_ranked_behind_an_outdated_stamp_are_never_served(user):
+    videos = _catalogue(12)
+    stamp = page_queue.stamp(user.pk)
+    page_queue.touch(user.pk)  # the viewer changed while the pages were ranked
+    page_queue.extend(
+        user.pk, [page_queue.Queued(str(v.pk), {}, "a", None) for v in videos],
+        stamp=stamp, version=None, limit=5,
+    )  # fmt: skip
+
+    assert page_queue.waiting(user.pk, version=None, limit=5) is None
 
 
 def test_a_like_between_pages_reshapes_the_very_next_page(api, user):
@@ -270,3 +349,19 @@ def test_a_video_that_became_unservable_between_pages_is_never_served_from_the_q
     assert str(victim.pk) not in ids_of(second)
     if change != "filtered":  # the queue was served from, without the victim
         assert second["items"][0]["video"]["id"] == queue.items[1].video_id
+
+
+def test_erasing_the_account_deletes_what_the_feed_store_keeps_of_it(api, user):
+    from clipdeck.privacy.erasure import account_erase
+
+    _catalogue(40)
+    client = api(user)
+    first = client.get("feed/for-you", {"limit": 5}).json()
+    record(user, ("like", Video.objects.get(pk=ids_of(first)[0]), 0))
+    keys = [f"feed:{name}:{user.pk}" for name in ("viewer", "short", "queue", "stamp", "latest")]
+    session_key = page_queue.latest(user.pk)[0].cache_key
+    assert all(store().get(key) is not None for key in [*keys, session_key])
+
+    account_erase(user=user)
+
+    assert [key for key in [*keys, session_key] if store().get(key) is not None] == []
