@@ -26,6 +26,7 @@ from clipdeck.feed.affinity import Affinity, affinity
 from clipdeck.feed.cf import (
     AlsParams,
     EaseParams,
+    choose_ease,
     cosine_similarity,
     fit_als,
     fit_ease,
@@ -170,9 +171,17 @@ def train_on_log(
     params: AlsParams | None = None,
     ease_params: EaseParams | None = None,
 ) -> dict:
-    """Fit every model of a version on ``log``, save it and make it current; its card."""
+    """Fit every model of a version on ``log``, save it and make it current; its card.
+
+    Without ``ease_params``, EASE's λ is chosen on a random inner split of the
+    log's engaged pairs (``cf.choose_ease``) and used at the cut-off and for
+    the served weights alike.
+    """
     params = params or AlsParams()
-    ease_params = ease_params or EaseParams()
+    ease_chosen: dict = {}
+    if ease_params is None:
+        matrix, _ = training_data.interactions(log.rows, sorted(log.videos))
+        ease_params, ease_chosen = choose_ease(matrix)
     artefacts.recsys_dir().mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=artefacts.recsys_dir()))
     found = examples(log, params, ease_params)
@@ -198,7 +207,7 @@ def train_on_log(
         "score_weights": WEIGHTS,
         "als": asdict(params),
         "neighbours_per_video": NEIGHBOURS,
-        "ease": asdict(ease_params),
+        "ease": {**asdict(ease_params), **ease_chosen},
         "ann": {
             "library": "usearch HNSW, inner product",
             "built": len(log.videos) >= ann.MIN_ITEMS,

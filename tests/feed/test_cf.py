@@ -65,3 +65,24 @@ def test_ease_is_limited_to_the_most_engaged_videos():
     top = set(np.argsort(-engaged, kind="stable")[:4].tolist())
     assert set(np.flatnonzero(np.diff(weights.indptr)).tolist()) <= top
     assert set(weights.indices.tolist()) <= top
+
+
+def test_eases_regularisation_is_chosen_on_held_out_engagements_from_the_grid():
+    from clipdeck.feed.cf import EaseParams, choose_ease
+
+    matrix = _two_taste_groups(users=200, items=30)
+
+    chosen, scores = choose_ease(matrix, EaseParams(keep=5), grid=(1.0, 1e6))
+
+    assert set(scores["validation_ndcg@20"]) == {"1.0", "1000000.0"}
+    best = max(scores["validation_ndcg@20"].items(), key=lambda item: item[1])[0]
+    assert chosen.regularization == float(best) and chosen.keep == 5
+    assert all(0.0 <= value <= 1.0 for value in scores["validation_ndcg@20"].values())
+
+
+def test_ease_keeps_its_default_regularisation_with_too_few_viewers_to_judge_by():
+    from clipdeck.feed.cf import EaseParams, choose_ease
+
+    chosen, scores = choose_ease(_two_taste_groups(users=10), EaseParams(regularization=7.0))
+
+    assert chosen.regularization == 7.0 and scores == {}

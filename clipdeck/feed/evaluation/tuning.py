@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from clipdeck.feed.cf import AlsParams
+from clipdeck.feed.cf import EASE_GRID, AlsParams
 from clipdeck.feed.evaluation.metrics import evaluate
 from clipdeck.feed.evaluation.models import ALS, EASE, ItemKNN, RP3beta, recommend
 
@@ -29,7 +29,7 @@ def grids(seed: int) -> dict[str, list[Callable[[], object]]]:
             for f in (16, 64)
             for r in (1.0, 10.0, 50.0)
         ],
-        "ease": [lambda r=r: EASE(regularization=r) for r in (50.0, 200.0, 500.0, 1000.0, 3000.0)],
+        "ease": [lambda r=r: EASE(regularization=r) for r in EASE_GRID],
         "rp3beta": [
             lambda a=a, b=b: RP3beta(alpha=a, beta=b)
             for a in (0.5, 1.0)
