@@ -124,6 +124,7 @@ EASE_GRID = (50.0, 200.0, 500.0, 1000.0, 3000.0)
 EASE_VALIDATION_SHARE = 0.2
 EASE_VALIDATION_AT = 20
 EASE_MIN_VALIDATION_USERS = 50  # fewer viewers with held-out videos: keep the default λ
+EASE_MAX_VALIDATION_USERS = 5000  # judged on a sample of them beyond this
 
 
 def choose_ease(
@@ -150,6 +151,8 @@ def choose_ease(
     users = np.flatnonzero(np.diff(out.indptr))
     if len(users) < EASE_MIN_VALIDATION_USERS:
         return base, {}
+    if len(users) > EASE_MAX_VALIDATION_USERS:
+        users = np.sort(rng.choice(users, EASE_MAX_VALIDATION_USERS, replace=False))
     scores = {}
     for regularization in grid:
         weights = fit_ease(kept, replace(base, regularization=float(regularization)))
@@ -161,18 +164,27 @@ def choose_ease(
 
 
 def _ndcg(kept: sp.csr_matrix, out: sp.csr_matrix, weights: sp.csr_matrix, users) -> float:
-    """Mean NDCG@20 over ``users`` of EASE's top 20 (their ``kept`` videos left out)."""
-    at = min(EASE_VALIDATION_AT, kept.shape[1])
+    """Mean NDCG@20 over ``users`` of EASE's top 20 (their ``kept`` videos left out).
+
+    Only the videos EASE scores can rank (at most ``max_items``, the same for
+    every λ), so the scores are computed over those columns alone: a dense
+    viewers × catalogue block would not fit at a million videos.
+    """
+    columns = np.flatnonzero(np.diff(weights.tocsc().indptr))
+    at = min(EASE_VALIDATION_AT, len(columns))
+    if at == 0:
+        return 0.0
     discounts = 1.0 / np.log2(np.arange(2, at + 2))
+    weights, scored = weights[:, columns], kept[:, columns]
     total = 0.0
     for start in range(0, len(users), 1024):
         chunk = users[start : start + 1024]
         scores = (kept[chunk] @ weights).toarray()
-        seen = kept[chunk].tocoo()
+        seen = scored[chunk].tocoo()
         scores[seen.row, seen.col] = -np.inf
         top = np.argpartition(-scores, at - 1, axis=1)[:, :at]
         order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable")
-        top = np.take_along_axis(top, order, axis=1)
+        top = columns[np.take_along_axis(top, order, axis=1)]
         for row, user in enumerate(chunk):
             relevant = out.indices[out.indptr[user] : out.indptr[user + 1]]
             hits = np.isin(top[row], relevant).astype(float)

@@ -141,16 +141,15 @@ def erase(user_id) -> None:
 
 
 def pop(user_id, *, version: str | None, limit: int, served: set[str], allowed):
-    """The next page from the viewer's queue (None if it cannot serve one) and how many stay.
+    """The next page from the viewer's queue (None if it cannot serve one).
 
     ``allowed`` as for ``take``.
     """
     with _lock:
         queue = waiting(user_id, version=version, limit=limit)
         if queue is None:
-            return None, 0
-        page = take(user_id, queue, limit=limit, served=served, allowed=allowed)
-        return page, len(queue.items)
+            return None
+        return take(user_id, queue, limit=limit, served=served, allowed=allowed)
 
 
 def waiting(user_id, *, version: str | None, limit: int) -> Queue | None:

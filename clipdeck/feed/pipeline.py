@@ -290,14 +290,12 @@ def for_you_ids(
     """
     feed = session.open_session(viewer, cursor, personalized=personalized)
     if personalized and viewer is not None and page_queue.pages_ahead():
-        queued, left, read = _from_queue(viewer, feed, limit, rows_of)
+        queued, read = _from_queue(viewer, feed, limit, rows_of)
         if queued is not None:
             feed.previous = page_queue.after(feed.previous, queued)
             ids = [item.video_id for item in queued]
             next_cursor = session.save_session(feed, ids)
             page_queue.remember(viewer.pk, feed, limit)
-            if left < page_queue.pages_ahead() * limit:
-                viewer_state.rank_behind(viewer.pk)
             rows = [read[pk] for pk in ids if pk in read] if rows_of is not None else None
             return PageIds([(item.video_id, item.reason) for item in queued], next_cursor, rows)
     personal, stamp = None, None
@@ -320,8 +318,6 @@ def for_you_ids(
             version=model.version if model else None,
             limit=limit,
         )
-        if later:
-            viewer_state.rank_behind(viewer.pk)  # dumps the queued pages' videos
     # Every id passed the visibility check of this request (``visible_facts``).
     ids = [item.facts.id for item in picked]
     kept = unfiltered_ids(viewer, ids)
@@ -336,11 +332,10 @@ def rank_behind(viewer: User) -> None:
     """Rank the viewer's next pages after their queue, for their latest session, and dump
     their videos (``rendered.warm``).
 
-    Runs behind the requests (``viewer_state``): after a page built in the
-    request, when a popped page leaves the queue short, and once the viewer's
-    state is recomputed after an event or a follow (which dropped the queue).
-    The stamp is read before ranking, so a change of the viewer while it runs
-    leaves what it ranks unserved.
+    Runs behind the requests (``viewer_state``), once the viewer's state is
+    recomputed after an event or a follow (which dropped the queue). The stamp
+    is read before ranking, so a change of the viewer while it runs leaves
+    what it ranks unserved.
     """
     found = page_queue.latest(viewer.pk)
     ahead = page_queue.pages_ahead()
@@ -373,7 +368,7 @@ def _queued(item: Scored) -> page_queue.Queued:
 
 
 def _from_queue(viewer: User, feed: session.FeedSession, limit: int, rows_of):
-    """The next page from the viewer's queue (or None), how many stay queued, the rows read."""
+    """The next page from the viewer's queue (or None) and the rows ``rows_of`` read."""
     model = trained.load_current()
     read: dict[str, tuple] = {}
 
@@ -385,14 +380,14 @@ def _from_queue(viewer: User, feed: session.FeedSession, limit: int, rows_of):
             visible = {str(row[0]) for row in visible_rows(viewer, ids, ("pk",))}
         return unfiltered_ids(viewer, [pk for pk in ids if pk in visible])
 
-    page, left = page_queue.pop(
+    page = page_queue.pop(
         viewer.pk,
         version=model.version if model else None,
         limit=limit,
         served=set(feed.served),
         allowed=allowed,
     )
-    return page, left, read
+    return page, read
 
 
 def unfiltered_ids(viewer: User | None, ids: list[str]) -> set[str]:

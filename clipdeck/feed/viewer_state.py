@@ -13,10 +13,9 @@ in the feed store (``store``) and:
   older than ``STALE_S`` (one refresh per viewer at a time, on a background
   thread of this process, so a local store sees it too).
 
-The same thread ranks the viewer's next pages ahead of their requests
-(``pipeline.rank_behind``): after each refresh that follows a change, and when
-a page popped from their queue leaves it short (``rank_behind``), so most
-pages pop from a queue instead of being built in the request.
+After a refresh that follows a change of the viewer, the same thread ranks
+their next pages (``pipeline.rank_behind``), so the page they ask for after
+their events pops from a queue instead of being built in the request.
 
 Real time does not wait for a refresh: the short-term profile (``realtime``)
 is folded in at request time, and the sources that need no query (the
@@ -55,10 +54,9 @@ _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-viewer-st
 _pending: set[int] = set()
 _again: dict[int, tuple[str, set[str] | None]] = {}  # the job to run once the running one ends
 _lock = threading.Lock()
-# Jobs, each covering the ones after it: recompute the state and rank the next
-# pages (the viewer changed); recompute the state only; rank the next pages only.
-REFRESH, STATE, RANK = "refresh", "state", "rank"
-_COVERS = {REFRESH: 3, STATE: 2, RANK: 1}
+# Jobs: recompute the state and rank the next pages (the viewer changed), which
+# covers recomputing the state only (it ran low or grew stale).
+REFRESH, STATE = "refresh", "state"
 
 
 @dataclass
@@ -153,21 +151,11 @@ def refresh_behind(user_id, *, served: set[str] | None = None, changed: bool = T
     transaction.on_commit(lambda: _submit(user_id, job, served))
 
 
-def rank_behind(user_id) -> None:
-    """Rank the viewer's next pages in the background (their queue runs short).
-
-    Inline mode (tests, one-shot tools) leaves it to the next request.
-    """
-    if getattr(settings, "CLIPDECK_FEED_REFRESH", "background") != "inline":
-        _submit(user_id, RANK, None)
-
-
 def _submit(user_id, job: str, served) -> None:
     with _lock:
         if user_id in _pending:
-            # once the running job ends, one more: the widest asked for meanwhile
-            waiting = _again.get(user_id)
-            if waiting is None or _COVERS[job] >= _COVERS[waiting[0]]:
+            # once the running job ends, one more: a refresh if one was asked for meanwhile
+            if _again.get(user_id, (STATE, None))[0] == STATE:
                 _again[user_id] = (job, served)
             return
         _pending.add(user_id)
@@ -176,10 +164,7 @@ def _submit(user_id, job: str, served) -> None:
 
 def _run(user_id, job: str, served) -> None:
     try:
-        if job == RANK:
-            _rank(user_id)
-        else:
-            _refresh(user_id, served, rank=job == REFRESH)
+        _refresh(user_id, served, rank=job == REFRESH)
     except Exception:  # a failed refresh or ranking leaves the last state in place
         log.exception("the feed's %s for viewer %s failed", job, user_id)
     finally:
@@ -198,12 +183,6 @@ def _refresh(user_id, served, *, rank: bool) -> None:
         return
     compute(viewer, served=served)
     if rank:  # the viewer changed: their next pages, ranked on what just happened
-        _rank(user_id, viewer)
+        from clipdeck.feed.pipeline import rank_behind  # the pipeline reads this module
 
-
-def _rank(user_id, viewer: User | None = None) -> None:
-    from clipdeck.feed.pipeline import rank_behind as rank  # the pipeline reads this module
-
-    viewer = viewer or User.objects.filter(pk=user_id, is_active=True).first()
-    if viewer is not None:
-        rank(viewer)
+        rank_behind(viewer)

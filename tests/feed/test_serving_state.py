@@ -238,47 +238,25 @@ def test_the_next_pages_are_ranked_behind_an_event_for_the_latest_session(api, u
     assert not builds and ids_of(third) == [item.video_id for item in queue.items[:5]]
 
 
-class _Behind:
-    """An executor that runs each job at once, marking the builds it makes."""
-
-    def __init__(self, builds: list[str]):
-        self.builds = builds
-        self.running = False
-
-    def submit(self, job, *args):
-        self.running = True
-        try:
-            job(*args)
-        finally:
-            self.running = False
-
-
-def test_a_queue_running_short_is_ranked_further_behind_the_requests(
-    api, user, settings, monkeypatch
+def test_a_refresh_behind_an_event_ranks_the_next_pages_on_the_background_thread(
+    api, user, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    _catalogue(80)
-    settings.CLIPDECK_FEED_REFRESH = "background"
-    builds: list[str] = []
-    behind = _Behind(builds)
-    monkeypatch.setattr(viewer_state, "_executor", behind)
-    monkeypatch.setattr(viewer_state.connections, "close_all", lambda: None)  # the test's own
-    build_page = pipeline.build_page
-
-    def counted(*args, **kw):
-        builds.append("behind" if behind.running else "request")
-        return build_page(*args, **kw)
-
-    monkeypatch.setattr(pipeline, "build_page", counted)
+    _catalogue(40)
     client = api(user)
-    cursor, seen = None, []
-    for _ in range(8):
-        page = client.get("feed/for-you", {"limit": 5, **({"cursor": cursor} if cursor else {})})
-        cursor = page.json()["next_cursor"]
-        seen += ids_of(page.json())
+    first = client.get("feed/for-you", {"limit": 5}).json()
+    settings.CLIPDECK_FEED_REFRESH = "background"
+    jobs = []
+    monkeypatch.setattr(viewer_state._executor, "submit", lambda *job: jobs.append(job))
+    with django_capture_on_commit_callbacks(execute=True):
+        record(user, ("skip", Video.objects.get(pk=ids_of(first)[0]), 300))
+    assert store().get(f"feed:queue:{user.pk}") is None  # dropped in the request
 
-    assert builds[0] == "request" and builds.count("request") == 1  # every later page popped
-    assert "behind" in builds
-    assert len(seen) == 40 == len(set(seen))  # no page repeats a video of the session
+    monkeypatch.setattr(viewer_state.connections, "close_all", lambda: None)  # the test's own
+    for job in jobs:
+        job[0](*job[1:])
+
+    queue = page_queue.waiting(user.pk, version=None, limit=5)
+    assert queue is not None and len(queue.items) == (page_queue.pages_ahead() + 1) * 5
 
 
 def test_pages_ranked_behind_an_outdated_stamp_are_never_served(user):
