@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -73,20 +74,25 @@ MIN_LISTS = 20  # fewer viewers with a relevant candidate: the heads order the p
 ORDER_AT = 20  # the list-wise head is validated by NDCG at this depth
 
 
+@dataclass
+class Lessons:
+    """What a ranker learns from: impressions ``x`` with one label column per head, the
+    viewer of each row, and the viewers' candidate ``lists`` when there are any."""
+
+    x: np.ndarray
+    labels: dict[str, np.ndarray]
+    users: np.ndarray
+    lists: Lists | None = None
+
+
 @runtime_checkable
 class Ranker(Protocol):
     """What training fits, the feed serves, and the contract test checks."""
 
     name: str
 
-    def fit(
-        self,
-        x: np.ndarray,
-        labels: dict[str, np.ndarray],
-        users: np.ndarray,
-        lists: Lists | None = None,
-    ) -> dict:
-        """Learn from impressions ``x`` and their labels, and from candidate ``lists``; metrics."""
+    def fit(self, lessons: Lessons) -> dict:
+        """Learn from ``lessons``; the metrics of the fit."""
         ...
 
     def score(self, rows: np.ndarray, muted: np.ndarray) -> np.ndarray:
@@ -133,17 +139,12 @@ class HeadsRanker:
         self.boosters = dict(boosters or {})
         self.constants = dict(constants or {})
 
-    def fit(
-        self,
-        x: np.ndarray,
-        labels: dict[str, np.ndarray],
-        users: np.ndarray,
-        lists: Lists | None = None,
-    ) -> dict:
+    def fit(self, lessons: Lessons) -> dict:
         """One head per label and the list-wise one, validated on a fifth of the users (by hash)."""
         import lightgbm
         from sklearn.metrics import roc_auc_score
 
+        x, labels, users, lists = lessons.x, lessons.labels, lessons.users, lessons.lists
         held = _in_validation(users) if len(users) else np.zeros(0, dtype=bool)
         metrics = {}
         for head, column in labels.items():

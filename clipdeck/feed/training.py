@@ -43,6 +43,7 @@ from clipdeck.feed.ranker import (
     ROUNDS,
     WEIGHTS,
     HeadsRanker,
+    Lessons,
 )
 from clipdeck.videos.models import Like, Video
 
@@ -131,7 +132,7 @@ def fit_rankers(found: Examples, folder: Path) -> dict:
     """Fit the served ranker on the examples and save it into ``folder``; its metrics."""
     ranker = HeadsRanker()
     labels = {head: np.array(column) for head, column in found.labels.items()}
-    metrics = ranker.fit(found.x, labels, found.users, lists=found.lists)
+    metrics = ranker.fit(Lessons(found.x, labels, found.users, found.lists))
     ranker.save(folder)
     return metrics
 

@@ -8,7 +8,16 @@ import pytest
 from clipdeck.feed import artefacts
 from clipdeck.feed.features import FEATURES
 from clipdeck.feed.listwise import Lists
-from clipdeck.feed.ranker import HEADS, MIN_LISTS, ORDER, HeadsRanker, Ranker, _in_validation, ndcg
+from clipdeck.feed.ranker import (
+    HEADS,
+    MIN_LISTS,
+    ORDER,
+    HeadsRanker,
+    Lessons,
+    Ranker,
+    _in_validation,
+    ndcg,
+)
 
 pytestmark = pytest.mark.django_db  # the suite's cache reset needs the database
 
@@ -36,7 +45,7 @@ def test_a_ranker_fits_scores_saves_and_loads(make, tmp_path):
     ranker = make()
     assert isinstance(ranker, Ranker)
 
-    metrics = ranker.fit(x, labels, users)
+    metrics = ranker.fit(Lessons(x, labels, users))
     ranker.save(tmp_path)
     loaded = make.load(tmp_path)
 
@@ -53,7 +62,7 @@ def test_a_ranker_fits_scores_saves_and_loads(make, tmp_path):
 def test_a_ranker_learns_what_the_labels_reward(make):
     x, labels, users = _examples()
     ranker = make()
-    ranker.fit(x, labels, users)
+    ranker.fit(Lessons(x, labels, users))
     rows = np.full((2, len(FEATURES)), 0.5)
     rows[0, LIKE], rows[1, LIKE] = 0.95, 0.05
 
@@ -66,7 +75,7 @@ def test_a_ranker_learns_what_the_labels_reward(make):
 def test_a_muted_creator_scores_lower_and_no_rows_score_nothing(make):
     x, labels, users = _examples()
     ranker = make()
-    ranker.fit(x, labels, users)
+    ranker.fit(Lessons(x, labels, users))
     rows = np.repeat(x[:1], 2, axis=0)
 
     plain, muted = ranker.score(rows, np.array([False, True]))
@@ -78,7 +87,7 @@ def test_a_muted_creator_scores_lower_and_no_rows_score_nothing(make):
 def test_a_head_with_one_class_predicts_that_class_rate_and_keeps_it_when_loaded(tmp_path):
     x, labels, users = _examples()
     ranker = HeadsRanker()
-    ranker.fit(x, labels, users)  # nobody shared: the share head has one class
+    ranker.fit(Lessons(x, labels, users))  # nobody shared: the share head has one class
     rows = _examples(50, seed=3)[0]
     rows[:, FEATURES.index("video_share_rate")] = np.linspace(0.0, 0.5, 50)
 
@@ -171,7 +180,7 @@ def test_the_listwise_head_orders_the_page_when_it_beats_the_heads_and_is_saved(
     x, labels, users = _examples()
     ranker = HeadsRanker()
 
-    metrics = ranker.fit(x, labels, users, lists=_lists(200))
+    metrics = ranker.fit(Lessons(x, labels, users, _lists(200)))
     ranker.save(tmp_path)
     loaded = HeadsRanker.load(tmp_path)
 
@@ -190,7 +199,7 @@ def test_a_listwise_head_that_orders_held_out_lists_worse_is_not_served(tmp_path
     x, labels, users = _examples()
     ranker = HeadsRanker()
 
-    metrics = ranker.fit(x, labels, users, lists=_lists(200, reversed_for_training=True))
+    metrics = ranker.fit(Lessons(x, labels, users, _lists(200, reversed_for_training=True)))
     ranker.save(tmp_path)
 
     assert metrics[ORDER]["trained"] is True and metrics[ORDER]["serves"] is False
@@ -202,7 +211,7 @@ def test_too_few_lists_leave_the_heads_in_charge():
     x, labels, users = _examples()
     ranker = HeadsRanker()
 
-    metrics = ranker.fit(x, labels, users, lists=_lists(MIN_LISTS - 1))
+    metrics = ranker.fit(Lessons(x, labels, users, _lists(MIN_LISTS - 1)))
 
     assert metrics[ORDER] == {
         "trained": False,
