@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from django.conf import settings
 from clipdeck.feed import ann, long_lived
 
 _LOADED: dict[str, Artefacts] = {}
+_POINTER: dict[Path, tuple[tuple[int, int, int], str]] = {}  # pointer -> (its stat, version)
 
 
 @dataclass
@@ -133,8 +135,23 @@ def save(staging: Path, card: dict) -> str:
 
 
 def current_version() -> str | None:
+    """The version the ``current`` pointer names, read again only once the file changed.
+
+    Every page asks several times; a new version replaces the pointer by a
+    rename, which gives it a new inode, so a ``stat`` tells whether to read.
+    """
     pointer = recsys_dir() / "current"
-    return pointer.read_text().strip() if pointer.exists() else None
+    try:
+        info = os.stat(pointer)
+    except FileNotFoundError:
+        return None
+    seen = (info.st_ino, info.st_mtime_ns, info.st_size)
+    found = _POINTER.get(pointer)
+    if found is not None and found[0] == seen:
+        return found[1]
+    version = pointer.read_text().strip()
+    _POINTER[pointer] = (seen, version)
+    return version
 
 
 def _read(folder: Path, version: str) -> Artefacts:

@@ -13,7 +13,8 @@ author, owner) differ from one viewer to the next. So ``video_dicts``:
 - takes each such video's dump from a per-process memo while its stamp is
   unchanged and it is younger than ``MEMO_S``, else dumps it through
   ``VideoOut`` (the one schema: same fields, same order, same values) and
-  keeps it;
+  keeps it; the videos to dump are read by a query compiled once per process
+  (``page_videos``);
 - adds the counters and the viewer's state (liked, how they follow the
   author, read in the same query) to a copy.
 
@@ -40,11 +41,11 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from clipdeck.accounts.models import Follow, User
+from clipdeck.feed import page_videos
 from clipdeck.feed.visible_rows import visible_rows
 from clipdeck.videos.models import Like, Video
 from clipdeck.videos.presenters import source_state
 from clipdeck.videos.schemas import VideoOut
-from clipdeck.videos.selectors import with_relations
 from clipdeck.videos.visibility import is_public
 
 MEMO_S = 30.0
@@ -200,7 +201,7 @@ def _shareable(video: Video) -> bool:
 def _dumped(ids, rows: dict, viewer, request: HttpRequest, now: float, liked, follows) -> dict:
     """Dump ``ids`` through ``VideoOut`` for ``viewer``; keep, without the counters and the
     viewer's state, those every viewer sees alike."""
-    videos = list(with_relations(Video.objects.filter(pk__in=ids)))
+    videos = page_videos.videos(ids)
     for video in videos:  # what ``presenters.viewer_state`` marks, from the rows' query
         video.viewer_liked = video.pk in liked
         video.viewer_author_follow = follows.get(video.author_id, "none")

@@ -123,11 +123,13 @@ class VideoOut(Schema):
 
     @staticmethod
     def resolve_hashtags(obj: Video) -> list[str]:
-        return [tag.name for tag in obj.hashtags.all()]
+        named = getattr(obj, "hashtag_names", None)  # read with a feed page (``page_videos``)
+        return named if named is not None else [tag.name for tag in obj.hashtags.all()]
 
     @staticmethod
     def resolve_mentions(obj: Video) -> list[str]:
-        return [user.handle for user in obj.mentions.all()]
+        named = getattr(obj, "mention_handles", None)
+        return named if named is not None else [user.handle for user in obj.mentions.all()]
 
     @staticmethod
     def resolve_error(obj: Video) -> str | None:
