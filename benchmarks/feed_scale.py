@@ -28,6 +28,7 @@ reused as it is:
 from __future__ import annotations
 
 import argparse
+import gc
 import http.client
 import json
 import os
@@ -95,6 +96,7 @@ def in_process(viewers, rounds: int, scroll: int = 0) -> tuple[dict, dict]:
         client.get(FEED)
     feed, floor = [], []
     cpu = {"feed": 0.0, "floor": 0.0}
+    pauses = FullCollections()
     cursors: list[str | None] = [None] * len(clients)
     pages = [0] * len(clients)
     for n in range(rounds):
@@ -112,10 +114,29 @@ def in_process(viewers, rounds: int, scroll: int = 0) -> tuple[dict, dict]:
         assert floor_client.get(FLOOR).status_code == 200
         floor.append(time.perf_counter() - started)
         cpu["floor"] += time.thread_time() - cpu_started
+    gc.callbacks.remove(pauses.observe)
     feed_row, floor_row = summary(feed), summary(floor)
+    feed_row["full_collections_ms"] = pauses.durations
     feed_row["cpu_ms"] = cpu["feed"] * 1000 / rounds
     floor_row["cpu_ms"] = cpu["floor"] * 1000 / rounds
     return feed_row, floor_row
+
+
+class FullCollections:
+    """The durations (ms) of Python's full (oldest generation) collections while observing."""
+
+    def __init__(self) -> None:
+        self.durations: list[float] = []
+        self.started = 0.0
+        gc.callbacks.append(self.observe)
+
+    def observe(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self.started = time.perf_counter()
+        else:
+            self.durations.append(round((time.perf_counter() - self.started) * 1000, 1))
 
 
 def shared_lists() -> None:
@@ -393,6 +414,7 @@ def main() -> None:
             f"in-process CPU per request: feed {feed['cpu_ms']:.1f} ms, "
             f"floor {floor['cpu_ms']:.2f} ms"
         )
+        print(f"in-process full collections (ms each): {feed['full_collections_ms']}")
         shared_lists()
         if args.server:
             feed, floor = through_server(data_dir, sample, args)

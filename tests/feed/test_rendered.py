@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
 import pytest
@@ -157,3 +158,15 @@ def test_videos_dumped_behind_the_requests_are_presented_as_the_schema_presents_
 
     assert kept and kept <= set(served)  # only what every viewer sees alike was kept
     assert served == _schema_json(list(served), user)
+
+
+def test_kept_dumps_give_the_cyclic_collector_nothing_to_walk(api, user):
+    """Thousands of kept dumps must not lengthen full collections: they are kept as text."""
+    _catalogue(user)
+    rendered.forget()
+    _page(api(user))
+    gc.collect()  # a collection stops tracking tuples that hold only untracked values:
+    gc.collect()  # the stamps in the first, the entries holding them in the second
+
+    assert rendered._memo
+    assert not any(gc.is_tracked(entry) for entry in rendered._memo.values())
