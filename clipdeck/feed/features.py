@@ -156,7 +156,7 @@ _FACT_FIELDS = (
     "feed_stats__completion_sum",
     "feed_stats__skips",
 )
-_TAGS: dict[str, tuple[float, list[str]]] = {}  # video id -> (expires, hashtag names)
+_TAGS: dict[str, tuple[float, tuple[str, ...]]] = {}  # video id -> (expires, hashtag names)
 _FOLLOWERS: dict[str, tuple[float, int]] = {}  # creator id -> (expires, followers)
 _TRAITS: dict[str, tuple[float, tuple]] = {}  # video id -> (expires, (author, sound))
 
@@ -226,7 +226,8 @@ def _add_hashtags_and_followers(facts: dict[str, VideoFacts], clock: float) -> N
         )
         for video_id, name in tagged:
             tags[str(video_id)].append(name)
-        _remember(_TAGS, tags, clock + TAGS_TTL_S)
+        # tuples of text, which the collector stops tracking (lists it walks in every full pass)
+        _remember(_TAGS, {pk: tuple(names) for pk, names in tags.items()}, clock + TAGS_TTL_S)
     authors = {video.author for video in facts.values()}
     missing_authors = [a for a in authors if _fresh(_FOLLOWERS, a, clock) is None]
     if missing_authors:
