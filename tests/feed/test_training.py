@@ -120,3 +120,21 @@ def test_the_listwise_lessons_are_each_viewers_unseen_candidates_labelled_by_wha
         assert relevance == [int(v in completed_after.get(user, set())) for v in videos]
         assert any(relevance)  # a list with nothing relevant teaches nothing
         start += size
+
+
+def test_a_newly_saved_version_is_current_at_once_though_the_pointer_is_remembered(tmp_path):
+    def staged(content: str):
+        folder = tmp_path / content
+        folder.mkdir()
+        (folder / "items.npz").write_text(content)
+        return folder
+
+    first = artefacts.save(staged("one"), {})
+    assert artefacts.current_version() == first == artefacts.current_version()
+
+    second = artefacts.save(staged("two"), {})
+
+    assert second != first
+    assert artefacts.current_version() == second
+    (artefacts.recsys_dir() / "current").unlink()
+    assert artefacts.current_version() is None
