@@ -13,7 +13,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -34,6 +34,7 @@ from clipdeck.accounts.signals import (
 )
 from clipdeck.accounts.validators import check_password, clean_email, clean_handle
 from clipdeck.kernel import keys, ratelimit
+from clipdeck.kernel.compiled_query import compile_once, db_value
 from clipdeck.kernel.errors import (
     Conflict,
     Forbidden,
@@ -383,14 +384,11 @@ def token_user(token: str) -> User | None:
     issued, however often it is used, and after ``CLIPDECK_API_TOKEN_IDLE_DAYS``
     without use; the retention job deletes such tokens as well.
     """
-    row = (
-        current_api_tokens(timezone.now())
-        .select_related("user")
-        .filter(key_hash=_token_hash(token), user__is_active=True)
-        .first()
-    )
-    if row is None:
+    issued_after, idle_since = _token_limits(timezone.now())
+    found = _token_rows(_token_hash(token), issued_after, idle_since)
+    if not found:
         return None
+    row = found[0]
     today = timezone.now().date()
     if row.last_used_on != today:
         ApiToken.objects.filter(pk=row.pk).update(last_used_on=today)
@@ -399,12 +397,52 @@ def token_user(token: str) -> User | None:
 
 def current_api_tokens(now: datetime) -> QuerySet[ApiToken]:
     """Tokens younger than the maximum age and used (or issued) within the idle limit."""
+    return _tokens_within(*_token_limits(now))
+
+
+def _token_limits(now: datetime) -> tuple[datetime, datetime]:
+    """(issued after, used or issued since): a current token's bounds at ``now``."""
     issued_after = now - timedelta(days=settings.CLIPDECK_API_TOKEN_MAX_AGE_DAYS)
     idle_since = now - timedelta(days=settings.CLIPDECK_API_TOKEN_IDLE_DAYS)
+    return issued_after, idle_since
+
+
+def _tokens_within(issued_after: datetime, idle_since: datetime) -> QuerySet[ApiToken]:
     recently_used = Q(last_used_on__gte=idle_since.date()) | Q(
         last_used_on__isnull=True, created_at__gte=idle_since
     )
     return ApiToken.objects.filter(recently_used, created_at__gte=issued_after)
+
+
+def _token_query(key_hash: str, issued_after: datetime, idle_since: datetime):
+    """The current token with ``key_hash`` of an active account, its user read with it."""
+    tokens = _tokens_within(issued_after, idle_since).select_related("user")
+    return tokens.filter(key_hash=key_hash, user__is_active=True).order_by("pk")[:1]
+
+
+# Every API request looks its token up: the query is compiled once (``compiled_query``),
+# with these in the places of the hash and the two bounds.
+_HASH_SENTINEL = "token-hash-sentinel"
+_ISSUED_SENTINEL = datetime(1901, 1, 1, 0, 0, 0, 1, tzinfo=UTC)
+_IDLE_SENTINEL = datetime(1902, 1, 1, 0, 0, 0, 2, tzinfo=UTC)
+
+
+def _token_rows(key_hash: str, issued_after: datetime, idle_since: datetime) -> list[ApiToken]:
+    compiled = compile_once(
+        "accounts.token_user",
+        lambda: _token_query(_HASH_SENTINEL, _ISSUED_SENTINEL, _IDLE_SENTINEL),
+        [
+            _HASH_SENTINEL,
+            db_value(_ISSUED_SENTINEL),
+            db_value(_IDLE_SENTINEL),
+            db_value(_IDLE_SENTINEL.date()),
+        ],
+    )
+    if compiled is None:
+        return list(_token_query(key_hash, issued_after, idle_since))
+    return compiled.run(
+        key_hash, db_value(issued_after), db_value(idle_since), db_value(idle_since.date())
+    )
 
 
 def token_revoke(token: str) -> None:
