@@ -24,10 +24,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+from django.db.models.sql.compiler import SQLCompiler
 
 
 @dataclass
@@ -37,7 +39,7 @@ class Compiled:
     sql: str
     params: list
     positions: list[int]  # where each sentinel's value goes, in ``run``'s argument order
-    compiler: object
+    compiler: SQLCompiler
     converters: dict
     model: type[Model]
     init_list: list[str]
@@ -46,7 +48,7 @@ class Compiled:
     populators: list
     annotations: dict
 
-    def run(self, *values) -> list[Model]:
+    def run(self, *values) -> list[Any]:
         """The instances the queryset gives with ``values`` in the sentinels' places."""
         params = list(self.params)
         for position, value in zip(self.positions, values, strict=True):
@@ -104,7 +106,8 @@ def _compile(queryset: QuerySet, sentinels: list) -> Compiled | None:
         init_list=[column[0].target.attname for column in select[start:end]],
         start=start,
         end=end,
-        populators=get_related_populators(info, select, connection.alias),
+        # the installed Django's signature (its stubs describe a later one)
+        populators=get_related_populators(info, select, connection.alias),  # type: ignore[call-arg]
         annotations=dict(compiler.annotation_col_map),
     )
 
