@@ -295,7 +295,7 @@ def through_server(data_dir: str, viewers, args) -> tuple[dict, dict]:
     tokens = [token_issue(user=viewer) for viewer in viewers]
     env = load_test.environment(Path(data_dir), os.environ.get("DATABASE_URL"))
     base, process = load_test.serve(
-        env, workers=1, task_workers=0, log=Path(data_dir) / "serve.log"
+        env, workers=args.workers, task_workers=0, log=Path(data_dir) / "serve.log"
     )
     try:
         for token in tokens:  # warm the process and each viewer's state, as in-process
@@ -362,6 +362,13 @@ def main() -> None:
     parser.add_argument("--server", action="store_true", help="also through clipdeck serve")
     parser.add_argument("--duration", type=float, default=20, help="seconds per endpoint")
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="web processes of the served run (more than one without Redis keeps the feed's "
+        "state in the database cache)",
+    )
     parser.add_argument("--growth", action="store_true", help="brute-force top-k, 20k to 1M")
     parser.add_argument("--data-dir", help="keep the seeded data here and reuse it")
     parser.add_argument(
@@ -421,8 +428,9 @@ def main() -> None:
         shared_lists()
         if args.server:
             feed, floor = through_server(data_dir, sample, args)
-            print(line(f"served GET for-you (c={args.concurrency}):", feed))
-            print(line(f"served GET /healthz (c={args.concurrency}):", floor))
+            served = f"c={args.concurrency}, {args.workers} web process(es)"
+            print(line(f"served GET for-you ({served}):", feed))
+            print(line(f"served GET /healthz ({served}):", floor))
             print("served " + ratios(feed, floor))
             print(
                 f"server CPU per request: feed {feed['cpu_ms']:.1f} ms, floor "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from clipdeck.env import data_dir, env_bool, env_int, env_list, env_str, secret_from_file
 from clipdeck.runtime.caches import database_cache, feed_state_cache, redis_cache
-from clipdeck.runtime.databases import sqlite_database, url_database
+from clipdeck.runtime.databases import SQLITE_MMAP_MB, sqlite_database, url_database
 from clipdeck.runtime.logs import logging_config
 from clipdeck.runtime.media_storage import browser_origin, parse_media_url, storage_config
 
@@ -151,7 +151,7 @@ DATABASES = {
             conn_max_age=env_int("CLIPDECK_DB_CONN_MAX_AGE", 60),
         )
         if env_str("DATABASE_URL")
-        else sqlite_database(DATA_DIR)
+        else sqlite_database(DATA_DIR, env_int("CLIPDECK_SQLITE_MMAP_MB", SQLITE_MMAP_MB))
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,11 +1,13 @@
-"""The feed's per-page visibility query, compiled once per viewer and minute.
+"""The feed's per-page visibility query, compiled once per process and minute.
 
 ``Video.objects.visible_to(viewer)`` is the one visibility policy; building
 and compiling it through the ORM costs a few milliseconds a page, several
 times what SQLite takes to answer it. On SQLite the feed compiles the policy's
-query once per viewer with the candidate ids passed as one JSON parameter
-(``id IN (SELECT value FROM json_each(%s))``), keeps the SQL for
-``REUSE_S`` seconds, and only swaps the ids on later pages.
+query once for every signed-in viewer alike (and once for anybody else): it
+is built for a sentinel viewer, whose id marks where each viewer's own id goes
+among the parameters, with the candidate ids passed as one JSON parameter
+(``id IN (SELECT value FROM json_each(%s))``). The SQL is kept for ``REUSE_S``
+seconds; a page swaps in its viewer's id and its ids.
 
 What reuse can make stale is safe: blocks and follows are subqueries that
 SQLite evaluates on every page; the only value fixed at compile time is the
@@ -19,28 +21,31 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from clipdeck.accounts.models import User
+from clipdeck.kernel.auth import as_viewer
 from clipdeck.videos.models import Video, VideoStatus
 
 REUSE_S = 60.0
-KEEP = 10_000  # viewers whose compiled query is kept (least recently used go first)
 _SENTINEL = "[]"
+# The id of the viewer a signed-in viewer's query is compiled for: no account has it.
+_VIEWER = -0x636C6970
 
 
 @dataclass
 class _Compiled:
     sql: str
     params: list
+    viewer_at: list[int]  # where the viewer's id goes among ``params``
     converters: dict
     at: float
 
 
-_compiled: OrderedDict = OrderedDict()
+_compiled: dict = {}
 _lock = threading.Lock()
 
 
@@ -52,32 +57,38 @@ def _queryset(viewer, fields, ids, columns=None):
     return videos.filter(pk__in=ids).values_list(*fields, *extra)
 
 
-def _compile(viewer, fields, columns=None) -> _Compiled | None:
+def _sentinel_viewer() -> User:
+    viewer = User(pk=_VIEWER, handle="compiled-viewer")
+    viewer._state.adding = False  # only its id is read, to place it among the parameters
+    return viewer
+
+
+def _compile(signed_in: bool, fields, columns=None) -> _Compiled | None:
     inside = RawSQL("SELECT value FROM json_each(%s)", [_SENTINEL])
-    queryset = _queryset(viewer, fields, inside, columns)
+    queryset = _queryset(_sentinel_viewer() if signed_in else None, fields, inside, columns)
     compiler = queryset.query.get_compiler(connection=connection)
     sql, params = compiler.as_sql()
     if not params or params[-1] != _SENTINEL or list(params).count(_SENTINEL) != 1:
         return None  # the ids' parameter is not where it is swapped in: take the ORM path
+    viewer_at = [n for n, value in enumerate(params) if value == _VIEWER]
+    if signed_in != bool(viewer_at):
+        return None  # the viewer's id is not a parameter of its own: take the ORM path
     converters = compiler.get_converters([col for col, _, _ in compiler.select])
-    return _Compiled(sql, list(params), converters, time.monotonic())
+    return _Compiled(sql, list(params), viewer_at, converters, time.monotonic())
 
 
 def _compiled_for(viewer, fields, columns=None) -> _Compiled | None:
     named = f"{columns.__module__}.{columns.__qualname__}" if columns is not None else None
-    key = (viewer.pk if viewer is not None else None, tuple(fields), named)
+    key = (viewer is not None, tuple(fields), named)
     now = time.monotonic()
     with _lock:
         found = _compiled.get(key)
-        if found is not None and now - found.at < REUSE_S:
-            _compiled.move_to_end(key)
-            return found
-    found = _compile(viewer, fields, columns)
+    if found is not None and now - found.at < REUSE_S:
+        return found
+    found = _compile(viewer is not None, fields, columns)
     if found is not None:
         with _lock:
             _compiled[key] = found
-            while len(_compiled) > KEEP:
-                _compiled.popitem(last=False)
     return found
 
 
@@ -91,12 +102,16 @@ def visible_rows(viewer, video_ids: list[str], fields, columns=None) -> list[tup
     """
     if not video_ids:
         return []
+    viewer = as_viewer(viewer)
     compiled = _compiled_for(viewer, fields, columns) if connection.vendor == "sqlite" else None
     if compiled is None:
         return list(_queryset(viewer, fields, list(video_ids), columns))
-    ids = json.dumps([_hex(pk) for pk in video_ids])
+    params = list(compiled.params)
+    for position in compiled.viewer_at:
+        params[position] = viewer.pk
+    params[-1] = json.dumps([_hex(pk) for pk in video_ids])
     with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, [*compiled.params[:-1], ids])
+        cursor.execute(compiled.sql, params)
         rows = cursor.fetchall()
     if not compiled.converters:
         return rows

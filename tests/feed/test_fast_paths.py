@@ -6,13 +6,13 @@ import gc
 
 import pytest
 
-from clipdeck.accounts.models import Block
-from clipdeck.feed import features, long_lived, pipeline, realtime, visible_rows
+from clipdeck.accounts.models import Block, Follow, FollowState
+from clipdeck.feed import features, long_lived, pipeline, realtime, rendered, visible_rows
 from clipdeck.feed.context import viewer_context
 from clipdeck.feed.interest_weights import interest
 from clipdeck.feed.models import EventKind
 from clipdeck.feed.sources import Candidate
-from clipdeck.videos.models import Hashtag, Video
+from clipdeck.videos.models import Hashtag, Like, Video, Visibility
 from tests.factories import UserFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,15 +35,40 @@ def test_the_compiled_visibility_query_is_reused_and_still_sees_a_new_block(user
     assert [row[0] for row in again] == [videos[1].pk]
 
 
-def test_other_viewers_get_their_own_compiled_query(user):
+def test_one_compiled_query_gives_each_viewer_their_own_answer(user):
+    """Compiled once for every signed-in viewer: each still gets exactly what the ORM's
+    policy gives them, their own rows' columns included."""
     visible_rows.forget()
-    video = VideoFactory()
-    other = UserFactory()
-    Block.objects.create(blocker=video.author, blocked=other)
+    creator, follower, blocked, stranger = UserFactory.create_batch(4)
+    Follow.objects.create(follower=follower, followee=creator, state=FollowState.FOLLOWING)
+    Block.objects.create(blocker=creator, blocked=blocked)
+    public = VideoFactory(author=creator)
+    for_followers = VideoFactory(author=creator, visibility=Visibility.FOLLOWERS)
+    private = VideoFactory(author=creator, visibility=Visibility.PRIVATE)
+    Like.objects.create(user=follower, video=public)
+    ids = [str(video.pk) for video in (public, for_followers, private)]
 
-    assert visible_rows.visible_rows(user, [str(video.pk)], FIELDS)
-    assert visible_rows.visible_rows(other, [str(video.pk)], FIELDS) == []
-    assert visible_rows.visible_rows(None, [], FIELDS) == []
+    for viewer in (creator, follower, blocked, stranger, user, None):
+        orm = set(visible_rows._queryset(viewer, rendered.FIELDS, ids, rendered._viewer_columns))
+        assert set(rendered.page_rows(viewer, ids)) == orm
+        assert set(visible_rows.visible_rows(viewer, ids, FIELDS)) == {
+            row[: len(FIELDS)]
+            for row in Video.objects.visible_to(viewer).filter(pk__in=ids).values_list(*FIELDS)
+        }
+
+    seen = {pk: {row[0] for row in visible_rows.visible_rows(v, ids, ("pk",))} for pk, v in (
+        ("creator", creator), ("follower", follower), ("blocked", blocked), ("anybody", None)
+    )}  # fmt: skip
+    assert seen == {
+        "creator": {public.pk, for_followers.pk, private.pk},
+        "follower": {public.pk, for_followers.pk},
+        "blocked": set(),
+        "anybody": {public.pk},
+    }
+    liked = {row[0]: row[len(rendered.FIELDS)] for row in rendered.page_rows(follower, ids)}
+    assert liked == {public.pk: True, for_followers.pk: False}
+    # One query per field list (three here) for signed-in viewers, one for anybody else.
+    assert len(visible_rows._compiled) == 6
 
 
 def _candidate(n: int, source: str) -> Candidate:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -107,3 +108,25 @@ def test_the_test_database_is_not_pooled():
         pytest.skip("the test database is PostgreSQL here (DATABASE_URL)")
     assert isinstance(default, base.DatabaseWrapper)
     assert default.is_in_memory_db() and not default._pooling()
+
+
+def test_the_database_file_is_read_through_a_memory_map(tmp_path):
+    handler = ConnectionHandler({"default": sqlite_database(tmp_path, mmap_mb=64)})
+
+    def mmap_size(connection):
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA mmap_size")
+            return cursor.fetchone()[0]
+
+    assert _in_a_thread(handler, mmap_size) == 64 * 1024 * 1024
+    off = ConnectionHandler({"default": sqlite_database(tmp_path / "off", mmap_mb=0)})
+    (tmp_path / "off").mkdir()
+    assert _in_a_thread(off, mmap_size) == 0
+    base.close_pooled()
+
+
+def test_a_negative_memory_map_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="CLIPDECK_SQLITE_MMAP_MB"):
+        sqlite_database(Path("/nonexistent"), mmap_mb=-1)
