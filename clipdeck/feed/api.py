@@ -9,7 +9,7 @@ from ninja.renderers import JSONRenderer
 
 from clipdeck.feed import pipeline, selectors, services
 from clipdeck.feed.metrics import feed_timed
-from clipdeck.feed.rendered import page_rows, video_dicts
+from clipdeck.feed.rendered import encoded, page_rows, video_texts
 from clipdeck.feed.schemas import EventsIn, EventsOut, FeedPage, ResetOut
 from clipdeck.kernel.auth import user_auth, viewer_auth, viewer_of
 from clipdeck.kernel.pagination import CursorPagination, check_limit
@@ -50,15 +50,16 @@ def feed_for_you(
         personalized=personalized,
         rows_of=page_rows,
     )
-    # ``FeedPage`` as the schema would dump it (``rendered``), without validating it again.
-    videos = video_dicts([pk for pk, _ in page.items], viewer, request, rows=page.rows)
-    items = [
-        {"video": videos[pk], "reason": _reason(reason)}
+    # ``FeedPage`` as the API's renderer writes it (``rendered``), joined from each video's
+    # text without validating or encoding the kept parts again.
+    videos = video_texts([pk for pk, _ in page.items], viewer, request, rows=page.rows)
+    items = ", ".join(
+        f'{{"video": {videos[pk]}, "reason": {encoded(_reason(reason))}}}'
         for pk, reason in page.items
         if pk in videos
-    ]
-    body = {"items": items, "next_cursor": page.next_cursor}
-    return HttpResponse(_JSON.render(request, body, response_status=200), content_type=_JSON_TYPE)
+    )
+    body = f'{{"items": [{items}], "next_cursor": {encoded(page.next_cursor)}}}'
+    return HttpResponse(body, content_type=_JSON_TYPE)
 
 
 _JSON = JSONRenderer()  # the API's renderer (``NinjaAPI``'s default)

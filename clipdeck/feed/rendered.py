@@ -16,8 +16,10 @@ author, owner) differ from one viewer to the next. So ``video_dicts``:
   keeps it as the text the API's JSON encoder writes (which the collector
   does not walk); the videos to dump are read by a query compiled once per process
   (``page_videos``);
-- adds the counters and the viewer's state (liked, how they follow the
-  author, read in the same query) to a copy.
+- writes the counters and the viewer's state (liked, how they follow the
+  author, read in the same query) into the kept text, where the schema puts
+  them: a page of kept videos is written without parsing or encoding a dump
+  again (``video_texts``; the API joins the texts into the page's body).
 
 Everything else — followers-only and private videos, whose media URLs are
 signed for the viewer, remixes and videos with another video's sound, whose
@@ -35,7 +37,6 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from types import SimpleNamespace
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Subquery
@@ -88,12 +89,19 @@ FIELDS = ("pk", *COUNTS, *STAMP)
 _STAMPED = 1 + len(COUNTS)  # where the stamp starts in a row
 _AUTHOR = _STAMPED  # the stamp's first column
 
-# video id -> (kept at, stamp, the dump as the API's JSON encoder writes it). Text, not
-# nested dicts: the collector does not track strings, so thousands of kept dumps add
-# nothing to a full collection's walk (which, over nested dicts, took 80–110 ms).
-_memo: OrderedDict[str, tuple[float, tuple, str]] = OrderedDict()
+# video id -> (kept at, stamp, the dump as the API's JSON encoder writes it, cut where the
+# counters and the viewer's state go). Text, not nested dicts: the collector does not
+# track strings, so thousands of kept dumps add nothing to a full collection's walk
+# (which, over nested dicts, took 80–110 ms).
+_memo: OrderedDict[str, tuple[float, tuple, str, str]] = OrderedDict()
 _ENCODER = JSONRenderer.encoder_class
+_SPLIT_AFTER = "withheld"  # ``VideoOut``: ``… withheld, counts, viewer, created_at …``
 _lock = threading.Lock()
+
+
+def encoded(value) -> str:
+    """``value`` as the API's renderer writes it (``NinjaJSONEncoder``, its parameters)."""
+    return json.dumps(value, cls=_ENCODER, **JSONRenderer.json_dumps_params)
 
 
 def page_rows(viewer: User | None, video_ids: list[str]) -> list[tuple]:
@@ -101,14 +109,15 @@ def page_rows(viewer: User | None, video_ids: list[str]) -> list[tuple]:
     return visible_rows(viewer, video_ids, FIELDS, _viewer_columns)
 
 
-def video_dicts(
+def video_texts(
     video_ids: list[str],
     viewer: User | None,
     request: HttpRequest,
     *,
     rows: list[tuple] | None = None,
-) -> dict[str, dict]:
-    """``VideoOut`` as dumped for ``viewer``, by id, of those ``video_ids`` the viewer may see.
+) -> dict[str, str]:
+    """``VideoOut`` as the API writes it for ``viewer`` (JSON text), by id, of those
+    ``video_ids`` the viewer may see.
 
     ``rows``: ``page_rows`` of these ids, read in this request already (a queued page's
     visibility check).
@@ -120,34 +129,35 @@ def video_dicts(
     if not rows:
         return {}
     now = time.monotonic()
-    light = {pk: SimpleNamespace(pk=row[0], author_id=row[_AUTHOR]) for pk, row in rows.items()}
     liked = {row[0] for row in found if viewer is not None and row[len(FIELDS)]}
     follows = {
         row[_AUTHOR]: row[len(FIELDS) + 1]
         for row in found
         if viewer is not None and row[len(FIELDS) + 1]
     }
-    dumped: dict[str, dict] = {}
+    texts: dict[str, str] = {}
     missing = []
     for pk, row in rows.items():
-        found = _recall(pk, _plain(row[_STAMPED:]), now)
-        if found is None:
+        kept = _recall(pk, _plain(row[_STAMPED:]), now)
+        if kept is None:
             missing.append(pk)
             continue
-        video = light[pk]
+        head, tail = kept
         mine = (
             None
             if viewer is None
             else {
-                "liked": video.pk in liked,
-                "is_owner": viewer.pk == video.author_id,
-                "author_follow": follows.get(video.author_id, "none"),
+                "liked": row[0] in liked,
+                "is_owner": viewer.pk == row[_AUTHOR],
+                "author_follow": follows.get(row[_AUTHOR], "none"),
             }
         )
-        dumped[pk] = _with(found, dict(zip(COUNT_NAMES, row[1:_STAMPED], strict=True)), mine)
+        counts = dict(zip(COUNT_NAMES, row[1:_STAMPED], strict=True))
+        texts[pk] = f'{head}, "counts": {encoded(counts)}, "viewer": {encoded(mine)}{tail}'
     if missing:
-        dumped.update(_dumped(missing, rows, viewer, request, now, liked, follows))
-    return dumped
+        dumped = _dumped(missing, rows, viewer, request, now, liked, follows)
+        texts.update((pk, encoded(dump)) for pk, dump in dumped.items())
+    return texts
 
 
 def warm(viewer: User, video_ids: list[str]) -> None:
@@ -159,7 +169,7 @@ def warm(viewer: User, video_ids: list[str]) -> None:
     """
     request = HttpRequest()
     request.auth = viewer
-    video_dicts(video_ids, viewer, request)
+    video_texts(video_ids, viewer, request)
 
 
 def _viewer_columns(viewer: User | None) -> dict:
@@ -174,34 +184,23 @@ def _viewer_columns(viewer: User | None) -> dict:
     }
 
 
-def _with(shared: dict, counts: dict, mine: dict | None) -> dict:
-    """A copy of a shared dump with the page's counters and the viewer's state, in the
-    schema's order (``… withheld, counts, viewer, created_at …``)."""
-    dump = {}
-    for key, value in shared.items():
-        dump[key] = value
-        if key == "withheld":
-            dump["counts"], dump["viewer"] = counts, mine
-    return dump
-
-
 def _plain(stamp: tuple) -> tuple:
     """The stamp with its ids as text: a tuple of atomic values, which the collector drops."""
     return tuple(str(value) if isinstance(value, UUID) else value for value in stamp)
 
 
-def _recall(pk: str, stamp: tuple, now: float) -> dict | None:
-    """The kept dump of ``pk`` (its values as the JSON encoder writes them), if still good."""
+def _recall(pk: str, stamp: tuple, now: float) -> tuple[str, str] | None:
+    """The kept dump of ``pk`` as text cut where the counters go, if still good."""
     with _lock:
         found = _memo.get(pk)
         if found is None:
             return None
-        at, kept_stamp, dump = found
+        at, kept_stamp, head, tail = found
         if kept_stamp != stamp or now - at > MEMO_S:
             del _memo[pk]
             return None
         _memo.move_to_end(pk)
-    return json.loads(dump)
+    return head, tail
 
 
 def _shareable(video: Video) -> bool:
@@ -231,10 +230,25 @@ def _dumped(ids, rows: dict, viewer, request: HttpRequest, now: float, liked, fo
     return out
 
 
+def _cut(dump: dict) -> tuple[str, str] | None:
+    """``dump``'s text in two: up to ``withheld``'s value, and the rest with its closing
+    brace, so that ``counts`` and ``viewer`` can be written between them."""
+    keys = list(dump)
+    if _SPLIT_AFTER not in keys:
+        return None
+    text = encoded(dump)
+    head = encoded({key: dump[key] for key in keys[: keys.index(_SPLIT_AFTER) + 1]})[:-1]
+    if not text.startswith(head):
+        return None
+    return head, text[len(head) :]
+
+
 def _keep(pk: str, stamp: tuple, dump: dict, now: float) -> None:
-    text = json.dumps(dump, cls=_ENCODER, **JSONRenderer.json_dumps_params)
+    cut = _cut(dump)
+    if cut is None:
+        return
     with _lock:
-        _memo[pk] = (now, stamp, text)
+        _memo[pk] = (now, stamp, *cut)
         _memo.move_to_end(pk)
         while len(_memo) > KEEP:
             _memo.popitem(last=False)
@@ -259,5 +273,5 @@ def _video_changed(sender, instance: Video, **kwargs) -> None:
 def _author_changed(sender, instance: User, **kwargs) -> None:
     """An author's name, handle or avatar changed in this process: drop their videos' dumps."""
     with _lock:
-        for pk in [pk for pk, (_, stamp, _) in _memo.items() if stamp[0] == instance.pk]:
+        for pk in [pk for pk, (_, stamp, _, _) in _memo.items() if stamp[0] == instance.pk]:
             del _memo[pk]

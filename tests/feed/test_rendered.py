@@ -98,6 +98,36 @@ def test_a_page_from_kept_dumps_is_the_schemas_page(api, user, signed_in):
     assert rendered._memo  # the public videos were kept
 
 
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_the_page_joined_from_kept_texts_is_what_the_renderer_writes(api, user, signed_in):
+    """Byte for byte: the body written from kept texts is the renderer's writing of it."""
+    viewer = user if signed_in else None
+    _catalogue(user)
+    client = api(viewer)
+    rendered.forget()
+    renderer = JSONRenderer()
+
+    for _ in range(2):  # dumped through the schema, then written from the kept texts
+        response = client.get("feed/for-you", {"limit": 10})
+        body = json.loads(response.content)
+        assert len(body["items"]) >= 5
+        assert response.content.decode() == renderer.render(None, body, response_status=200)
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        if viewer is not None:
+            page_queue.touch(user.pk)
+    assert rendered._memo
+
+
+def test_a_dump_is_cut_where_the_counters_and_the_viewers_state_go():
+    dump = {"id": "a", "withheld": None, "created_at": "2026-12-07T00:00:00Z", "tags": ["x"]}
+
+    head, tail = rendered._cut(dump)
+
+    assert head == '{"id": "a", "withheld": null'
+    assert tail == ', "created_at": "2026-12-07T00:00:00Z", "tags": ["x"]}'
+    assert rendered._cut({"id": "a"}) is None  # the schema lost the field: nothing is kept
+
+
 def test_counters_and_the_viewers_own_state_are_read_on_every_page(api, user):
     videos = _catalogue(user)
     client = api(user)
