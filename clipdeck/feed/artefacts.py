@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,8 +80,23 @@ def ease_scores(artefacts: Artefacts, engaged: dict[str, float]) -> dict[str, fl
     Divided by the viewer's best score (1 is their strongest EASE video), so
     that it keeps its scale as a history grows and across refits: the ranker
     learns from histories and models cut at the label cut-off and serves whole
-    ones.
+    ones. A page asks twice for the same viewer (the EASE source, then the
+    ``ease_score`` feature), so each thread keeps its last answer for the same
+    version and interests; the answer is shared, not to be changed.
     """
+    key = (artefacts.version, tuple(engaged.items()))
+    last = getattr(_LAST_EASE, "answer", None)
+    if last is not None and last[0] == key:
+        return last[1]
+    scores = _ease_scores(artefacts, engaged)
+    _LAST_EASE.answer = (key, scores)
+    return scores
+
+
+_LAST_EASE = threading.local()
+
+
+def _ease_scores(artefacts: Artefacts, engaged: dict[str, float]) -> dict[str, float]:
     rows, weights = [], []
     for video_id, amount in engaged.items():
         row = artefacts.index.get(video_id)

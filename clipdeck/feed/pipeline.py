@@ -24,7 +24,7 @@ from clipdeck.feed.affinity import affinity
 from clipdeck.feed.context import ViewerContext, viewer_context
 from clipdeck.feed.features import FEATURES, feature_row, known_interest, visible_facts
 from clipdeck.feed.reasons import reason
-from clipdeck.feed.rerank import Previous, Scored, rerank
+from clipdeck.feed.rerank import Scored, rerank_pages
 from clipdeck.feed.sources import (
     Candidate,
     coengagement,
@@ -228,9 +228,8 @@ def build_page(
     if context.viewer is not None:
         facts = {pk: f for pk, f in facts.items() if f.author != str(context.viewer.pk)}
     scored = _scored(context, merged, facts, artefacts)
-    picked = rerank(scored, limit=limit, previous=feed.previous)
-    if ahead and len(picked) == limit:
-        picked += _ranked_ahead(scored, picked, limit, ahead, feed.previous)
+    pages = rerank_pages(scored, limit=limit, previous=feed.previous, pages=1 + ahead)
+    picked = [item for page in pages for item in page]
     trending_now = {pk for pk, _ in trending.trending_ids()[:200]}
     for item in picked:
         entry = merged[item.facts.id]
@@ -242,24 +241,6 @@ def build_page(
             trending=item.facts.id in trending_now,
         )
     return picked
-
-
-def _ranked_ahead(
-    scored: list[Scored], picked: list[Scored], limit: int, ahead: int, previous: Previous
-) -> list[Scored]:
-    """Up to ``ahead`` pages after ``picked``, each re-ranked after the one before."""
-    taken = {item.facts.id for item in picked}
-    left = [item for item in scored if item.facts.id not in taken]
-    previous = Previous(previous.creator, previous.sound, list(previous.recent_tags))
-    more: list[Scored] = []
-    for _ in range(ahead):
-        page = rerank(left, limit=limit, previous=previous)
-        if len(page) < limit:
-            break
-        more += page
-        taken = {item.facts.id for item in page}
-        left = [item for item in left if item.facts.id not in taken]
-    return more
 
 
 @dataclass

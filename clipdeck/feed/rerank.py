@@ -117,8 +117,33 @@ def rerank(items: list[Scored], *, limit: int, previous: Previous) -> list[Score
     score (its score × 0.7 per hashtag shared with the last five picks) wins;
     ties go to the higher original score, then to the earlier item.
     """
+    return rerank_pages(items, limit=limit, previous=previous, pages=1)[0]
+
+
+def rerank_pages(
+    items: list[Scored], *, limit: int, previous: Previous, pages: int
+) -> list[list[Scored]]:
+    """Up to ``pages`` pages of ``rerank``, each re-ranked after the one before as if
+    served one by one, from one coding of the items.
+
+    The first page is always given (short when the rules leave too few); the
+    pages after it stop before the first that would be short. ``previous`` is
+    left as after the first page; the later pages carry a copy of it.
+    """
     coded = _Coded(sorted(items, key=lambda item: -item.score), previous)
     alive = np.ones(len(coded.items), dtype=bool)
+    ranked = [_page(coded, alive, previous, limit)]
+    carried = Previous(previous.creator, previous.sound, list(previous.recent_tags))
+    while len(ranked) < pages and len(ranked[-1]) == limit:
+        page = _page(coded, alive, carried, limit)
+        if len(page) < limit:
+            break
+        ranked.append(page)
+    return ranked
+
+
+def _page(coded: _Coded, alive: np.ndarray, previous: Previous, limit: int) -> list[Scored]:
+    """The next page from the items still ``alive`` (those picked are marked dead)."""
     per_creator = np.zeros(len(coded.creators), dtype=np.int64)
     picked: list[Scored] = []
     while alive.any() and len(picked) < limit:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 import pytest
+from django.db import connection
 
 from clipdeck.accounts.models import Block, Follow, FollowState
 from clipdeck.feed import features, long_lived, pipeline, realtime, rendered, visible_rows
@@ -67,8 +68,9 @@ def test_one_compiled_query_gives_each_viewer_their_own_answer(user):
     }
     liked = {row[0]: row[len(rendered.FIELDS)] for row in rendered.page_rows(follower, ids)}
     assert liked == {public.pk: True, for_followers.pk: False}
-    # One query per field list (three here) for signed-in viewers, one for anybody else.
-    assert len(visible_rows._compiled) == 6
+    if connection.vendor == "sqlite":  # other databases take the ORM path every time
+        # One query per field list (three here) for signed-in viewers, one for anybody else.
+        assert len(visible_rows._compiled) == 6
 
 
 def _candidate(n: int, source: str) -> Candidate:

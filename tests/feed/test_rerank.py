@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clipdeck.feed.features import VideoFacts
-from clipdeck.feed.rerank import Previous, Scored, rerank
+from clipdeck.feed.rerank import Previous, Scored, rerank, rerank_pages
 
 pytestmark = pytest.mark.django_db  # the autouse fixture clears the database cache
 
@@ -142,3 +142,51 @@ def test_the_array_rerank_picks_what_the_rules_spelled_out_pick(seed):
 
     assert order(rerank(items, limit=limit, previous=actual_previous)) == expected
     assert actual_previous == expected_previous
+
+
+def _page_by_page(items, *, limit, previous, pages):
+    """``rerank`` called page after page on what is left: what one coding must match."""
+    first = rerank(items, limit=limit, previous=previous)
+    ranked = [first]
+    carried = Previous(previous.creator, previous.sound, list(previous.recent_tags))
+    taken = {scored.facts.id for scored in first}
+    while len(ranked) < pages and len(ranked[-1]) == limit:
+        left = [scored for scored in items if scored.facts.id not in taken]
+        page = rerank(left, limit=limit, previous=carried)
+        if len(page) < limit:
+            break
+        ranked.append(page)
+        taken |= {scored.facts.id for scored in page}
+    return ranked
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_pages_ranked_from_one_coding_are_the_pages_ranked_one_by_one(seed):
+    import random
+
+    rng = random.Random(1000 + seed)
+    tags = ["a", "b", "c", "d", "e", "f"]
+    items = [
+        item(
+            f"v{n}",
+            f"c{rng.randrange(8)}",
+            rng.choice([rng.uniform(0, 5), rng.uniform(-1, 0), 1.0]),
+            sound=rng.choice([None, "s1", "s2", "s3"]),
+            tags=rng.sample(tags, rng.randint(0, 3)),
+            source=rng.choice(["trending", "fresh", "exploration", "collaborative"]),
+        )
+        for n in range(rng.randint(0, 160))
+    ]
+    limit, pages = rng.choice([1, 5, 10]), rng.choice([1, 2, 4, 8])
+
+    def previous():
+        return Previous(creator=f"c{seed % 9}", sound="s1", recent_tags=[["a", "b"], ["zzz"]])
+
+    expected_previous, actual_previous = previous(), previous()
+    expected = _page_by_page(items, limit=limit, previous=expected_previous, pages=pages)
+    actual = rerank_pages(items, limit=limit, previous=actual_previous, pages=pages)
+
+    assert [order(page) for page in actual] == [order(page) for page in expected]
+    assert actual_previous == expected_previous  # left as after the first page
+    assert 1 <= len(actual) <= pages
+    assert all(len(page) == limit for page in actual[1:])

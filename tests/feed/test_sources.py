@@ -234,6 +234,20 @@ def test_ease_proposes_what_the_viewers_likes_predict_from_the_trained_weights(u
     assert str(b.pk) not in proposed(ease.candidates(context, model, limit=5, exclude={str(b.pk)}))
 
 
+def test_the_ease_scores_a_page_asks_twice_for_are_computed_once_and_follow_a_change(user):
+    from clipdeck.feed.artefacts import _ease_scores, ease_scores
+
+    a, b, context, model = _trained_on_the_co_watched_world(user)
+    first = ease_scores(model, context.engaged)
+
+    assert ease_scores(model, dict(context.engaged)) is first  # the same interests: kept
+    assert first == _ease_scores(model, context.engaged)
+    changed = {**context.engaged, str(a.pk): context.engaged[str(a.pk)] * 3, str(b.pk): 1.0}
+    assert _ease_scores(model, changed) != first  # a like of b changes the answer
+    assert ease_scores(model, changed) == _ease_scores(model, changed)
+    assert ease_scores(model, {}) == {}
+
+
 def test_candidates_the_viewer_may_not_see_never_reach_the_page(api, user):
     creator = UserFactory()
     FollowFactory(follower=user, followee=creator, state="requested")

@@ -215,10 +215,20 @@ function measureTake(take) {
   };
   probe.addEventListener("loadedmetadata", () => {
     if (Number.isFinite(probe.duration) && probe.duration > 0) return done(probe.duration * 1000);
-    probe.addEventListener("timeupdate", () => done(Number.isFinite(probe.duration) ? probe.duration * 1000 : 0), { once: true });
+    probe.addEventListener("timeupdate", () => done(mediaEndMs(probe)), { once: true });
     probe.currentTime = 1e9;
   }, { once: true });
   probe.addEventListener("error", () => done(take.durationMs), { once: true });
+}
+
+/** Where a take's media ends, once seeked to its end: its duration, else the end of
+ * what was read of it (a starved camera's recording can hold far fewer seconds than
+ * the clock counted while recording); 0 when neither is known. */
+function mediaEndMs(probe) {
+  if (Number.isFinite(probe.duration) && probe.duration > 0) return probe.duration * 1000;
+  const read = probe.buffered;
+  const end = read.length ? read.end(read.length - 1) : 0;
+  return Number.isFinite(end) && end > 0 ? end * 1000 : 0;
 }
 
 /** A still of the take for the takes strip (a bitmap: the page's CSP allows no data: images). */
