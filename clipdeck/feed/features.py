@@ -75,9 +75,19 @@ def smoothed(count: float, trials: float, prior: str) -> float:
 
 
 def viewer_interest(weights: dict[str, float], keys) -> float:
-    """The viewer's interest in the strongest of ``keys``, squashed to (-1, 1)."""
-    values = [weights.get(str(key), 0.0) for key in keys if key is not None]
-    strongest = max(values, key=abs) if values else 0.0
+    """The viewer's interest in the strongest of ``keys``, squashed to (-1, 1).
+
+    The strongest is the first of the largest magnitude. Asked for about a
+    thousand keys a page (the shortlist, then the features), so written as
+    one loop.
+    """
+    strongest = 0.0
+    for key in keys:
+        if key is None:
+            continue
+        value = weights.get(key if type(key) is str else str(key), 0.0)
+        if abs(value) > abs(strongest):
+            strongest = value
     return math.tanh(strongest / 3)
 
 

@@ -167,3 +167,27 @@ def test_settling_freezes_the_objects_alive_now(settings):
     settings.CLIPDECK_GC_FREEZE = False
     long_lived.settle()
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize(
+    "stored", [None, "2026-12-07 21:39:08.661872", "2026-12-07 21:39:08", "2020-02-29 00:00:00"]
+)
+def test_the_direct_date_and_id_conversions_are_djangos(stored):
+    from django.db.models import DateTimeField, UUIDField
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the compiled path and its conversions are SQLite's")
+
+    datetime_at = visible_rows._converters(
+        {0: ([connection.ops.convert_datetimefield_value], DateTimeField())}
+    )[0][1]
+    assert datetime_at(stored) == connection.ops.convert_datetimefield_value(
+        stored, DateTimeField(), connection
+    )
+    if stored is not None:
+        assert datetime_at(stored).tzinfo is not None
+    uuid_at = visible_rows._converters({0: ([connection.ops.convert_uuidfield_value], UUIDField())})
+    hexed = None if stored is None else "0f" * 16
+    assert uuid_at[0][1](hexed) == connection.ops.convert_uuidfield_value(
+        hexed, UUIDField(), connection
+    )

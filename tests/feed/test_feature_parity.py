@@ -70,3 +70,21 @@ def test_a_pages_features_are_the_same_computed_by_training_and_by_serving(user)
     assert served[:, FEATURES.index("collaborative_score")].any()
     assert served[:, FEATURES.index("coengagement_score")].any()
     assert served[:, FEATURES.index("ease_score")].any()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_interest_in_the_strongest_key_is_the_first_of_the_largest_magnitude(seed):
+    import math
+    import random
+
+    from clipdeck.feed.features import viewer_interest
+
+    rng = random.Random(seed)
+    weights = {f"k{n}": rng.choice([0.0, -0.0, 1.5, -1.5, rng.uniform(-4, 4)]) for n in range(8)}
+    weights["7"] = 2.0  # an id that reaches the features as an int
+    for _ in range(50):
+        keys = [rng.choice([None, 7, "missing", *weights]) for _ in range(rng.randint(0, 5))]
+        values = [weights.get(str(key), 0.0) for key in keys if key is not None]
+        expected = math.tanh((max(values, key=abs) if values else 0.0) / 3)
+
+        assert viewer_interest(weights, keys) == expected, keys
