@@ -376,8 +376,20 @@ function emptyState() {
     h("a", { class: "button", href: "/studio" }, "Create a video")));
 }
 
+/** The item being watched: the active one, or before the first is activated (the
+ * observer reports a frame or more after the page shows) the one across the
+ * viewport's middle; -1 when none is. */
+function currentIndex() {
+  if (state.active) return state.items.indexOf(state.active);
+  const middle = innerHeight / 2;
+  return state.items.findIndex((item) => {
+    const box = item.el.getBoundingClientRect();
+    return box.top <= middle && box.bottom > middle;
+  });
+}
+
 function move(step) {
-  const index = state.active ? state.items.indexOf(state.active) : -1;
+  const index = currentIndex();
   const next = state.items[Math.max(0, Math.min(state.items.length - 1, index + step))];
   if (next) {
     next.el.scrollIntoView({ behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
