@@ -109,23 +109,29 @@ def _greedy(items, *, limit, previous):
     return picked
 
 
+def _random_items(rng, *, creators: int, tags: list[str], most: int) -> list[Scored]:
+    """Up to ``most`` scored items of random creators, sounds, hashtags, sources and scores
+    (ties and negative scores included)."""
+    return [
+        item(
+            f"v{n}",
+            f"c{rng.randrange(creators)}",
+            rng.choice([rng.uniform(0, 5), rng.uniform(-1, 0), 1.0]),
+            sound=rng.choice([None, "s1", "s2", "s3"]),
+            tags=rng.sample(tags, rng.randint(0, 3)),
+            source=rng.choice(["trending", "fresh", "exploration", "collaborative"]),
+        )
+        for n in range(rng.randint(0, most))
+    ]
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_the_array_rerank_picks_what_the_rules_spelled_out_pick(seed):
     import random
 
     rng = random.Random(seed)
     tags = ["a", "b", "c", "d", "e"]
-    items = [
-        item(
-            f"v{n}",
-            f"c{rng.randrange(6)}",
-            rng.choice([rng.uniform(0, 5), rng.uniform(-1, 0), 1.0]),
-            sound=rng.choice([None, "s1", "s2", "s3"]),
-            tags=rng.sample(tags, rng.randint(0, 3)),
-            source=rng.choice(["trending", "fresh", "exploration", "collaborative"]),
-        )
-        for n in range(rng.randint(0, 70))
-    ]
+    items = _random_items(rng, creators=6, tags=tags, most=70)
     limit = rng.choice([1, 5, 10, 30])
 
     def previous():
@@ -166,17 +172,7 @@ def test_pages_ranked_from_one_coding_are_the_pages_ranked_one_by_one(seed):
 
     rng = random.Random(1000 + seed)
     tags = ["a", "b", "c", "d", "e", "f"]
-    items = [
-        item(
-            f"v{n}",
-            f"c{rng.randrange(8)}",
-            rng.choice([rng.uniform(0, 5), rng.uniform(-1, 0), 1.0]),
-            sound=rng.choice([None, "s1", "s2", "s3"]),
-            tags=rng.sample(tags, rng.randint(0, 3)),
-            source=rng.choice(["trending", "fresh", "exploration", "collaborative"]),
-        )
-        for n in range(rng.randint(0, 160))
-    ]
+    items = _random_items(rng, creators=8, tags=tags, most=160)
     limit, pages = rng.choice([1, 5, 10]), rng.choice([1, 2, 4, 8])
 
     def previous():
